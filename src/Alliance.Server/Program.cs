@@ -1,6 +1,32 @@
+using Alliance.Server.Features.System;
+using Alliance.Server.Infrastructure;
+using Alliance.Server.Infrastructure.Persistence;
+using Alliance.Server.Infrastructure.Realtime;
+using Hangfire;
+
 var builder = WebApplication.CreateBuilder(args);
+try
+{
+    builder.AddAllianceServer();
+}
+catch (AllianceConfigurationException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
 var app = builder.Build();
+await app.Services.MigrateAllianceDatabaseAsync();
 
-app.MapGet("/", () => "Hello World!");
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapOpenApi();
+app.MapAllianceHealth();
+app.MapHangfireDashboard("/hangfire");
+app.MapHub<AllianceHub>(AllianceHub.Path);
+app.MapSystemApi();
 
-app.Run();
+await app.RunAsync();
+return 0;
+
+public partial class Program;

@@ -1,0 +1,40 @@
+namespace Alliance.Server.Infrastructure;
+
+public enum DatabaseProvider { Sqlite, Postgres }
+
+public enum BusTransport { InMemory, RabbitMq }
+
+public enum JobStorage { InMemory, PostgreSql }
+
+/// <summary>
+/// Every setting the server reads from the <c>Alliance</c> section (or <c>Alliance__*</c> environment variables).
+/// The embedded default of each switch comes first.
+/// </summary>
+public sealed class AllianceOptions
+{
+    public const string Section = "Alliance";
+
+    public DatabaseProvider Database { get; set; } = DatabaseProvider.Sqlite;
+
+    public BusTransport Bus { get; set; } = BusTransport.InMemory;
+
+    public JobStorage Jobs { get; set; } = JobStorage.InMemory;
+
+    /// <summary>StackExchange.Redis configuration string for the SignalR backplane; empty means in-process only.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>SQLite connection string used when <see cref="Database"/> is Sqlite.</summary>
+    public string Sqlite { get; set; } = "Data Source=data/alliance.db";
+
+    /// <summary>Npgsql connection string used by Postgres storage and PostgreSql jobs.</summary>
+    public string? Postgres { get; set; }
+
+    /// <summary>AMQP URI used when <see cref="Bus"/> is RabbitMq, e.g. amqp://guest:guest@127.0.0.1:5672/.</summary>
+    public string? RabbitMq { get; set; }
+
+    /// <summary>Seeds the demo region and its users at start-up.</summary>
+    public bool DemoData { get; set; }
+
+    /// <summary>How often Hangfire looks for due timers; keeps timers at most about 2 s late.</summary>
+    public TimeSpan JobPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,28 @@
+using Alliance.Server.Infrastructure.Jobs;
+using Alliance.Server.Infrastructure.Messaging;
+using Alliance.Server.Infrastructure.Persistence;
+using Alliance.Server.Infrastructure.Problems;
+using Alliance.Server.Infrastructure.Realtime;
+
+namespace Alliance.Server.Infrastructure;
+
+public static class ServerSetup
+{
+    /// <summary>Reads the switches once and wires each one to the real thing.</summary>
+    public static AllianceOptions AddAllianceServer(this WebApplicationBuilder builder)
+    {
+        var options = AllianceOptionsReader.Read(builder.Configuration);
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddAllianceProblems();
+        services.AddOpenApi();
+        services.AddAllianceTelemetry(builder.Configuration);
+        services.AddAlliancePersistence(options);
+        services.AddAllianceMessaging(options);
+        services.AddAllianceJobs(options);
+        services.AddAllianceRealtime(options);
+        services.AddHostedService<StartupBanner>();
+        return options;
+    }
+}
