@@ -19,7 +19,8 @@ public static class JobsSetup
                 new NpgsqlConnectionFactory(options.Postgres!, PostgresOptions(options)),
                 PostgresOptions(options))
             : new Hangfire.InMemory.InMemoryStorage());
-        services.AddHangfire(cfg => cfg
+        services.AddHangfire((provider, cfg) => cfg
+            .UseLogProvider(new HangfireLogProvider(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
