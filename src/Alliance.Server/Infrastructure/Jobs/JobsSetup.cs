@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 
@@ -19,6 +20,9 @@ public static class JobsSetup
                 new NpgsqlConnectionFactory(options.Postgres!, PostgresOptions(options)),
                 PostgresOptions(options))
             : new Hangfire.InMemory.InMemoryStorage());
+        // Likewise the job activator: Hangfire's default is the global JobActivator.Current, i.e. whichever host
+        // configured Hangfire last; ours activates jobs in this container's scopes.
+        services.AddSingleton<JobActivator>(provider => new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((provider, cfg) => cfg
             .UseLogProvider(new HangfireLogProvider(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
