@@ -1,0 +1,220 @@
+using Alliance.Workflows.Model;
+using Alliance.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alliance.Workflows.Persistence.Ef;
+
+/// <summary>
+/// The EF Core store over the host's DbContext (which must call <c>ApplyWorkflowModel()</c>). Each call uses a fresh
+/// context from the factory; <see cref="CommitAsync"/> is one SaveChanges, hence one transaction on every provider.
+/// </summary>
+public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IWorkflowStore
+    where TContext : DbContext
+{
+    public EfWorkflowStore(IDbContextFactory<TContext> factory)
+        : this(() => factory.CreateDbContext())
+    {
+    }
+
+    public async Task<WorkflowInstance?> FindInstanceAsync(InstanceId id, CancellationToken cancellationToken = default)
+    {
+        await using var db = createContext();
+        return await db.Set<WorkflowInstance>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<Bookmark>> GetBookmarksAsync(InstanceId id, CancellationToken cancellationToken = default) =>
+        BookmarksAsync(q => q.Where(b => b.InstanceId == id), cancellationToken);
+
+    public async Task<Bookmark?> FindBookmarkAsync(BookmarkId id, CancellationToken cancellationToken = default)
+    {
+        await using var db = createContext();
+        return await db.Set<Bookmark>().AsNoTracking().FirstOrDefaultAsync(b => b.Id == id, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<Bookmark>> FindBookmarksAsync(string stimulusType, string correlationKey, CancellationToken cancellationToken = default) =>
+        BookmarksAsync(q => q.Where(b => b.StimulusType == stimulusType && b.CorrelationKey == correlationKey), cancellationToken);
+
+    public Task<IReadOnlyList<Bookmark>> ListTimersAsync(CancellationToken cancellationToken = default) =>
+        BookmarksAsync(q => q.Where(b => b.Kind == BookmarkKind.Timer).OrderBy(b => b.DueUtc), cancellationToken);
+
+    public Task<IReadOnlyList<Bookmark>> QueryHumanTasksAsync(HumanTaskQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return BookmarksAsync(
+            q =>
+            {
+                q = q.Where(b => b.Kind == BookmarkKind.HumanTask);
+                if (query.Role is not null)
+                {
+                    q = q.Where(b => b.CandidateRole == query.Role);
+                }
+
+                if (query.OrganisationId is not null)
+                {
+                    q = q.Where(b => b.CandidateOrganisation == null || b.CandidateOrganisation == query.OrganisationId);
+                }
+
+                if (query.AssignedTo is not null)
+                {
+                    q = q.Where(b => b.ClaimedBy == query.AssignedTo || b.DelegatedTo == query.AssignedTo);
+                }
+
+                if (query.InstanceId is { } instanceId)
+                {
+                    q = q.Where(b => b.InstanceId == instanceId);
+                }
+
+                return q.OrderBy(b => b.CreatedUtc);
+            },
+            cancellationToken);
+    }
+
+    public async Task<bool> IsProcessedAsync(string stimulusId, InstanceId? instanceId, CancellationToken cancellationToken = default)
+    {
+        await using var db = createContext();
+        var rows = db.Set<ProcessedStimulus>().Where(p => p.StimulusId == stimulusId);
+        if (instanceId is { } id)
+        {
+            rows = rows.Where(p => p.InstanceId == id);
+        }
+
+        return await rows.AnyAsync(cancellationToken);
+    }
+
+    public async Task<bool> AddPendingAsync(PendingStimulus stimulus, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stimulus);
+        await using var db = createContext();
+        if (await db.Set<PendingStimulus>().AnyAsync(p => p.StimulusId == stimulus.StimulusId, cancellationToken))
+        {
+            return false;
+        }
+
+        db.Add(stimulus);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<IReadOnlyList<PendingStimulus>> FindPendingAsync(string stimulusType, string correlationKey, CancellationToken cancellationToken = default)
+    {
+        await using var db = createContext();
+        return await db.Set<PendingStimulus>().AsNoTracking()
+            .Where(p => p.DeadLetteredUtc == null && p.StimulusType == stimulusType && p.CorrelationKey == correlationKey)
+            .OrderBy(p => p.ReceivedUtc).ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PendingStimulus>> ListPendingAsync(bool deadLetters, CancellationToken cancellationToken = default)
+    {
+        await using var db = createContext();
+        var rows = db.Set<PendingStimulus>().AsNoTracking();
+        rows = deadLetters ? rows.Where(p => p.DeadLetteredUtc != null) : rows.Where(p => p.DeadLetteredUtc == null);
+        return await rows.OrderBy(p => p.ReceivedUtc).ToListAsync(cancellationToken);
+    }
+
+    public async Task<int> DeadLetterExpiredAsync(DateTime nowUtc, CancellationToken cancellationToken = default)
+    {
+        await using var db = createContext();
+        DateTime? at = nowUtc;
+        return await db.Set<PendingStimulus>()
+            .Where(p => p.DeadLetteredUtc == null && p.ExpiresUtc <= nowUtc)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.DeadLetteredUtc, at), cancellationToken);
+    }
+
+    public async Task<PendingStimulus?> ReviveDeadLetterAsync(string stimulusId, DateTime expiresUtc, CancellationToken cancellationToken = default)
+    {
+        await using var db = createContext();
+        var dead = await db.Set<PendingStimulus>().FirstOrDefaultAsync(p => p.StimulusId == stimulusId && p.DeadLetteredUtc != null, cancellationToken);
+        if (dead is null)
+        {
+            return null;
+        }
+
+        dead.DeadLetteredUtc = null;
+        dead.ExpiresUtc = expiresUtc;
+        await db.SaveChangesAsync(cancellationToken);
+        return dead;
+    }
+
+    public async Task CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        await using var db = createContext();
+        foreach (var write in commit.Instances)
+        {
+            if (write.ExpectedVersion is not { } expected)
+            {
+                write.Instance.Version = 1;
+                db.Add(write.Instance);
+                continue;
+            }
+
+            write.Instance.Version = expected + 1;
+            var entry = db.Attach(write.Instance);
+            entry.State = EntityState.Modified;
+            entry.Property(i => i.Version).OriginalValue = expected;
+        }
+
+        db.AddRange(commit.AddedBookmarks);
+        db.UpdateRange(commit.UpdatedBookmarks);
+        db.RemoveRange(commit.RemovedBookmarks.Select(id => new Bookmark { Id = id }));
+        db.AddRange(commit.Journal);
+        db.AddRange(commit.AddedIncidents);
+        db.UpdateRange(commit.UpdatedIncidents);
+        db.AddRange(commit.Outbox);
+        db.AddRange(commit.Processed);
+        db.RemoveRange(commit.ConsumedPending.Select(id => new PendingStimulus { StimulusId = id }));
+        db.AddRange(commit.AddedPending);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex)
+        {
+            foreach (var write in commit.Instances)
+            {
+                write.Instance.Version = write.ExpectedVersion ?? 0;
+            }
+
+            // A stale version, an already-removed row or a duplicate inbox key: someone else committed first.
+            throw new WorkflowConcurrencyException("the instance changed concurrently; reload and retry", ex);
+        }
+    }
+
+    public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(InstanceId id, CancellationToken cancellationToken = default)
+    {
+        await using var db = createContext();
+        return await db.Set<JournalEntry>().AsNoTracking().Where(j => j.InstanceId == id).OrderBy(j => j.Sequence).ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Incident>> GetIncidentsAsync(InstanceId id, CancellationToken cancellationToken = default)
+    {
+        await using var db = createContext();
+        return await db.Set<Incident>().AsNoTracking().Where(i => i.InstanceId == id).OrderBy(i => i.AtUtc).ThenBy(i => i.Attempt).ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<OutboxMessage>> GetUndispatchedAsync(int max, CancellationToken cancellationToken = default)
+    {
+        await using var db = createContext();
+        return await db.Set<OutboxMessage>().AsNoTracking().Where(o => o.DispatchedUtc == null).OrderBy(o => o.CreatedUtc).Take(max).ToListAsync(cancellationToken);
+    }
+
+    public async Task MarkDispatchedAsync(IReadOnlyCollection<Guid> ids, DateTime dispatchedUtc, CancellationToken cancellationToken = default)
+    {
+        await using var db = createContext();
+        DateTime? at = dispatchedUtc;
+        await db.Set<OutboxMessage>().Where(o => ids.Contains(o.Id)).ExecuteUpdateAsync(s => s.SetProperty(o => o.DispatchedUtc, at), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<Bookmark>> BookmarksAsync(Func<IQueryable<Bookmark>, IQueryable<Bookmark>> query, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        return await query(db.Set<Bookmark>().AsNoTracking()).ToListAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,55 @@
+using Alliance.Workflows.Model;
+
+namespace Alliance.Workflows.Persistence;
+
+/// <summary>Which open human tasks to list. Null criteria match everything.</summary>
+public sealed record HumanTaskQuery(string? Role = null, string? OrganisationId = null, string? AssignedTo = null, InstanceId? InstanceId = null);
+
+/// <summary>
+/// Persistence of instances, bookmarks, journal, incidents, outbox, inbox and pending stimuli.
+/// <see cref="CommitAsync"/> writes one resume atomically (see <see cref="WorkflowCommit"/>).
+/// </summary>
+public interface IWorkflowStore
+{
+    Task<WorkflowInstance?> FindInstanceAsync(InstanceId id, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<Bookmark>> GetBookmarksAsync(InstanceId id, CancellationToken cancellationToken = default);
+
+    Task<Bookmark?> FindBookmarkAsync(BookmarkId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Bookmarks waiting for a stimulus of this type and correlation key.</summary>
+    Task<IReadOnlyList<Bookmark>> FindBookmarksAsync(string stimulusType, string correlationKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Every timer bookmark (for re-arming on start-up), earliest first.</summary>
+    Task<IReadOnlyList<Bookmark>> ListTimersAsync(CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<Bookmark>> QueryHumanTasksAsync(HumanTaskQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>True when the stimulus id was applied to this instance (or, with null, to any instance).</summary>
+    Task<bool> IsProcessedAsync(string stimulusId, InstanceId? instanceId, CancellationToken cancellationToken = default);
+
+    /// <summary>Queues an early stimulus; false when one with that id is already queued or dead-lettered.</summary>
+    Task<bool> AddPendingAsync(PendingStimulus stimulus, CancellationToken cancellationToken = default);
+
+    /// <summary>Queued (not dead-lettered) stimuli of this type and key, oldest first.</summary>
+    Task<IReadOnlyList<PendingStimulus>> FindPendingAsync(string stimulusType, string correlationKey, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<PendingStimulus>> ListPendingAsync(bool deadLetters, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves queued stimuli whose TTL passed to the dead letters; returns how many.</summary>
+    Task<int> DeadLetterExpiredAsync(DateTime nowUtc, CancellationToken cancellationToken = default);
+
+    /// <summary>Puts a dead letter back in the queue with a new expiry; null if there is no such dead letter.</summary>
+    Task<PendingStimulus?> ReviveDeadLetterAsync(string stimulusId, DateTime expiresUtc, CancellationToken cancellationToken = default);
+
+    Task CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<JournalEntry>> GetJournalAsync(InstanceId id, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<Incident>> GetIncidentsAsync(InstanceId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Outbox rows not yet dispatched, oldest first.</summary>
+    Task<IReadOnlyList<OutboxMessage>> GetUndispatchedAsync(int max, CancellationToken cancellationToken = default);
+
+    Task MarkDispatchedAsync(IReadOnlyCollection<Guid> ids, DateTime dispatchedUtc, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Alliance.Workflows.Activities;
+using Alliance.Workflows.Definitions;
+using Alliance.Workflows.Expressions;
+using Alliance.Workflows.Model;
+
+namespace Alliance.Workflows.Runtime;
+
+/// <summary>What an activity sees while it runs: its token, the instance, expressions, bookmarks and the outbox.</summary>
+internal sealed class ActivityContext(WorkflowExecution execution, Activity activity, Token token)
+{
+    public WorkflowExecution Execution => execution;
+
+    public Token Token => token;
+
+    public WorkflowInstance Instance => execution.Instance;
+
+    public InstanceState State => execution.Instance.State;
+
+    public WorkflowDefinition Definition => execution.Definition;
+
+    public DateTime UtcNow => execution.UtcNow;
+
+    /// <summary>A journal outcome to record instead of the ports (e.g. "arrived" at a Join).</summary>
+    public string? Outcome { get; set; }
+
+    /// <summary>A journal detail.</summary>
+    public string? Detail { get; set; }
+
+    public JsonNode? Evaluate(string expression, JsonNode? payload = null)
+    {
+        var globals = new Dictionary<string, JsonNode?>
+        {
+            ["vars"] = Instance.Variables,
+            ["now"] = JsonValue.Create(UtcNow.ToString("O", CultureInfo.InvariantCulture)),
+            ["instanceId"] = JsonValue.Create(Instance.Id.ToString()),
+            ["payload"] = payload,
+        };
+        return execution.Services.Expressions.Evaluate(expression, globals);
+    }
+
+    public bool Test(string expression)
+    {
+        var value = Evaluate(expression);
+        return value switch
+        {
+            null => false,
+            JsonValue v when v.TryGetValue(out bool b) => b,
+            JsonValue v when v.TryGetValue(out double d) => d != 0 && !double.IsNaN(d),
+            JsonValue v when v.TryGetValue(out string? s) => s.Length > 0,
+            _ => true,
+        };
+    }
+
+    public string? EvaluateString(string? expression) =>
+        expression is null ? null : AsString(Evaluate(expression));
+
+    public IReadOnlyList<string> EvaluateStrings(string expression) => Evaluate(expression) switch
+    {
+        JsonArray array => [.. array.Select(AsString).OfType<string>()],
+        null => [],
+        var other => throw new ExpressionException($"expected an array, got {other.GetValueKind()}"),
+    };
+
+    public void SetVariable(string name, JsonNode? value) => Instance.Variables[name] = value?.DeepClone();
+
+    public Bookmark AddBookmark(BookmarkKind kind) => execution.NewBookmark(activity.Id, token.Branch, kind);
+
+    public Bookmark AddTimer(TimerPurpose purpose, DateTime dueUtc, BookmarkId? related = null, string? scope = null)
+    {
+        var timer = AddBookmark(BookmarkKind.Timer);
+        timer.Purpose = purpose;
+        timer.DueUtc = dueUtc;
+        timer.RelatedBookmarkId = related;
+        timer.Scope = scope;
+        return timer;
+    }
+
+    public void RemoveBookmark(Bookmark bookmark) => execution.RemoveBookmark(bookmark);
+
+    public void UpdateBookmark(Bookmark bookmark) => execution.UpdateBookmark(bookmark);
+
+    public void Send(OutboxKind kind, string type, JsonNode payload) => execution.Send(kind, type, payload);
+
+    public string NewScope() => Branches.ScopeOf(activity.Id, ++State.Sequence);
+
+    private static string? AsString(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue(out string? s) => s,
+        _ => node.ToJsonString(),
+    };
+}

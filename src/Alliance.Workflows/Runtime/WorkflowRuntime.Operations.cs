@@ -1,0 +1,113 @@
+using Alliance.Workflows.Definitions;
+using Alliance.Workflows.Model;
+using Alliance.Workflows.Visualisation;
+
+namespace Alliance.Workflows.Runtime;
+
+/// <summary>Operator actions: incidents, retry, cancel, migration, and the Mermaid view of an instance.</summary>
+public sealed partial class WorkflowRuntime
+{
+    public Task<IReadOnlyList<Incident>> GetIncidentsAsync(InstanceId id, CancellationToken cancellationToken = default) =>
+        _store.GetIncidentsAsync(id, cancellationToken);
+
+    /// <summary>Operator retry: re-executes every faulted activity of the instance now; its open incidents are resolved.</summary>
+    public async Task RetryAsync(InstanceId id, Actor operatorActor, CancellationToken cancellationToken = default)
+    {
+        var incidents = await _store.GetIncidentsAsync(id, cancellationToken);
+        await MutateAsync(id, operatorActor, execution =>
+        {
+            if (execution.Instance.State.Faulted.Count == 0)
+            {
+                throw new WorkflowConflictException(new WorkflowConflict(ConflictCode.NotFaulted, "流程没有故障", "The instance has no faulted activity"));
+            }
+
+            foreach (var incident in incidents.Where(i => i.ResolvedUtc is null))
+            {
+                incident.ResolvedUtc = UtcNow;
+                execution.Commit.UpdatedIncidents.Add(incident);
+            }
+
+            execution.RetryFaulted();
+            return ValueTask.FromResult(Changed(true));
+        }, cancellationToken);
+    }
+
+    /// <summary>Cancels an instance: every wait is removed and a waiting parent is told.</summary>
+    public Task CancelAsync(InstanceId id, Actor operatorActor, string? reason = null, CancellationToken cancellationToken = default) =>
+        MutateAsync(id, operatorActor, execution =>
+        {
+            if (execution.Instance.IsClosed)
+            {
+                throw new WorkflowConflictException(new WorkflowConflict(ConflictCode.InstanceClosed, "流程已结束", $"The workflow instance is {execution.Instance.Status}"));
+            }
+
+            execution.Close(InstanceStatus.Cancelled);
+            execution.Commit.Journal.Add(new JournalEntry
+            {
+                Id = Guid.NewGuid(),
+                InstanceId = id,
+                ActivityId = "",
+                ActivityType = "Operator",
+                Actor = operatorActor.Id,
+                Outcome = "cancelled",
+                Detail = reason,
+                AtUtc = UtcNow,
+                Sequence = CommitBuilder.NextSequence(),
+            });
+            return ValueTask.FromResult(Changed(true));
+        }, cancellationToken);
+
+    /// <summary>
+    /// Moves a running instance to another version of its definition. <paramref name="activityMap"/> maps old activity
+    /// ids to new ones (unmapped ids stay the same). Refused, with reasons and no change, when a waiting bookmark, join,
+    /// collector or faulted activity would be orphaned.
+    /// </summary>
+    public Task<MigrationResult> MigrateAsync(InstanceId id, int targetVersion, IReadOnlyDictionary<string, string>? activityMap = null, Actor? operatorActor = null, CancellationToken cancellationToken = default) =>
+        MutateAsync(id, operatorActor ?? Actor.System, execution =>
+        {
+            var instance = execution.Instance;
+            var target = _services.Definitions.Find(instance.DefinitionId, targetVersion);
+            if (target is null)
+            {
+                return ValueTask.FromResult(Unchanged(MigrationResult.Refused($"{instance.DefinitionId} has no version {targetVersion}")));
+            }
+
+            var migration = new InstanceMigration(execution.Definition, target, activityMap ?? new Dictionary<string, string>());
+            var reasons = migration.Check(instance, execution.Bookmarks);
+            if (reasons.Count > 0)
+            {
+                return ValueTask.FromResult(Unchanged(new MigrationResult(false, reasons)));
+            }
+
+            migration.Apply(instance, execution.Bookmarks, execution.UpdateBookmark);
+            execution.Commit.Journal.Add(new JournalEntry
+            {
+                Id = Guid.NewGuid(),
+                InstanceId = id,
+                ActivityId = "",
+                ActivityType = "Migration",
+                Actor = execution.Actor.Id,
+                Outcome = $"migrated v{execution.Definition.Version} -> v{targetVersion}",
+                AtUtc = UtcNow,
+                Sequence = CommitBuilder.NextSequence(),
+            });
+            return ValueTask.FromResult(Changed(new MigrationResult(true, [])));
+        }, cancellationToken);
+
+    /// <summary>The instance's definition as a Mermaid flowchart with its path and current position highlighted.</summary>
+    public async Task<string> ExportMermaidAsync(InstanceId id, CancellationToken cancellationToken = default)
+    {
+        var instance = await _store.FindInstanceAsync(id, cancellationToken)
+            ?? throw new WorkflowConflictException(new WorkflowConflict(ConflictCode.NotFound, "流程实例不存在", $"No workflow instance {id}"));
+        var bookmarks = await _store.GetBookmarksAsync(id, cancellationToken);
+        var definition = _services.Definitions.Find(instance.DefinitionId, instance.DefinitionVersion)
+            ?? throw new InvalidOperationException($"definition {instance.DefinitionKey} is not loaded");
+        return MermaidExporter.Export(definition, new InstanceHighlight(instance.State.Path, [.. bookmarks.Select(b => b.ActivityId)]));
+    }
+}
+
+/// <summary>The result of a migration: done, or refused with reasons.</summary>
+public sealed record MigrationResult(bool Migrated, IReadOnlyList<string> Reasons)
+{
+    public static MigrationResult Refused(string reason) => new(false, [reason]);
+}

@@ -1,0 +1,144 @@
+using System.Text.Json.Nodes;
+using Alliance.Workflows.Definitions;
+using Alliance.Workflows.Model;
+using Alliance.Workflows.Persistence;
+using Alliance.Workflows.Scheduling;
+
+namespace Alliance.Workflows.Runtime;
+
+/// <summary>
+/// The runtime API: start instances, deliver stimuli, fire timers, act on human tasks and votes, operate incidents,
+/// migrate. Every resume loads the instance, runs it and commits once; a concurrent change (another node) is retried.
+/// </summary>
+public sealed partial class WorkflowRuntime
+{
+    private readonly RuntimeServices _services;
+    private readonly IWorkflowStore _store;
+    private readonly IWorkflowScheduler _scheduler;
+    private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
+    public WorkflowRuntime(DefinitionRegistry definitions, IWorkflowStore store, IWorkflowScheduler scheduler, TimeProvider time, WorkflowRuntimeOptions? options = null)
+    {
+        _services = new RuntimeServices(definitions, time, options ?? new WorkflowRuntimeOptions());
+        _store = store;
+        _scheduler = scheduler;
+    }
+
+    public DefinitionRegistry Definitions => _services.Definitions;
+
+    public IWorkflowStore Store => _store;
+
+    private DateTime UtcNow => _services.UtcNow;
+
+    /// <summary>Starts an instance of the latest published version (or the given version) and runs it until it waits.</summary>
+    public async Task<InstanceId> StartAsync(string workflowId, JsonObject? input = null, Actor? actor = null, int? version = null, string? correlationKey = null, CancellationToken cancellationToken = default)
+    {
+        var definition = (version is { } v ? _services.Definitions.Find(workflowId, v) : _services.Definitions.Latest(workflowId))
+            ?? throw new WorkflowConflictException(new WorkflowConflict(ConflictCode.UnknownDefinition, $"没有工作流定义 {workflowId}", $"No workflow definition '{workflowId}'"));
+        CheckInputs(definition, input);
+        var commit = new CommitBuilder();
+        var execution = WorkflowExecution.CreateNew(_services, definition, input, actor ?? Actor.System, commit, null, correlationKey);
+        execution.StartRun();
+        execution.Finish();
+        await _store.CommitAsync(commit.Build(), cancellationToken);
+        await AfterCommitAsync(commit, cancellationToken);
+        return execution.Instance.Id;
+    }
+
+    public Task<WorkflowInstance?> GetInstanceAsync(InstanceId id, CancellationToken cancellationToken = default) =>
+        _store.FindInstanceAsync(id, cancellationToken);
+
+    public Task<IReadOnlyList<JournalEntry>> GetJournalAsync(InstanceId id, CancellationToken cancellationToken = default) =>
+        _store.GetJournalAsync(id, cancellationToken);
+
+    /// <summary>
+    /// Loads an instance, lets <paramref name="mutate"/> act on it, and commits once. Retries on a concurrency
+    /// conflict; then runs the post-commit work (arming timers, delivering queued stimuli).
+    /// </summary>
+    private async Task<T> MutateAsync<T>(InstanceId id, Actor actor, Func<WorkflowExecution, ValueTask<(T Result, bool Changed)>> mutate, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var commit = new CommitBuilder();
+            T result;
+            var gate = _locks[(id.Value.GetHashCode() & 0x7fffffff) % _locks.Length];
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                var instance = await _store.FindInstanceAsync(id, cancellationToken)
+                    ?? throw new WorkflowConflictException(new WorkflowConflict(ConflictCode.NotFound, "流程实例不存在", $"No workflow instance {id}"));
+                var definition = _services.Definitions.Find(instance.DefinitionId, instance.DefinitionVersion)
+                    ?? throw new InvalidOperationException($"definition {instance.DefinitionKey} is not loaded");
+                var bookmarks = await _store.GetBookmarksAsync(id, cancellationToken);
+                var execution = new WorkflowExecution(_services, definition, instance, bookmarks, commit, actor, instance.Version);
+                (result, var changed) = await mutate(execution);
+                if (!changed)
+                {
+                    return result;
+                }
+
+                execution.Finish();
+                try
+                {
+                    await _store.CommitAsync(commit.Build(), cancellationToken);
+                }
+                catch (WorkflowConcurrencyException) when (attempt < _services.Options.MaxConcurrencyRetries)
+                {
+                    continue;
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+
+            await AfterCommitAsync(commit, cancellationToken);
+            return result;
+        }
+    }
+
+    /// <summary>After a commit: arm new timers, cancel removed ones, and deliver queued stimuli that new bookmarks match.</summary>
+    private async Task AfterCommitAsync(CommitBuilder commit, CancellationToken cancellationToken)
+    {
+        foreach (var removed in commit.Removed.Where(b => b.Kind == BookmarkKind.Timer))
+        {
+            await _scheduler.CancelAsync(removed.Id, cancellationToken);
+        }
+
+        foreach (var timer in commit.Added.Where(b => b.Kind == BookmarkKind.Timer))
+        {
+            await _scheduler.ScheduleAsync(timer.Id, timer.DueUtc!.Value, cancellationToken);
+        }
+
+        foreach (var waiting in commit.Added.Where(b => b.StimulusType is not null).ToList())
+        {
+            foreach (var pending in await _store.FindPendingAsync(waiting.StimulusType!, waiting.CorrelationKey ?? "", cancellationToken))
+            {
+                await DeliverPendingAsync(pending, cancellationToken);
+            }
+        }
+
+        // Stimuli produced by the commit itself (a finished child tells its parent).
+        foreach (var pending in commit.AddedPending.ToList())
+        {
+            await DeliverPendingAsync(pending, cancellationToken);
+        }
+    }
+
+    private static void CheckInputs(WorkflowDefinition definition, JsonObject? input)
+    {
+        var missing = definition.Inputs.Where(i => i.Required && input?[i.Name] is null).Select(i => i.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new WorkflowConflictException(new WorkflowConflict(
+                ConflictCode.InvalidInput,
+                $"缺少必填输入：{string.Join("、", missing)}",
+                $"Missing required input: {string.Join(", ", missing)}",
+                [.. missing.Select(m => new FieldError(m, "必填", "required"))]));
+        }
+    }
+
+    private static (T, bool) Unchanged<T>(T result) => (result, false);
+
+    private static (T, bool) Changed<T>(T result) => (result, true);
+}
