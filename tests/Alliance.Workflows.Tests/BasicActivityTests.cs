@@ -50,6 +50,18 @@ public sealed class BasicActivityTests
         Assert.Equal("itemId", Assert.Single(error.Conflict.FieldErrors).Field);
     }
 
+    [Fact]
+    public async Task An_input_of_the_wrong_type_is_refused_and_named()
+    {
+        var definition = Flow("typed", """{ "id": "start", "type": "Start" }, { "id": "end", "type": "End" }""", Links("start->end"),
+            extra: """ "inputs": [ { "name": "count", "type": "number" }, { "name": "due", "type": "datetime" } ], """);
+        var harness = new RuntimeHarness();
+
+        var error = await Assert.ThrowsAsync<Runtime.WorkflowConflictException>(() => harness.StartAsync(definition, new JsonObject { ["count"] = "three", ["due"] = "soon" }));
+
+        Assert.Equal("Invalid input: count must be of type number, due must be of type datetime", error.Conflict.MessageEn);
+    }
+
     [Theory]
     [InlineData(5, "big")]
     [InlineData(1, "small")]

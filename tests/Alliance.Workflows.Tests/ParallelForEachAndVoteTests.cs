@@ -37,7 +37,7 @@ public sealed class ParallelForEachAndVoteTests
         Assert.Equal(["u-1", "u-2", "u-3"], tasks.Select(t => t.CandidateOrganisation).Order());
         var instance = await harness.InstanceAsync(id);
         Assert.Equal("all-answered", instance.BusinessStatus);
-        Assert.Equal("object", instance.Variables["opinions"]!["responses"]!["u-2"]!["Outcome"]!.GetValue<string>());
+        Assert.Equal("object", instance.Variables["opinions"]!["responses"]!["u-2"]!["outcome"]!.GetValue<string>());
         Assert.Empty(instance.Variables["opinions"]!["missing"]!.AsArray());
     }
 

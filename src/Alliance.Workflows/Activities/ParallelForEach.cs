@@ -142,7 +142,7 @@ public sealed record ParallelForEach : Activity
         var responses = new JsonObject();
         foreach (var (item, response) in collector.Responses)
         {
-            responses[item] = JsonSerializer.SerializeToNode(response);
+            responses[item] = JsonSerializer.SerializeToNode(response, JsonSerializerOptions.Web);
         }
 
         context.SetVariable(ResultVariable, new JsonObject

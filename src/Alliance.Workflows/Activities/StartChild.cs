@@ -32,7 +32,7 @@ public sealed record StartChild : Activity
     internal override IReadOnlyList<string> Execute(ActivityContext context)
     {
         var input = Input is null ? null : context.Evaluate(Input) as JsonObject;
-        var child = context.Execution.StartChild(Workflow, input);
+        var child = context.Execution.StartChild(Workflow, input, Wait);
         context.Detail = $"child {child}";
         if (!Wait)
         {

@@ -115,7 +115,7 @@ public sealed record Vote : Activity
         context.RemoveBookmark(vote);
         if (ResultVariable is not null)
         {
-            context.SetVariable(ResultVariable, JsonSerializer.SerializeToNode(tally));
+            context.SetVariable(ResultVariable, JsonSerializer.SerializeToNode(tally, JsonSerializerOptions.Web));
         }
 
         return [tally.Outcome];

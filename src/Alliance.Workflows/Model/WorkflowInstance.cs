@@ -22,6 +22,9 @@ public sealed class WorkflowInstance
 
     public InstanceId? ParentInstanceId { get; set; }
 
+    /// <summary>True when the parent waits for this child: finishing sends it a <c>workflow.completed</c> stimulus.</summary>
+    public bool ParentWaits { get; set; }
+
     public string? CorrelationKey { get; set; }
 
     public int Version { get; set; }

@@ -31,8 +31,8 @@ public interface IWorkflowStore
     /// <summary>Queues an early stimulus; false when one with that id is already queued or dead-lettered.</summary>
     Task<bool> AddPendingAsync(PendingStimulus stimulus, CancellationToken cancellationToken = default);
 
-    /// <summary>Queued (not dead-lettered) stimuli of this type and key, oldest first.</summary>
-    Task<IReadOnlyList<PendingStimulus>> FindPendingAsync(string stimulusType, string correlationKey, CancellationToken cancellationToken = default);
+    /// <summary>Queued stimuli of this type and key that are neither dead-lettered nor expired at <paramref name="nowUtc"/>, oldest first.</summary>
+    Task<IReadOnlyList<PendingStimulus>> FindPendingAsync(string stimulusType, string correlationKey, DateTime nowUtc, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<PendingStimulus>> ListPendingAsync(bool deadLetters, CancellationToken cancellationToken = default);
 

@@ -81,12 +81,12 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
         }
     }
 
-    public Task<IReadOnlyList<PendingStimulus>> FindPendingAsync(string stimulusType, string correlationKey, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<PendingStimulus>> FindPendingAsync(string stimulusType, string correlationKey, DateTime nowUtc, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
             IReadOnlyList<PendingStimulus> found = [.. _pending.Values
-                .Where(p => p.DeadLetteredUtc is null && p.StimulusType == stimulusType && p.CorrelationKey == correlationKey)
+                .Where(p => p.DeadLetteredUtc is null && p.ExpiresUtc > nowUtc && p.StimulusType == stimulusType && p.CorrelationKey == correlationKey)
                 .OrderBy(p => p.ReceivedUtc).Select(Copy)];
             return Task.FromResult(found);
         }

@@ -43,7 +43,7 @@ internal sealed partial class WorkflowExecution
 
     internal CommitBuilder Commit => _commit;
 
-    public static WorkflowExecution CreateNew(RuntimeServices services, WorkflowDefinition definition, JsonObject? input, Actor actor, CommitBuilder commit, InstanceId? parent, string? correlationKey)
+    public static WorkflowExecution CreateNew(RuntimeServices services, WorkflowDefinition definition, JsonObject? input, Actor actor, CommitBuilder commit, InstanceId? parent, bool parentWaits, string? correlationKey)
     {
         var now = services.UtcNow;
         var instance = new WorkflowInstance
@@ -54,6 +54,7 @@ internal sealed partial class WorkflowExecution
             Status = InstanceStatus.Running,
             Variables = InitialVariables(definition, input),
             ParentInstanceId = parent,
+            ParentWaits = parentWaits,
             CorrelationKey = correlationKey,
             CreatedUtc = now,
             UpdatedUtc = now,
@@ -195,7 +196,7 @@ internal sealed partial class WorkflowExecution
             ["variables"] = Instance.Variables.DeepClone(),
         };
         Send(OutboxKind.Event, "WorkflowFinished", payload);
-        if (Instance.ParentInstanceId is not null)
+        if (Instance.ParentInstanceId is not null && Instance.ParentWaits)
         {
             _commit.AddedPending.Add(new PendingStimulus
             {

@@ -94,6 +94,12 @@ public sealed partial class WorkflowRuntime
                 return Unchanged(DeliveryStatus.Duplicate);
             }
 
+            if (pendingId is not null && !(await _store.FindPendingAsync(stimulus.Type, stimulus.CorrelationKey, UtcNow, cancellationToken)).Any(p => p.StimulusId == pendingId))
+            {
+                // Another node applied (or the sweep expired) this queued stimulus meanwhile.
+                return Unchanged(DeliveryStatus.Duplicate);
+            }
+
             var bookmark = execution.Bookmarks.FirstOrDefault(b => b.StimulusType == stimulus.Type && b.CorrelationKey == stimulus.CorrelationKey);
             if (bookmark is null || execution.Instance.IsClosed)
             {

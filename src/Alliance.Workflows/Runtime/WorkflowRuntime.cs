@@ -37,7 +37,7 @@ public sealed partial class WorkflowRuntime
             ?? throw new WorkflowConflictException(new WorkflowConflict(ConflictCode.UnknownDefinition, $"没有工作流定义 {workflowId}", $"No workflow definition '{workflowId}'"));
         CheckInputs(definition, input);
         var commit = new CommitBuilder();
-        var execution = WorkflowExecution.CreateNew(_services, definition, input, actor ?? Actor.System, commit, null, correlationKey);
+        var execution = WorkflowExecution.CreateNew(_services, definition, input, actor ?? Actor.System, commit, null, false, correlationKey);
         execution.StartRun();
         execution.Finish();
         await _store.CommitAsync(commit.Build(), cancellationToken);
@@ -112,7 +112,7 @@ public sealed partial class WorkflowRuntime
 
         foreach (var waiting in commit.Added.Where(b => b.StimulusType is not null).ToList())
         {
-            foreach (var pending in await _store.FindPendingAsync(waiting.StimulusType!, waiting.CorrelationKey ?? "", cancellationToken))
+            foreach (var pending in await _store.FindPendingAsync(waiting.StimulusType!, waiting.CorrelationKey ?? "", UtcNow, cancellationToken))
             {
                 await DeliverPendingAsync(pending, cancellationToken);
             }
@@ -127,14 +127,30 @@ public sealed partial class WorkflowRuntime
 
     private static void CheckInputs(WorkflowDefinition definition, JsonObject? input)
     {
-        var missing = definition.Inputs.Where(i => i.Required && input?[i.Name] is null).Select(i => i.Name).ToList();
-        if (missing.Count > 0)
+        var errors = new List<FieldError>();
+        foreach (var declared in definition.Inputs)
+        {
+            var value = input?[declared.Name];
+            if (value is null)
+            {
+                if (declared.Required)
+                {
+                    errors.Add(new FieldError(declared.Name, "必填", "required"));
+                }
+            }
+            else if (!InputTypes.Matches(declared.Type, value))
+            {
+                errors.Add(new FieldError(declared.Name, $"类型应为 {declared.Type.ToString().ToLowerInvariant()}", $"must be of type {declared.Type.ToString().ToLowerInvariant()}"));
+            }
+        }
+
+        if (errors.Count > 0)
         {
             throw new WorkflowConflictException(new WorkflowConflict(
                 ConflictCode.InvalidInput,
-                $"缺少必填输入：{string.Join("、", missing)}",
-                $"Missing required input: {string.Join(", ", missing)}",
-                [.. missing.Select(m => new FieldError(m, "必填", "required"))]));
+                $"输入有误：{string.Join("、", errors.Select(e => e.Field))}",
+                $"Invalid input: {string.Join(", ", errors.Select(e => $"{e.Field} {e.MessageEn}"))}",
+                errors));
         }
     }
 

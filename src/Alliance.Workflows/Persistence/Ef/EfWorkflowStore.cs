@@ -23,7 +23,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
     }
 
     public Task<IReadOnlyList<Bookmark>> GetBookmarksAsync(InstanceId id, CancellationToken cancellationToken = default) =>
-        BookmarksAsync(q => q.Where(b => b.InstanceId == id), cancellationToken);
+        BookmarksAsync(q => q.Where(b => b.InstanceId == id).OrderBy(b => b.CreatedUtc), cancellationToken);
 
     public async Task<Bookmark?> FindBookmarkAsync(BookmarkId id, CancellationToken cancellationToken = default)
     {
@@ -102,11 +102,11 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
         }
     }
 
-    public async Task<IReadOnlyList<PendingStimulus>> FindPendingAsync(string stimulusType, string correlationKey, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<PendingStimulus>> FindPendingAsync(string stimulusType, string correlationKey, DateTime nowUtc, CancellationToken cancellationToken = default)
     {
         await using var db = createContext();
         return await db.Set<PendingStimulus>().AsNoTracking()
-            .Where(p => p.DeadLetteredUtc == null && p.StimulusType == stimulusType && p.CorrelationKey == correlationKey)
+            .Where(p => p.DeadLetteredUtc == null && p.ExpiresUtc > nowUtc && p.StimulusType == stimulusType && p.CorrelationKey == correlationKey)
             .OrderBy(p => p.ReceivedUtc).ToListAsync(cancellationToken);
     }
 

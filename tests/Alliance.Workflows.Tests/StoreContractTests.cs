@@ -1,0 +1,182 @@
+using System.Text.Json.Nodes;
+using Alliance.Workflows.Activities;
+using Alliance.Workflows.Definitions;
+using Alliance.Workflows.Model;
+using Alliance.Workflows.Outbox;
+using Alliance.Workflows.Persistence;
+using Alliance.Workflows.Runtime;
+using Alliance.Workflows.Tests.Support;
+using static Alliance.Workflows.Tests.Support.Definitions;
+
+namespace Alliance.Workflows.Tests;
+
+/// <summary>What every store must guarantee (atomic commits, queries, outbox), on every store.</summary>
+public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<StoreFixture>
+{
+    public static IEnumerable<object[]> Stores => TestProfile.StoreKinds.Select(k => new object[] { k });
+
+    private static WorkflowDefinition Tasks() => Flow("tasks", """
+        { "id": "start", "type": "Start" },
+        { "id": "fork", "type": "Fork", "branches": ["a", "b"] },
+        { "id": "local", "type": "HumanTask", "title": { "zh-CN": "社区任务", "en": "Community task" }, "candidates": { "role": "secretary", "organisation": "'c-1'" }, "outcomes": ["done"] },
+        { "id": "street", "type": "HumanTask", "title": { "zh-CN": "街道任务", "en": "Street task" }, "candidates": { "role": "chair" }, "outcomes": ["done"] },
+        { "id": "join", "type": "Join", "fork": "fork" },
+        { "id": "end", "type": "End" }
+        """, Links("start->fork", "fork:a->local", "fork:b->street", "local->join", "street->join", "join->end"));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_commit_with_a_stale_version_writes_nothing(StoreKind kind)
+    {
+        var harness = new RuntimeHarness(stores.CreateStore(kind));
+        var id = await harness.StartAsync(Tasks());
+        var instance = await harness.InstanceAsync(id);
+        var bookmark = (await harness.BookmarksAsync(id))[0];
+        var journalBefore = (await harness.Store.GetJournalAsync(id)).Count;
+        var outboxBefore = (await harness.Store.GetUndispatchedAsync(100)).Count;
+        instance.BusinessStatus = "should-not-stick";
+        var stale = new WorkflowCommit(
+            [new InstanceWrite(instance, instance.Version - 1)], [], [], [bookmark.Id],
+            [new JournalEntry { Id = Guid.NewGuid(), InstanceId = id, ActivityId = "x", ActivityType = "X", Actor = "a", Outcome = "o", AtUtc = DateTime.UtcNow }],
+            [], [], [new OutboxMessage { Id = Guid.NewGuid(), InstanceId = id, MessageType = "Lost", CreatedUtc = DateTime.UtcNow }],
+            [new ProcessedStimulus { StimulusId = "s-1", InstanceId = id, ProcessedUtc = DateTime.UtcNow }], [], []);
+
+        await Assert.ThrowsAsync<WorkflowConcurrencyException>(() => harness.Store.CommitAsync(stale));
+
+        Assert.Null((await harness.InstanceAsync(id)).BusinessStatus);
+        Assert.Equal(2, (await harness.BookmarksAsync(id)).Count);
+        Assert.Equal(journalBefore, (await harness.Store.GetJournalAsync(id)).Count);
+        Assert.Equal(outboxBefore, (await harness.Store.GetUndispatchedAsync(100)).Count);
+        Assert.False(await harness.Store.IsProcessedAsync("s-1", null));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Open_human_tasks_are_queryable_in_the_store(StoreKind kind)
+    {
+        var harness = new RuntimeHarness(stores.CreateStore(kind));
+        var id = await harness.StartAsync(Tasks());
+        var local = await harness.TaskAsync(id, "local");
+        await harness.Runtime.ClaimAsync(local.Id, RuntimeHarness.Person("alice", "secretary", "c-1"));
+
+        var secretaries = await harness.Runtime.QueryHumanTasksAsync(new HumanTaskQuery(Role: "secretary", OrganisationId: "c-1"));
+        var otherCommunity = await harness.Runtime.QueryHumanTasksAsync(new HumanTaskQuery(Role: "secretary", OrganisationId: "c-2"));
+        var chairsAnywhere = await harness.Runtime.QueryHumanTasksAsync(new HumanTaskQuery(Role: "chair", OrganisationId: "s-7"));
+        var alices = await harness.Runtime.QueryHumanTasksAsync(new HumanTaskQuery(AssignedTo: "alice"));
+        var all = await harness.Runtime.QueryHumanTasksAsync(new HumanTaskQuery(InstanceId: id));
+
+        Assert.Equal("社区任务", Assert.Single(secretaries).TitleZh);
+        Assert.Equal(["done"], secretaries[0].AllowedOutcomes);
+        Assert.Empty(otherCommunity);
+        Assert.Equal("street", Assert.Single(chairsAnywhere).ActivityId);
+        Assert.Equal(local.Id, Assert.Single(alices).Id);
+        Assert.Equal(2, all.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task The_outbox_is_dispatched_at_least_once_and_marked(StoreKind kind)
+    {
+        var harness = new RuntimeHarness(stores.CreateStore(kind));
+        await harness.StartAsync(Tasks());
+        var total = (await harness.Store.GetUndispatchedAsync(100)).Count;
+        var failing = new RecordingPublisher(failAfter: 1);
+        var working = new RecordingPublisher(failAfter: int.MaxValue);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new OutboxDispatcher(harness.Store, failing, harness.Time).DispatchAsync());
+        var sent = await new OutboxDispatcher(harness.Store, working, harness.Time).DispatchAsync();
+        var again = await new OutboxDispatcher(harness.Store, working, harness.Time).DispatchAsync();
+
+        Assert.True(total >= 2);
+        Assert.Single(failing.Published);
+        Assert.Equal(total - 1, sent);
+        Assert.Equal(0, again);
+        Assert.DoesNotContain(failing.Published[0], working.Published);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Parallel_ballots_are_all_counted(StoreKind kind)
+    {
+        var vote = Flow("vote", """
+            { "id": "start", "type": "Start" },
+            { "id": "vote", "type": "Vote", "voters": "Array.from({ length: 20 }, (_, i) => 'v' + i)", "threshold": "twoThirds", "resultVariable": "tally" },
+            { "id": "passed", "type": "SetStatus", "status": "passed" },
+            { "id": "failed", "type": "SetStatus", "status": "failed" }
+            """, Links("start->vote", "vote:passed->passed", "vote:failed->failed"));
+        var harness = new RuntimeHarness(stores.CreateStore(kind), new WorkflowRuntimeOptions { MaxConcurrencyRetries = 500 });
+        var id = await harness.StartAsync(vote);
+        var open = (await harness.BookmarksAsync(id)).Single(b => b.Kind == BookmarkKind.Vote);
+
+        await Task.WhenAll(Enumerable.Range(0, 19).Select(i => Task.Run(() =>
+            harness.Runtime.CastVoteAsync(open.Id, RuntimeHarness.Person($"v{i}"), i < 14 ? VoteChoice.Yes : VoteChoice.No))));
+        var live = await harness.Runtime.GetTallyAsync(open.Id);
+        await harness.Runtime.CastVoteAsync(open.Id, RuntimeHarness.Person("v19"), VoteChoice.Abstain);
+
+        Assert.Equal(new VoteTally(open.Id, 20, 14, 5, 0, 1, true, "passed"), live);
+        var instance = await harness.InstanceAsync(id);
+        Assert.Equal("passed", instance.BusinessStatus);
+        Assert.Equal(1, instance.Variables["tally"]!["abstain"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_child_workflow_commits_with_its_parent_and_resumes_it_when_done(StoreKind kind)
+    {
+        var child = Flow("child", """
+            { "id": "start", "type": "Start" },
+            { "id": "wait", "type": "WaitForMessage", "messageType": "TaskDone", "correlation": "vars.no" },
+            { "id": "end", "type": "End" }
+            """, Links("start->wait", "wait->end"), extra: """ "inputs": [ { "name": "no", "type": "string" } ], """);
+        var parent = Flow("resolution", """
+            { "id": "start", "type": "Start" },
+            { "id": "fork", "type": "Fork", "branches": ["a", "b"] },
+            { "id": "t1", "type": "StartChild", "workflow": "child", "input": "({ no: 'T-1' })", "wait": true },
+            { "id": "t2", "type": "StartChild", "workflow": "child", "input": "({ no: 'T-2' })", "wait": true },
+            { "id": "join", "type": "Join", "fork": "fork" },
+            { "id": "end", "type": "End" }
+            """, Links("start->fork", "fork:a->t1", "fork:b->t2", "t1->join", "t2->join", "join->end"));
+        var harness = new RuntimeHarness(stores.CreateStore(kind), null, child);
+        var id = await harness.StartAsync(parent);
+
+        await harness.SendAsync("TaskDone", "T-2");
+        var half = (await harness.InstanceAsync(id)).Status;
+        await harness.SendAsync("TaskDone", "T-1");
+
+        Assert.Equal(InstanceStatus.Waiting, half);
+        Assert.Equal(InstanceStatus.Completed, (await harness.InstanceAsync(id)).Status);
+        Assert.Empty(await harness.Store.ListPendingAsync(deadLetters: false));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task An_expired_early_stimulus_is_not_applied_even_before_the_sweep(StoreKind kind)
+    {
+        var go = Flow("go", """
+            { "id": "start", "type": "Start" }, { "id": "wait", "type": "WaitForMessage", "messageType": "Go", "correlation": "'k'" }, { "id": "end", "type": "End" }
+            """, Links("start->wait", "wait->end"));
+        var harness = new RuntimeHarness(stores.CreateStore(kind), new WorkflowRuntimeOptions { StimulusTimeToLive = TimeSpan.FromHours(1) });
+
+        await harness.SendAsync("Go", "k");
+        harness.Time.Advance(TimeSpan.FromHours(1));
+        var id = await harness.StartAsync(go);
+
+        Assert.Equal(InstanceStatus.Waiting, (await harness.InstanceAsync(id)).Status);
+    }
+
+    private sealed class RecordingPublisher(int failAfter) : IOutboxPublisher
+    {
+        public List<Guid> Published { get; } = [];
+
+        public Task PublishAsync(OutboxMessage message, CancellationToken cancellationToken = default)
+        {
+            if (Published.Count >= failAfter)
+            {
+                throw new InvalidOperationException("bus down");
+            }
+
+            Published.Add(message.Id);
+            return Task.CompletedTask;
+        }
+    }
+}
