@@ -1,3 +1,11 @@
+using Alliance.Server.Features.Access;
+using Alliance.Server.Features.Agreements;
+using Alliance.Server.Features.Alliances;
+using Alliance.Server.Features.Audit;
+using Alliance.Server.Features.Auth;
+using Alliance.Server.Features.Demo;
+using Alliance.Server.Features.Organisations;
+using Alliance.Server.Features.People;
 using Alliance.Server.Features.System;
 using Alliance.Server.Infrastructure;
 using Alliance.Server.Infrastructure.Persistence;
@@ -17,14 +25,22 @@ catch (AllianceConfigurationException e)
 
 var app = builder.Build();
 await app.Services.MigrateAllianceDatabaseAsync();
+await app.Services.SeedDemoRegionAsync();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAllianceAccess();
 app.MapOpenApi();
 app.MapAllianceHealth();
-app.MapHangfireDashboard("/hangfire");
+app.MapHangfireDashboard("/hangfire", DistrictAdminDashboardFilter.CreateOptions());
 app.MapHub<AllianceHub>(AllianceHub.Path);
 app.MapSystemApi();
+app.MapAuthApi();
+app.MapOrganisationsApi();
+app.MapAlliancesApi();
+app.MapAgreementsApi();
+app.MapPeopleApi();
+app.MapAuditApi();
 
 await app.RunAsync();
 return 0;

@@ -35,6 +35,21 @@ public sealed class AllianceOptions
     /// <summary>Seeds the demo region and its users at start-up.</summary>
     public bool DemoData { get; set; }
 
+    /// <summary>The folder of workflow definitions; a relative path is looked for at and above the content root.</summary>
+    public string Workflows { get; set; } = "workflows";
+
     /// <summary>How often Hangfire looks for due timers; keeps timers at most about 2 s late.</summary>
     public TimeSpan JobPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a UI sign-in cookie lives without use (sliding).</summary>
+    public TimeSpan SignInLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>How long a bearer token from <c>POST /api/auth/token</c> is valid.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Failed password attempts in a row after which an account is locked.</summary>
+    public int LockoutMaxFailures { get; set; } = 5;
+
+    /// <summary>How long a locked account stays locked.</summary>
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 }

@@ -53,6 +53,13 @@ public static class AllianceOptionsReader
                 : throw new AllianceConfigurationException($"Configuration error: {key} = '{raw}' is not valid; allowed values: true | false.");
         }
 
+        if (type == typeof(int))
+        {
+            return int.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number) && number > 0
+                ? number
+                : throw new AllianceConfigurationException($"Configuration error: {key} = '{raw}' is not valid; expected a positive whole number.");
+        }
+
         if (type == typeof(TimeSpan))
         {
             return TimeSpan.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero

@@ -1,3 +1,6 @@
+using Alliance.Server.Features.Access;
+using Alliance.Server.Features.Audit;
+using Alliance.Server.Features.Auth;
 using Alliance.Server.Infrastructure.Jobs;
 using Alliance.Server.Infrastructure.Messaging;
 using Alliance.Server.Infrastructure.Persistence;
@@ -19,6 +22,9 @@ public static class ServerSetup
         services.AddOpenApi();
         services.AddAllianceTelemetry(builder.Configuration);
         services.AddAlliancePersistence(options);
+        services.AddAllianceAuth(options);
+        services.AddAllianceAccess();
+        services.AddScoped<AuditTrail>();
         services.AddAllianceMessaging(options);
         services.AddAllianceJobs(options);
         services.AddAllianceRealtime(options);

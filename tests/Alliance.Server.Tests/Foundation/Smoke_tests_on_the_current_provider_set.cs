@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Alliance.Server.Features.Demo;
 using Alliance.Server.Infrastructure.Messaging;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Server.Infrastructure.Realtime;
@@ -67,7 +68,7 @@ public sealed class Smoke_tests_on_the_current_provider_set(AllianceAppFactory a
     [Fact]
     public async Task A_hub_client_receives_a_message_sent_to_it()
     {
-        await using var connection = await HubClients.ConnectAsync(app);
+        await using var connection = await HubClients.ConnectAsync(app, await app.TokenForAsync(DemoUsers.CommunityStaff));
         var received = new TaskCompletionSource<SystemNotice>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.On<SystemNotice>(nameof(IAllianceClient.SystemNotice), n => received.TrySetResult(n));
 
@@ -81,7 +82,7 @@ public sealed class Smoke_tests_on_the_current_provider_set(AllianceAppFactory a
     [Fact]
     public async Task A_message_published_on_the_bus_is_consumed_and_reaches_the_hub()
     {
-        await using var connection = await HubClients.ConnectAsync(app);
+        await using var connection = await HubClients.ConnectAsync(app, await app.TokenForAsync(DemoUsers.UnitContact));
         var received = new TaskCompletionSource<SystemNotice>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.On<SystemNotice>(nameof(IAllianceClient.SystemNotice), n =>
         {
@@ -91,7 +92,7 @@ public sealed class Smoke_tests_on_the_current_provider_set(AllianceAppFactory a
             }
         });
 
-        using var client = app.CreateClient();
+        using var client = await app.ClientForAsync(DemoUsers.DistrictAdmin);
         var response = await client.PostAsJsonAsync("/api/system/notices", new { textZh = "总线冒烟测试", textEn = "bus smoke" });
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
 

@@ -1,3 +1,7 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Alliance.Server.Features.Demo;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -19,6 +23,34 @@ public class AllianceAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero));
 
     public ServerSandbox? Sandbox { get; private set; }
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _tokens = new(StringComparer.Ordinal);
+
+    /// <summary>A bearer token for a user (a demo user by default), signed in once per host and reused.</summary>
+    public Task<string> TokenForAsync(string userName, string password = DemoUsers.Password) =>
+        _tokens.GetOrAdd(userName, _ => new Lazy<Task<string>>(() => SignInAsync(userName, password))).Value;
+
+    /// <summary>An HTTP client that sends the user's bearer token.</summary>
+    public async Task<HttpClient> ClientForAsync(string userName)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenForAsync(userName));
+        return client;
+    }
+
+    private async Task<string> SignInAsync(string userName, string password)
+    {
+        using var client = CreateClient();
+        using var response = await client.PostAsJsonAsync("/api/auth/token", new { userName, password });
+        response.EnsureSuccessStatusCode();
+        var token = await response.Content.ReadFromJsonAsync<TokenResponse>();
+        return token!.AccessToken;
+    }
+
+    private sealed record TokenResponse(string TokenType, string AccessToken, long ExpiresIn, string RefreshToken);
+
+    /// <summary>Replaces the clock with <see cref="Time"/>; a test of real scheduling turns this off.</summary>
+    protected virtual bool FakeTime => true;
 
     /// <summary>Seeds the demo region; on by default because most tests act as its users.</summary>
     protected virtual bool DemoData => true;
@@ -69,10 +101,13 @@ public class AllianceAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             builder.UseSetting("Alliance:Redis", "");
         }
 
-        builder.ConfigureTestServices(services =>
+        if (FakeTime)
         {
-            services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(Time);
-        });
+            builder.ConfigureTestServices(services =>
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(Time);
+            });
+        }
     }
 }

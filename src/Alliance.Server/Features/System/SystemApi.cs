@@ -1,4 +1,5 @@
 using Alliance.Contracts.System;
+using Alliance.Server.Features.Access;
 using Alliance.Server.Infrastructure.Problems;
 using MassTransit;
 
@@ -8,17 +9,19 @@ public static class SystemApi
 {
     public static IEndpointRouteBuilder MapSystemApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/system").WithTags("System");
+        var api = app.MapGroup("/api/system").WithTags("System").RequireAuthorization();
         api.MapPost("/notices", PublishNotice)
             .WithName("PublishSystemNotice")
-            .WithSummary("Broadcast a notice to every connected client / 向所有在线用户发布系统通知");
+            .WithSummary("Broadcast a notice to every connected client (district admin) / 向所有在线用户发布系统通知（区级管理员）");
         return app;
     }
 
     public sealed record NoticeRequest(string? TextZh, string? TextEn);
 
-    public static async Task<IResult> PublishNotice(NoticeRequest request, IPublishEndpoint bus, CancellationToken cancellationToken)
+    public static async Task<IResult> PublishNotice(NoticeRequest request, AccessScope scope, IPublishEndpoint bus, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(scope);
+        scope.DemandDistrictAdmin();
         var errors = new Dictionary<string, BilingualText>();
         if (string.IsNullOrWhiteSpace(request.TextZh))
         {

@@ -1,19 +1,61 @@
+using Alliance.Server.Features.Agreements;
+using Alliance.Server.Features.Alliances;
+using Alliance.Server.Features.Audit;
+using Alliance.Server.Features.Organisations;
+using Alliance.Server.Features.People;
 using Alliance.Server.Infrastructure.Messaging;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Server.Infrastructure.Persistence;
 
 /// <summary>
-/// The one unit of work of the server. Provider-specific subclasses exist only so that each provider
-/// keeps its own migration set (Migrations/Sqlite, Migrations/Postgres).
+/// The one unit of work of the server, including ASP.NET Core Identity's user tables and the Data Protection
+/// key ring (shared by every node). Provider-specific subclasses exist only so that each provider keeps its
+/// own migration set (Migrations/Sqlite, Migrations/Postgres).
 /// </summary>
-public abstract class AllianceDbContext(DbContextOptions options) : DbContext(options)
+public abstract class AllianceDbContext(DbContextOptions options)
+    : IdentityUserContext<AllianceUser, Guid>(options), IDataProtectionKeyContext
 {
     public DbSet<ProcessedMessage> ProcessedMessages => Set<ProcessedMessage>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+
+    public DbSet<PartyAlliance> Alliances => Set<PartyAlliance>();
+
+    public DbSet<AllianceMembership> AllianceMemberships => Set<AllianceMembership>();
+
+    public DbSet<Agreement> Agreements => Set<Agreement>();
+
+    public DbSet<RoleGrant> RoleGrants => Set<RoleGrant>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        configurationBuilder.Properties<OrganisationId>().HaveConversion<StronglyTypedIdValueConverter<OrganisationId>>();
+        configurationBuilder.Properties<AllianceId>().HaveConversion<StronglyTypedIdValueConverter<AllianceId>>();
+        configurationBuilder.Properties<MembershipId>().HaveConversion<StronglyTypedIdValueConverter<MembershipId>>();
+        configurationBuilder.Properties<AgreementId>().HaveConversion<StronglyTypedIdValueConverter<AgreementId>>();
+        configurationBuilder.Properties<RoleGrantId>().HaveConversion<StronglyTypedIdValueConverter<RoleGrantId>>();
+        configurationBuilder.Properties<Enum>().HaveConversion<string>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        var modelBuilder = builder;
         ArgumentNullException.ThrowIfNull(modelBuilder);
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.Entity<AllianceUser>().ToTable("users");
+        modelBuilder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");
+        modelBuilder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
+        modelBuilder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AllianceDbContext).Assembly);
     }
 }

@@ -18,10 +18,16 @@ public abstract class AllianceProblemException(int status, string code, Bilingua
 }
 
 /// <summary>404: the thing does not exist, or exists outside the caller's scope (existence is not leaked).</summary>
-public sealed class NotFoundProblem(string what)
+public sealed class NotFoundProblem(BilingualText what)
     : AllianceProblemException(StatusCodes.Status404NotFound, "not-found",
         new("未找到", "Not found"),
-        new($"未找到{what}，或您无权查看。", $"The {what} was not found, or is not visible to you."));
+        new($"未找到{what.Zh}，或您无权查看。", $"The {what.En} was not found, or is not visible to you."))
+{
+    public NotFoundProblem(string what)
+        : this(new BilingualText(what, what))
+    {
+    }
+}
 
 /// <summary>403: the thing is visible, but this action on it is not allowed for the caller.</summary>
 public sealed class ForbiddenProblem(string code, BilingualText detail)

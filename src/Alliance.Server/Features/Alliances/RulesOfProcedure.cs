@@ -1,0 +1,133 @@
+using Alliance.Server.Infrastructure.Problems;
+
+namespace Alliance.Server.Features.Alliances;
+
+/// <summary>
+/// An alliance's rules of procedure (议事规则). Every number the routes use is here, per alliance, never a
+/// constant in code. The defaults are the common practice described in the domain notes.
+/// </summary>
+public sealed class RulesOfProcedure
+{
+    /// <summary>大事共议: how long member units may give opinions on a deliberation item.</summary>
+    public TimeSpan OpinionWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>实事共办: how long a published joint task waits for a unit to claim it.</summary>
+    public TimeSpan ClaimWindow { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>急事共商: how long member units have to respond to an urgent consultation.</summary>
+    public TimeSpan UrgentResponseWindow { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>急事共商: escalate to the street when no member has responded within this time.</summary>
+    public TimeSpan UrgentFirstResponseLimit { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>要事共决: share of members that must take part for a vote or meeting to be valid.</summary>
+    public Threshold Quorum { get; set; } = Threshold.MoreThanHalf;
+
+    /// <summary>要事共决: share of votes cast needed to pass an ordinary decision.</summary>
+    public Threshold PassThreshold { get; set; } = Threshold.MoreThanHalf;
+
+    /// <summary>要事共决: share of votes cast needed for the listed categories.</summary>
+    public Threshold QualifiedPassThreshold { get; set; } = Threshold.AtLeastTwoThirds;
+
+    /// <summary>Decision categories that need <see cref="QualifiedPassThreshold"/>.</summary>
+    public List<string> QualifiedCategories { get; set; } = ["经费使用", "议事规则修改", "成员单位调整"];
+
+    /// <summary>How long the chair has to review an item at intake.</summary>
+    public TimeSpan IntakeReviewDeadline { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>How long a resource owner has to approve or decline a booking request.</summary>
+    public TimeSpan ResourceApprovalDeadline { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>How long a requester has to verify finished work.</summary>
+    public TimeSpan VerificationDeadline { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>Reminders are sent this long before a deadline (one reminder per offset).</summary>
+    public List<TimeSpan> ReminderOffsets { get; set; } = [TimeSpan.FromDays(1), TimeSpan.FromHours(2)];
+
+    /// <summary>Overdue work escalates to the street chair (督办) after this grace period.</summary>
+    public TimeSpan EscalationGrace { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Regular joint meetings (联席会议) as a five-field cron expression in <see cref="TimeZone"/>.</summary>
+    public string MeetingSchedule { get; set; } = "0 9 5 * *";
+
+    /// <summary>Members are notified of a meeting this many days before it.</summary>
+    public int MeetingNoticeDays { get; set; } = 3;
+
+    /// <summary>How often finished work may be sent back as unsatisfactory before it escalates.</summary>
+    public int MaxReworks { get; set; } = 2;
+
+    /// <summary>IANA time zone in which the meeting schedule and day-based deadlines are read.</summary>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    /// <summary>Checks every setting; the field names are those of the JSON body, prefixed with <paramref name="prefix"/>.</summary>
+    public void Validate(FieldErrors errors, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        Positive(errors, prefix + "opinionWindow", OpinionWindow, new("意见征集期", "opinion window"));
+        Positive(errors, prefix + "claimWindow", ClaimWindow, new("认领期限", "claim window"));
+        Positive(errors, prefix + "urgentResponseWindow", UrgentResponseWindow, new("急事响应期限", "urgent response window"));
+        Positive(errors, prefix + "urgentFirstResponseLimit", UrgentFirstResponseLimit, new("急事首次响应时限", "urgent first-response limit"));
+        if (UrgentFirstResponseLimit > UrgentResponseWindow)
+        {
+            errors.Add(prefix + "urgentFirstResponseLimit", "急事首次响应时限不能长于急事响应期限。", "The urgent first-response limit cannot be longer than the urgent response window.");
+        }
+
+        Positive(errors, prefix + "intakeReviewDeadline", IntakeReviewDeadline, new("受理审核期限", "intake review deadline"));
+        Positive(errors, prefix + "resourceApprovalDeadline", ResourceApprovalDeadline, new("资源审批期限", "resource approval deadline"));
+        Positive(errors, prefix + "verificationDeadline", VerificationDeadline, new("验收期限", "verification deadline"));
+        Positive(errors, prefix + "escalationGrace", EscalationGrace, new("督办宽限期", "escalation grace"));
+        if (ReminderOffsets is null || ReminderOffsets.Any(o => o <= TimeSpan.Zero))
+        {
+            errors.Add(prefix + "reminderOffsets", "提醒提前量须为正的时长。", "Each reminder offset must be a positive duration.");
+        }
+
+        if (QualifiedCategories is null || QualifiedCategories.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add(prefix + "qualifiedCategories", "特别多数事项类别不能为空白。", "Qualified-majority categories cannot be blank.");
+        }
+
+        if (Quorum == default)
+        {
+            errors.Add(prefix + "quorum", "请填写法定人数比例，如 >1/2。", "The quorum is required, e.g. >1/2.");
+        }
+
+        if (PassThreshold == default)
+        {
+            errors.Add(prefix + "passThreshold", "请填写通过比例，如 >1/2。", "The pass threshold is required, e.g. >1/2.");
+        }
+
+        if (QualifiedPassThreshold == default)
+        {
+            errors.Add(prefix + "qualifiedPassThreshold", "请填写特别多数比例，如 >=2/3。", "The qualified pass threshold is required, e.g. >=2/3.");
+        }
+
+        if (string.IsNullOrWhiteSpace(MeetingSchedule) || !Cronos.CronExpression.TryParse(MeetingSchedule, out _))
+        {
+            errors.Add(prefix + "meetingSchedule", "例会时间须为五段式 cron 表达式，如 \"0 9 5 * *\"（每月5日9点）。",
+                "The meeting schedule must be a five-field cron expression such as \"0 9 5 * *\" (09:00 on the 5th of each month).");
+        }
+
+        if (MeetingNoticeDays is < 0 or > 60)
+        {
+            errors.Add(prefix + "meetingNoticeDays", "会议通知提前天数须在 0 到 60 之间。", "Meeting notice days must be between 0 and 60.");
+        }
+
+        if (MaxReworks is < 0 or > 20)
+        {
+            errors.Add(prefix + "maxReworks", "最多返工次数须在 0 到 20 之间。", "Max reworks must be between 0 and 20.");
+        }
+
+        if (string.IsNullOrWhiteSpace(TimeZone) || !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
+        {
+            errors.Add(prefix + "timeZone", "时区无效，如 Asia/Shanghai。", "The time zone is not valid, e.g. Asia/Shanghai.");
+        }
+    }
+
+    private static void Positive(FieldErrors errors, string field, TimeSpan value, BilingualText name)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add(field, $"{name.Zh}须为正的时长。", $"The {name.En} must be a positive duration.");
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using Alliance.Server.Features.Access;
+using Alliance.Server.Features.Organisations;
+using Alliance.Server.Features.People;
+using Alliance.Server.Infrastructure.Persistence;
+using Alliance.Server.Infrastructure.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alliance.Server.Features.Auth;
+
+public static class AuthApi
+{
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/auth").WithTags("Auth");
+        api.MapPost("/login", Login)
+            .WithName("SignIn")
+            .WithSummary("Sign in with user name and password; sets the UI cookie / 登录（Cookie）");
+        api.MapPost("/token", Token)
+            .WithName("IssueToken")
+            .WithSummary("Sign in with user name and password; returns a bearer token for API clients and the hub / 获取访问令牌");
+        api.MapPost("/logout", Logout)
+            .WithName("SignOut")
+            .WithSummary("Sign out (clears the cookie) / 退出登录")
+            .RequireAuthorization();
+        api.MapGet("/me", Me)
+            .WithName("WhoAmI")
+            .WithSummary("The signed-in person and their roles / 当前用户及其角色")
+            .RequireAuthorization();
+        return app;
+    }
+
+    public sealed record SignInRequest(string? UserName, string? Password);
+
+    public sealed record GrantResponse(RoleGrantId Id, AllianceRole Role, OrganisationId OrganisationId, string OrganisationName, OrganisationKind OrganisationKind);
+
+    public sealed record MeResponse(Guid Id, string UserName, string DisplayName, bool IsDistrictAdmin, IReadOnlyList<GrantResponse> Grants);
+
+    public static async Task<Ok<MeResponse>> Login(SignInRequest request, SignInManager<AllianceUser> signIn, AllianceDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(signIn);
+        var user = await PasswordSignInAsync(signIn, request, IdentityConstants.ApplicationScheme);
+        return TypedResults.Ok(await DescribeAsync(db, user, cancellationToken));
+    }
+
+    /// <summary>The bearer-token handler writes <c>{ tokenType, accessToken, expiresIn, refreshToken }</c> itself.</summary>
+    public static async Task<EmptyHttpResult> Token(SignInRequest request, SignInManager<AllianceUser> signIn)
+    {
+        ArgumentNullException.ThrowIfNull(signIn);
+        await PasswordSignInAsync(signIn, request, IdentityConstants.BearerScheme);
+        return TypedResults.Empty;
+    }
+
+    public static async Task<NoContent> Logout(SignInManager<AllianceUser> signIn)
+    {
+        ArgumentNullException.ThrowIfNull(signIn);
+        await signIn.SignOutAsync();
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<MeResponse>> Me(AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == scope.UserId, cancellationToken)
+            ?? throw new SignInProblem(StatusCodes.Status401Unauthorized, "auth.unknown-user", new("账号不存在。", "The account no longer exists."));
+        return TypedResults.Ok(await DescribeAsync(db, user, cancellationToken));
+    }
+
+    private static async Task<AllianceUser> PasswordSignInAsync(SignInManager<AllianceUser> signIn, SignInRequest request, string scheme)
+    {
+        new FieldErrors()
+            .Text("userName", request.UserName, new("用户名", "user name"), 256)
+            .Text("password", request.Password, new("密码", "password"), 256)
+            .ThrowIfAny();
+
+        var user = await signIn.UserManager.FindByNameAsync(request.UserName!.Trim());
+        if (user is null)
+        {
+            throw InvalidCredentials();
+        }
+
+        signIn.AuthenticationScheme = scheme;
+        var result = await signIn.PasswordSignInAsync(user, request.Password!, isPersistent: false, lockoutOnFailure: true);
+        if (result.IsLockedOut)
+        {
+            throw new SignInProblem(StatusCodes.Status423Locked, "auth.locked-out",
+                new("连续登录失败次数过多，账号已被暂时锁定，请稍后再试。", "Too many failed sign-ins: the account is locked for a while. Try again later."));
+        }
+
+        if (!result.Succeeded)
+        {
+            throw InvalidCredentials();
+        }
+
+        return user;
+    }
+
+    private static SignInProblem InvalidCredentials() =>
+        new(StatusCodes.Status401Unauthorized, "auth.invalid-credentials", new("用户名或密码错误。", "The user name or password is wrong."));
+
+    private static async Task<MeResponse> DescribeAsync(AllianceDbContext db, AllianceUser user, CancellationToken cancellationToken)
+    {
+        var grants = await db.RoleGrants.AsNoTracking()
+            .Where(g => g.UserId == user.Id && g.RevokedAt == null)
+            .Join(db.Organisations, g => g.OrganisationId, o => o.Id, (g, o) => new GrantResponse(g.Id, g.Role, o.Id, o.Name, o.Kind))
+            .ToListAsync(cancellationToken);
+        return new MeResponse(user.Id, user.UserName!, user.DisplayName, grants.Any(g => g.Role == AllianceRole.DistrictAdmin),
+            [.. grants.OrderBy(g => g.Role).ThenBy(g => g.OrganisationName, StringComparer.Ordinal)]);
+    }
+}
+
+/// <summary>A failed sign-in (401) or a locked account (423).</summary>
+public sealed class SignInProblem(int status, string code, BilingualText detail)
+    : AllianceProblemException(status, code, new("登录失败", "Sign-in failed"), detail);

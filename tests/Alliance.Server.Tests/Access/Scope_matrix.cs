@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Alliance.Server.Features.Demo;
+using Alliance.Server.Features.People;
+using Alliance.Server.Tests.Infrastructure;
+
+namespace Alliance.Server.Tests.Access;
+
+/// <summary>
+/// Every role × every resource kind × read/write, through HTTP as the demo person who holds that role in
+/// 东湖街道 / 桂花社区 / 江滨区税务局东湖税务所. Targets marked "other" lie in 西岭街道 and must not even be seen.
+/// Out of scope is 404, visible but not allowed is 403 (docs/adr/0003-out-of-scope-is-404.md).
+/// </summary>
+public sealed class Scope_matrix(AllianceAppFactory app) : IClassFixture<AllianceAppFactory>
+{
+    public enum Op { Read, Write }
+
+    private const HttpStatusCode Allowed = HttpStatusCode.OK;
+    private const HttpStatusCode Hidden = HttpStatusCode.NotFound;
+    private const HttpStatusCode Refused = HttpStatusCode.Forbidden;
+
+    private static readonly AllianceRole[] Everyone = [.. AllianceRoles.All];
+    private static readonly AllianceRole[] StreetAndCommunity =
+        [AllianceRole.DistrictAdmin, AllianceRole.StreetChair, AllianceRole.StreetStaff, AllianceRole.CommunitySecretary, AllianceRole.CommunityStaff];
+    private static readonly AllianceRole[] DistrictStreetChairCommunitySecretary =
+        [AllianceRole.DistrictAdmin, AllianceRole.StreetChair, AllianceRole.CommunitySecretary];
+
+    /// <summary>The target kinds: who may read, who may write (everyone else: 404 if they cannot read, 403 if they can).</summary>
+    private static readonly Dictionary<string, (AllianceRole[] Readers, AllianceRole[] Writers)> Rules = new()
+    {
+        ["community"] = (StreetAndCommunity, DistrictStreetChairCommunitySecretary),
+        ["unit"] = (Everyone, [.. DistrictStreetChairCommunitySecretary, AllianceRole.UnitSecretary]),
+        ["member-unit-of-another-community"] = (StreetAndCommunity, [AllianceRole.DistrictAdmin, AllianceRole.StreetChair]),
+        ["community-alliance"] = (Everyone, DistrictStreetChairCommunitySecretary),
+        ["street-alliance"] = (Everyone, [AllianceRole.DistrictAdmin, AllianceRole.StreetChair]),
+        ["membership"] = (Everyone, DistrictStreetChairCommunitySecretary),
+        ["rules"] = (Everyone, DistrictStreetChairCommunitySecretary),
+        ["agreement"] = (Everyone, DistrictStreetChairCommunitySecretary),
+        ["person"] = (Everyone, [.. DistrictStreetChairCommunitySecretary, AllianceRole.UnitSecretary]),
+        ["other-community"] = ([AllianceRole.DistrictAdmin], [AllianceRole.DistrictAdmin]),
+        ["other-unit"] = ([AllianceRole.DistrictAdmin], [AllianceRole.DistrictAdmin]),
+        ["other-community-alliance"] = ([AllianceRole.DistrictAdmin], [AllianceRole.DistrictAdmin]),
+        ["other-street-alliance"] = ([AllianceRole.DistrictAdmin], [AllianceRole.DistrictAdmin]),
+        ["other-membership"] = ([AllianceRole.DistrictAdmin], [AllianceRole.DistrictAdmin]),
+        ["other-rules"] = ([AllianceRole.DistrictAdmin], [AllianceRole.DistrictAdmin]),
+        ["other-agreement"] = ([AllianceRole.DistrictAdmin], [AllianceRole.DistrictAdmin]),
+        ["other-person"] = ([AllianceRole.DistrictAdmin], [AllianceRole.DistrictAdmin]),
+    };
+
+    public static TheoryData<AllianceRole, string, Op, HttpStatusCode> Cases()
+    {
+        var data = new TheoryData<AllianceRole, string, Op, HttpStatusCode>();
+        foreach (var role in AllianceRoles.All)
+        {
+            foreach (var (target, (readers, writers)) in Rules)
+            {
+                var canRead = readers.Contains(role);
+                data.Add(role, target, Op.Read, canRead ? Allowed : Hidden);
+                data.Add(role, target, Op.Write, writers.Contains(role) ? Allowed : canRead ? Refused : Hidden);
+            }
+
+            // The audit trail is the district's alone; everyone knows it exists, so others get 403.
+            data.Add(role, "audit", Op.Read, role == AllianceRole.DistrictAdmin ? Allowed : Refused);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Each_role_reads_and_writes_exactly_what_its_scope_allows(AllianceRole role, string target, Op op, HttpStatusCode expected)
+    {
+        var (readUrl, writeUrl, writeBody) = await TargetAsync(target);
+        using var client = await app.ClientForAsync(DemoUsers.ByRole[role]);
+        using var response = op == Op.Read
+            ? await client.GetAsync(readUrl)
+            : await client.PutAsJsonAsync(writeUrl!, writeBody);
+
+        Assert.True(expected == response.StatusCode,
+            $"{role} {op} {target}: expected {(int)expected}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        if (expected != Allowed)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Fact]
+    public void The_matrix_covers_every_role_and_every_resource_kind_both_ways()
+    {
+        var cases = Cases().Select(c => ((AllianceRole)c[0], (string)c[1], (Op)c[2])).ToList();
+        Assert.Equal(AllianceRoles.All.Count * ((Rules.Count * 2) + 1), cases.Count);
+        Assert.All(AllianceRoles.All, role => Assert.Contains(cases, c => c.Item1 == role));
+    }
+
+    /// <summary>Where to read a target, and where and what to write (the district admin's current view, written back unchanged).</summary>
+    private async Task<(string Read, string? Write, JsonElement Body)> TargetAsync(string target)
+    {
+        var (read, write) = target switch
+        {
+            "community" => Organisation(DemoRegion.Community(1).Value),
+            "unit" => Organisation(DemoRegion.Unit(1).Value),
+            "member-unit-of-another-community" => Organisation(DemoRegion.Unit(6).Value),
+            "community-alliance" => Alliance(DemoRegion.CommunityAlliance(1).Value),
+            "street-alliance" => Alliance(DemoRegion.StreetAlliance(1).Value),
+            "membership" => Membership(DemoRegion.CommunityAlliance(1).Value, DemoRegion.Membership(DemoRegion.CommunityAlliance(1), DemoRegion.Unit(1)).Value),
+            "rules" => Rules_(DemoRegion.CommunityAlliance(1).Value),
+            "agreement" => Agreement(DemoRegion.Agreement(1, 1).Value),
+            "person" => Person(DemoRegion.Person(DemoUsers.UnitContact)),
+            "other-community" => Organisation(DemoRegion.Community(4).Value),
+            "other-unit" => Organisation(DemoRegion.Unit(13).Value),
+            "other-community-alliance" => Alliance(DemoRegion.CommunityAlliance(4).Value),
+            "other-street-alliance" => Alliance(DemoRegion.StreetAlliance(2).Value),
+            "other-membership" => Membership(DemoRegion.CommunityAlliance(4).Value, DemoRegion.Membership(DemoRegion.CommunityAlliance(4), DemoRegion.Unit(13)).Value),
+            "other-rules" => Rules_(DemoRegion.CommunityAlliance(4).Value),
+            "other-agreement" => Agreement(DemoRegion.Agreement(4, 13).Value),
+            "other-person" => Person(DemoRegion.Person(DemoUsers.OtherUnitContact)),
+            "audit" => ("/api/audit/verify", (string?)null),
+            _ => throw new ArgumentOutOfRangeException(nameof(target)),
+        };
+        if (write is null)
+        {
+            return (read, null, default);
+        }
+
+        using var admin = await app.ClientForAsync(DemoUsers.DistrictAdmin);
+        var current = await admin.GetFromJsonAsync<JsonElement>(read);
+        if (current.ValueKind == JsonValueKind.Array)
+        {
+            var membershipId = write[(write.LastIndexOf('/') + 1)..];
+            current = current.EnumerateArray().Single(m => m.GetProperty("id").GetString() == membershipId);
+        }
+
+        return (read, write, current);
+
+        static (string, string?) Organisation(Guid id) => ($"/api/organisations/{id}", $"/api/organisations/{id}");
+        static (string, string?) Alliance(Guid id) => ($"/api/alliances/{id}", $"/api/alliances/{id}");
+        static (string, string?) Membership(Guid alliance, Guid id) => ($"/api/alliances/{alliance}/memberships", $"/api/alliances/{alliance}/memberships/{id}");
+        static (string, string?) Rules_(Guid alliance) => ($"/api/alliances/{alliance}/rules", $"/api/alliances/{alliance}/rules");
+        static (string, string?) Agreement(Guid id) => ($"/api/agreements/{id}", $"/api/agreements/{id}");
+        static (string, string?) Person(Guid id) => ($"/api/people/{id}", $"/api/people/{id}");
+    }
+}
