@@ -27,7 +27,7 @@ public sealed class BasicActivityTests
         Assert.Equal(InstanceStatus.Completed, instance.Status);
         Assert.Equal(5, instance.Variables["total"]!.GetValue<double>());
         Assert.Equal("counted", instance.BusinessStatus);
-        Assert.Equal(["start", "set", "status", "publish", "notify", "end"], instance.State.Path);
+        Assert.Equal(["start", "set", "status", "publish", "notify", "end"], instance.State.Visited);
         var journal = await harness.Runtime.GetJournalAsync(id);
         Assert.Equal(["start", "set", "status", "publish", "notify", "end"], journal.Select(j => j.ActivityId));
         Assert.All(journal, j => Assert.Equal(harness.Time.GetUtcNow().UtcDateTime, j.AtUtc));

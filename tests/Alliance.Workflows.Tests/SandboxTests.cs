@@ -45,6 +45,31 @@ public sealed class SandboxTests
         Assert.Throws<ExpressionException>(() => _evaluator.Evaluate(expression, new Dictionary<string, System.Text.Json.Nodes.JsonNode?>()));
     }
 
+    [Theory]
+    [InlineData("Object.prototype.polluted = 1")]
+    [InlineData("Array.prototype.push = null")]
+    [InlineData("globalThis.leak = 1")]
+    [InlineData("Math.max = null")]
+    public void An_expression_cannot_leave_anything_behind_for_the_next(string attempt)
+    {
+        var globals = new Dictionary<string, System.Text.Json.Nodes.JsonNode?>();
+        Assert.Throws<ExpressionException>(() => _evaluator.Evaluate(attempt, globals));
+
+        var clean = _evaluator.Evaluate("[({}).polluted, typeof globalThis.leak, [1].push(2), Math.max(1, 2)]", globals);
+
+        Assert.Equal("[null,\"undefined\",2,2]", clean!.ToJsonString());
+    }
+
+    [Fact]
+    public void Globals_are_replaced_on_every_evaluation()
+    {
+        var first = _evaluator.Evaluate("vars.x + payload.y", new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["vars"] = new System.Text.Json.Nodes.JsonObject { ["x"] = 1 }, ["payload"] = new System.Text.Json.Nodes.JsonObject { ["y"] = 2 } });
+        var second = _evaluator.Evaluate("typeof payload", new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["vars"] = new System.Text.Json.Nodes.JsonObject() });
+
+        Assert.Equal(3, first!.GetValue<double>());
+        Assert.Equal("undefined", second!.GetValue<string>());
+    }
+
     [Fact]
     public async Task A_runaway_expression_in_a_workflow_becomes_an_incident_not_a_hung_thread()
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Alliance.Workflows.Model;
 using Alliance.Workflows.Runtime;
 
 namespace Alliance.Workflows.Activities;
@@ -26,7 +27,7 @@ public sealed record Compensate : Activity
 
             var handler = context.Definition.Get(completed.CompensateWith!);
             handler.Execute(new ActivityContext(context.Execution, handler, context.Token));
-            context.Execution.Journal(handler, $"compensated {completed.Id}", context.Execution.Actor.Id);
+            context.Execution.Journal(handler, $"compensated {completed.Id}", context.Execution.Actor.Id, kind: JournalKind.Executed);
             done.RemoveAt(i);
             undone.Add(completed.Id);
         }

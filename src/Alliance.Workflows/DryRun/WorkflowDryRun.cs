@@ -7,7 +7,7 @@ using Alliance.Workflows.Scheduling;
 
 namespace Alliance.Workflows.DryRun;
 
-/// <summary>The outcome of a dry run: the activities executed in order, the final status and variables, and what went to the outbox.</summary>
+/// <summary>The outcome of a dry run: the activities executed in order (from the journal), the final status and variables, and what went to the outbox.</summary>
 public sealed record DryRunResult(
     IReadOnlyList<string> Path,
     InstanceStatus Status,
@@ -50,7 +50,9 @@ public static class WorkflowDryRun
         }
 
         var instance = (await store.FindInstanceAsync(id))!;
-        return new DryRunResult(instance.State.Path, instance.Status, instance.BusinessStatus, instance.Variables, await store.GetJournalAsync(id), store.Outbox, problems);
+        var journal = await store.GetJournalAsync(id);
+        var path = journal.Where(j => j.Kind == JournalKind.Executed).Select(j => j.ActivityId).ToList();
+        return new DryRunResult(path, instance.Status, instance.BusinessStatus, instance.Variables, journal, store.Outbox, problems);
     }
 
     private static async Task ApplyAsync(WorkflowRuntime runtime, InMemoryWorkflowStore store, InMemoryWorkflowScheduler scheduler, ManualClock clock, InstanceId id, DryRunStep step)

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Acornima;
+using Acornima.Ast;
 using Jint;
 using Jint.Native;
 using Jint.Runtime;
@@ -9,9 +11,31 @@ namespace Alliance.Workflows.Expressions;
 /// <summary>
 /// Evaluates JavaScript expressions with Jint in a sandbox: a time limit, a memory limit, a recursion
 /// limit, a statement limit and no CLR access. Every failure becomes an <see cref="ExpressionException"/>.
+/// Engines are pooled; each has frozen built-ins and a sealed global object, so one evaluation cannot leave
+/// anything behind for the next. Parsed expressions are cached.
 /// </summary>
 public sealed class ExpressionEvaluator(SandboxLimits limits)
 {
+    private const int MaxCachedScripts = 10_000;
+    private static readonly string[] Globals = ["vars", "now", "instanceId", "payload"];
+
+    private const string Harden = """
+        (function () {
+          'use strict';
+          for (const name of Object.getOwnPropertyNames(globalThis)) {
+            const value = globalThis[name];
+            if (name !== 'globalThis' && value !== null && (typeof value === 'object' || typeof value === 'function')) {
+              if (value.prototype) { Object.freeze(value.prototype); }
+              Object.freeze(value);
+            }
+          }
+          Object.seal(globalThis);
+        })();
+        """;
+
+    private readonly ConcurrentBag<Engine> _engines = [];
+    private readonly ConcurrentDictionary<string, Prepared<Script>> _scripts = new(StringComparer.Ordinal);
+
     public ExpressionEvaluator()
         : this(new SandboxLimits())
     {
@@ -36,31 +60,20 @@ public sealed class ExpressionEvaluator(SandboxLimits limits)
     {
         ArgumentNullException.ThrowIfNull(expression);
         ArgumentNullException.ThrowIfNull(globals);
-        using var cancellation = new CancellationTokenSource(limits.Timeout * 2);
+        var engine = _engines.TryTake(out var pooled) ? pooled : CreateEngine();
         try
         {
-            using var engine = new Engine(options => options
-                .Strict()
-                .TimeoutInterval(limits.Timeout)
-                .LimitMemory(limits.MemoryBytes)
-                .LimitRecursion(limits.RecursionDepth)
-                .MaxStatements(limits.MaxStatements)
-                .CancellationToken(cancellation.Token)
-                .RegexTimeoutInterval(limits.Timeout));
+            var script = Prepare(expression);
             var parser = new Jint.Native.Json.JsonParser(engine);
-            foreach (var (name, value) in globals)
+            foreach (var name in Globals)
             {
-                engine.SetValue(name, value is null ? JsValue.Null : parser.Parse(value.ToJsonString()));
+                engine.SetValue(name, globals.TryGetValue(name, out var value) && value is not null ? parser.Parse(value.ToJsonString()) : JsValue.Undefined);
             }
 
-            var result = engine.Evaluate(Wrap(expression));
-            if (result.IsUndefined())
-            {
-                return null;
-            }
-
-            var json = new Jint.Native.Json.JsonSerializer(engine).Serialize(result);
-            return json.IsUndefined() ? null : JsonNode.Parse(json.AsString());
+            var result = engine.Evaluate(script);
+            var json = result.IsUndefined() ? null : new Jint.Native.Json.JsonSerializer(engine).Serialize(result);
+            _engines.Add(engine);
+            return json is null || json.IsUndefined() ? null : JsonNode.Parse(json.AsString());
         }
         catch (ParseErrorException ex)
         {
@@ -86,28 +99,63 @@ public sealed class ExpressionEvaluator(SandboxLimits limits)
         {
             throw new ExpressionException("statement limit exceeded", ex);
         }
-        catch (ExecutionCanceledException ex)
-        {
-            throw new ExpressionException($"time limit of {limits.Timeout.TotalMilliseconds} ms exceeded", ex);
-        }
         catch (Exception ex) when (ex is not ExpressionException)
         {
             throw new ExpressionException($"evaluation failed: {ex.Message}", ex);
         }
     }
 
-    /// <summary>Evaluates to a boolean using JavaScript truthiness of the JSON result.</summary>
-    public bool EvaluateBoolean(string expression, IReadOnlyDictionary<string, JsonNode?> globals)
+    /// <summary>A new hardened engine. The first ones of a process run cold code, so a time-out while hardening is retried.</summary>
+    private Engine CreateEngine()
     {
-        var value = Evaluate(expression, globals);
-        return value switch
+        for (var attempt = 1; ; attempt++)
         {
-            null => false,
-            JsonValue v when v.TryGetValue(out bool b) => b,
-            JsonValue v when v.TryGetValue(out double d) => d != 0 && !double.IsNaN(d),
-            JsonValue v when v.TryGetValue(out string? s) => !string.IsNullOrEmpty(s),
-            _ => true,
-        };
+            try
+            {
+                return CreateHardenedEngine();
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+                // cold start (JIT) exceeded the time limit: try again, now warm
+            }
+        }
+    }
+
+    private Engine CreateHardenedEngine()
+    {
+        var engine = new Engine(options => options
+            .Strict()
+            .TimeoutInterval(limits.Timeout)
+            .LimitMemory(limits.MemoryBytes)
+            .LimitRecursion(limits.RecursionDepth)
+            .MaxStatements(limits.MaxStatements)
+            .RegexTimeoutInterval(limits.Timeout));
+        foreach (var name in Globals)
+        {
+            engine.SetValue(name, JsValue.Undefined);
+        }
+
+        engine.Execute(Harden);
+
+        // Warm the paths every evaluation takes, so that a cold process does not hit the time limit on real work.
+        var warm = new Jint.Native.Json.JsonParser(engine).Parse("{\"a\":[1,\"x\",true,null,{\"b\":2.5}]}");
+        new Jint.Native.Json.JsonSerializer(engine).Serialize(engine.Evaluate("(function (w) { return [w, String(1).length > 0 ? 'y' : 'n']; })").Call(warm));
+        return engine;
+    }
+
+    private Prepared<Script> Prepare(string expression)
+    {
+        if (_scripts.TryGetValue(expression, out var script))
+        {
+            return script;
+        }
+
+        if (_scripts.Count >= MaxCachedScripts)
+        {
+            _scripts.Clear();
+        }
+
+        return _scripts.GetOrAdd(expression, e => Engine.PrepareScript(Wrap(e)));
     }
 
     private static string Wrap(string expression) => "(" + expression + "\n)";

@@ -12,8 +12,8 @@ public sealed class InstanceState
     /// <summary>Completed activities that declare <c>compensateWith</c>, oldest first.</summary>
     public List<string> Compensable { get; set; } = [];
 
-    /// <summary>The ids of executed activities, in order (for the Mermaid path highlight).</summary>
-    public List<string> Path { get; set; } = [];
+    /// <summary>The distinct ids of executed activities, in first-visit order (for the Mermaid highlight). The full path is in the journal.</summary>
+    public List<string> Visited { get; set; } = [];
 
     /// <summary>Tokens parked because their activity faulted; retried with back-off, then by an operator.</summary>
     public List<FaultedToken> Faulted { get; set; } = [];

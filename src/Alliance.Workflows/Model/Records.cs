@@ -1,9 +1,30 @@
 namespace Alliance.Workflows.Model;
 
+/// <summary>What a journal row records.</summary>
+public enum JournalKind
+{
+    /// <summary>An activity ran (the path of the instance is the sequence of these).</summary>
+    Executed = 0,
+
+    /// <summary>A wait was resumed (task completed, message, timer, ballot).</summary>
+    Resumed = 1,
+
+    /// <summary>A person acted on a task without completing it (claim, delegation).</summary>
+    TaskAction = 2,
+
+    /// <summary>An activity faulted.</summary>
+    Fault = 3,
+
+    /// <summary>An operator or migration acted on the instance.</summary>
+    Operator = 4,
+}
+
 /// <summary>One activity execution or resume: who, when, outcome.</summary>
 public sealed class JournalEntry
 {
     public Guid Id { get; set; }
+
+    public JournalKind Kind { get; set; }
 
     public InstanceId InstanceId { get; set; }
 

@@ -5,6 +5,9 @@ namespace Alliance.Workflows.Persistence;
 /// <summary>Which open human tasks to list. Null criteria match everything.</summary>
 public sealed record HumanTaskQuery(string? Role = null, string? OrganisationId = null, string? AssignedTo = null, InstanceId? InstanceId = null);
 
+/// <summary>An instance with its bookmarks, and whether a given stimulus was already applied to it, read together.</summary>
+public sealed record InstanceSnapshot(WorkflowInstance Instance, IReadOnlyList<Bookmark> Bookmarks, bool StimulusProcessed);
+
 /// <summary>
 /// Persistence of instances, bookmarks, journal, incidents, outbox, inbox and pending stimuli.
 /// <see cref="CommitAsync"/> writes one resume atomically (see <see cref="WorkflowCommit"/>).
@@ -12,6 +15,9 @@ public sealed record HumanTaskQuery(string? Role = null, string? OrganisationId 
 public interface IWorkflowStore
 {
     Task<WorkflowInstance?> FindInstanceAsync(InstanceId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads what one resume needs in one go: the instance, its bookmarks and the inbox entry for <paramref name="stimulusId"/>.</summary>
+    Task<InstanceSnapshot?> LoadAsync(InstanceId id, string? stimulusId, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<Bookmark>> GetBookmarksAsync(InstanceId id, CancellationToken cancellationToken = default);
 

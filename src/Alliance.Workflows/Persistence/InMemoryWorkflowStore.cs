@@ -13,6 +13,7 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
     private readonly Dictionary<Guid, Incident> _incidents = [];
     private readonly Dictionary<Guid, OutboxMessage> _outbox = [];
     private readonly HashSet<(string, InstanceId)> _processed = [];
+    private readonly HashSet<string> _processedIds = [];
     private readonly Dictionary<string, PendingStimulus> _pending = [];
 
     /// <summary>Every outbox row, for inspection.</summary>
@@ -32,6 +33,17 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
         lock (_lock)
         {
             return Task.FromResult(_instances.GetValueOrDefault(id)?.Clone());
+        }
+    }
+
+    public Task<InstanceSnapshot?> LoadAsync(InstanceId id, string? stimulusId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var instance = _instances.GetValueOrDefault(id)?.Clone();
+            return Task.FromResult(instance is null
+                ? null
+                : new InstanceSnapshot(instance, SelectCore(b => b.InstanceId == id), stimulusId is not null && _processed.Contains((stimulusId, id))));
         }
     }
 
@@ -68,7 +80,7 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
         {
             return Task.FromResult(instanceId is { } id
                 ? _processed.Contains((stimulusId, id))
-                : _processed.Any(p => p.Item1 == stimulusId));
+                : _processedIds.Contains(stimulusId));
         }
     }
 
@@ -163,6 +175,7 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
             foreach (var processed in commit.Processed)
             {
                 _processed.Add((processed.StimulusId, processed.InstanceId));
+                _processedIds.Add(processed.StimulusId);
             }
 
             foreach (var consumed in commit.ConsumedPending)

@@ -64,7 +64,7 @@ internal sealed class InstanceMigration(WorkflowDefinition source, WorkflowDefin
         }
 
         state.Compensable = [.. state.Compensable.Select(Map)];
-        state.Path = [.. state.Path.Select(Map)];
+        state.Visited = [.. state.Visited.Select(Map).Distinct()];
         instance.DefinitionVersion = target.Version;
     }
 

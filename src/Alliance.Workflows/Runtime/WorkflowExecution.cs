@@ -37,6 +37,9 @@ internal sealed partial class WorkflowExecution
 
     public IReadOnlyList<Bookmark> Bookmarks => _bookmarks;
 
+    /// <summary>True when the stimulus this resume is for was already applied to the instance (inbox).</summary>
+    public bool StimulusAlreadyProcessed { get; init; }
+
     public DateTime UtcNow => _services.UtcNow;
 
     internal RuntimeServices Services => _services;
@@ -237,9 +240,9 @@ internal sealed partial class WorkflowExecution
 
         var state = Instance.State;
         state.Faulted.RemoveAll(f => f.ActivityId == token.ActivityId && f.Branch == token.Branch);
-        if (state.Path.Count < 2000)
+        if (!state.Visited.Contains(activity.Id))
         {
-            state.Path.Add(activity.Id);
+            state.Visited.Add(activity.Id);
         }
 
         if (activity.CompensateWith is not null)
@@ -248,7 +251,7 @@ internal sealed partial class WorkflowExecution
         }
 
         var outcome = ports.Count > 0 ? string.Join(',', ports) : context.Outcome ?? (_bookmarks.Count > bookmarkCount ? "waiting" : "ended");
-        Journal(activity, outcome, Actor.Id, context.Detail);
+        Journal(activity, outcome, Actor.Id, context.Detail, JournalKind.Executed);
         Emit(activity.Id, ports, token.Branch);
     }
 
@@ -285,7 +288,7 @@ internal sealed partial class WorkflowExecution
         }
 
         var type = Definition.Find(token.ActivityId)?.Type ?? "?";
-        _commit.Journal.Add(NewJournal(token.ActivityId, type, "faulted", Actor.Id, error.Message));
+        _commit.Journal.Add(NewJournal(token.ActivityId, type, "faulted", Actor.Id, error.Message, JournalKind.Fault));
     }
 
     internal void Emit(string activityId, IEnumerable<string> ports, string branch)
@@ -344,11 +347,12 @@ internal sealed partial class WorkflowExecution
             CreatedUtc = UtcNow,
         });
 
-    internal void Journal(Activity activity, string outcome, string actor, string? detail = null) =>
-        _commit.Journal.Add(NewJournal(activity.Id, activity.Type, outcome, actor, detail));
+    internal void Journal(Activity activity, string outcome, string actor, string? detail = null, JournalKind kind = JournalKind.Resumed) =>
+        _commit.Journal.Add(NewJournal(activity.Id, activity.Type, outcome, actor, detail, kind));
 
-    private JournalEntry NewJournal(string activityId, string type, string outcome, string actor, string? detail) => new()
+    private JournalEntry NewJournal(string activityId, string type, string outcome, string actor, string? detail, JournalKind kind) => new()
     {
+        Kind = kind,
         Id = Guid.NewGuid(),
         InstanceId = Instance.Id,
         ActivityId = activityId,

@@ -47,6 +47,7 @@ public sealed partial class WorkflowRuntime
                 Id = Guid.NewGuid(),
                 InstanceId = id,
                 ActivityId = "",
+                Kind = JournalKind.Operator,
                 ActivityType = "Operator",
                 Actor = operatorActor.Id,
                 Outcome = "cancelled",
@@ -85,6 +86,7 @@ public sealed partial class WorkflowRuntime
                 Id = Guid.NewGuid(),
                 InstanceId = id,
                 ActivityId = "",
+                Kind = JournalKind.Operator,
                 ActivityType = "Migration",
                 Actor = execution.Actor.Id,
                 Outcome = $"migrated v{execution.Definition.Version} -> v{targetVersion}",
@@ -102,7 +104,7 @@ public sealed partial class WorkflowRuntime
         var bookmarks = await _store.GetBookmarksAsync(id, cancellationToken);
         var definition = _services.Definitions.Find(instance.DefinitionId, instance.DefinitionVersion)
             ?? throw new InvalidOperationException($"definition {instance.DefinitionKey} is not loaded");
-        return MermaidExporter.Export(definition, new InstanceHighlight(instance.State.Path, [.. bookmarks.Select(b => b.ActivityId)]));
+        return MermaidExporter.Export(definition, new InstanceHighlight(instance.State.Visited, [.. bookmarks.Select(b => b.ActivityId)]));
     }
 }
 

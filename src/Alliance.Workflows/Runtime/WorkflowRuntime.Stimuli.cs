@@ -13,15 +13,15 @@ public sealed partial class WorkflowRuntime
     public async Task<DeliveryResult> DeliverAsync(Stimulus stimulus, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stimulus);
-        if (await _store.IsProcessedAsync(stimulus.Id.Value, null, cancellationToken))
-        {
-            return new DeliveryResult(DeliveryStatus.Duplicate, []);
-        }
-
         var applied = await ApplyToMatchesAsync(stimulus, null, cancellationToken);
         if (applied is not null)
         {
             return applied;
+        }
+
+        if (await _store.IsProcessedAsync(stimulus.Id.Value, null, cancellationToken))
+        {
+            return new DeliveryResult(DeliveryStatus.Duplicate, []);
         }
 
         var pending = new PendingStimulus
@@ -89,7 +89,7 @@ public sealed partial class WorkflowRuntime
     private Task<DeliveryStatus> ResumeWithStimulusAsync(InstanceId instanceId, Stimulus stimulus, string? pendingId, CancellationToken cancellationToken) =>
         MutateAsync(instanceId, Actor.System, async execution =>
         {
-            if (await _store.IsProcessedAsync(stimulus.Id.Value, instanceId, cancellationToken))
+            if (execution.StimulusAlreadyProcessed)
             {
                 return Unchanged(DeliveryStatus.Duplicate);
             }
@@ -114,5 +114,5 @@ public sealed partial class WorkflowRuntime
 
             execution.Resume(bookmark, new MessageSignal(stimulus));
             return Changed(DeliveryStatus.Applied);
-        }, cancellationToken);
+        }, cancellationToken, stimulus.Id.Value);
 }

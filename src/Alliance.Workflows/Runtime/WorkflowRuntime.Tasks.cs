@@ -23,7 +23,7 @@ public sealed partial class WorkflowRuntime
             EnsureMayAct(task, actor);
             task.ClaimedBy = actor.Id;
             execution.UpdateBookmark(task);
-            execution.Journal(execution.Definition.Get(task.ActivityId), "claimed", actor.Id);
+            execution.Journal(execution.Definition.Get(task.ActivityId), "claimed", actor.Id, kind: JournalKind.TaskAction);
             return true;
         }, cancellationToken);
 
@@ -35,7 +35,7 @@ public sealed partial class WorkflowRuntime
             task.DelegatedTo = toUserId;
             task.ClaimedBy = toUserId;
             execution.UpdateBookmark(task);
-            execution.Journal(execution.Definition.Get(task.ActivityId), $"delegated to {toUserId}", from.Id);
+            execution.Journal(execution.Definition.Get(task.ActivityId), $"delegated to {toUserId}", from.Id, kind: JournalKind.TaskAction);
             return true;
         }, cancellationToken);
 

@@ -16,12 +16,14 @@ public sealed partial class WorkflowRuntime
     private readonly IWorkflowStore _store;
     private readonly IWorkflowScheduler _scheduler;
     private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+    private readonly InstanceCache _cache;
 
     public WorkflowRuntime(DefinitionRegistry definitions, IWorkflowStore store, IWorkflowScheduler scheduler, TimeProvider time, WorkflowRuntimeOptions? options = null)
     {
         _services = new RuntimeServices(definitions, time, options ?? new WorkflowRuntimeOptions());
         _store = store;
         _scheduler = scheduler;
+        _cache = new InstanceCache(_services.Options.InstanceCacheSize);
     }
 
     public DefinitionRegistry Definitions => _services.Definitions;
@@ -55,8 +57,9 @@ public sealed partial class WorkflowRuntime
     /// Loads an instance, lets <paramref name="mutate"/> act on it, and commits once. Retries on a concurrency
     /// conflict; then runs the post-commit work (arming timers, delivering queued stimuli).
     /// </summary>
-    private async Task<T> MutateAsync<T>(InstanceId id, Actor actor, Func<WorkflowExecution, ValueTask<(T Result, bool Changed)>> mutate, CancellationToken cancellationToken)
+    private async Task<T> MutateAsync<T>(InstanceId id, Actor actor, Func<WorkflowExecution, ValueTask<(T Result, bool Changed)>> mutate, CancellationToken cancellationToken, string? stimulusId = null)
     {
+        var useCache = true;
         for (var attempt = 0; ; attempt++)
         {
             var commit = new CommitBuilder();
@@ -65,15 +68,34 @@ public sealed partial class WorkflowRuntime
             await gate.WaitAsync(cancellationToken);
             try
             {
-                var instance = await _store.FindInstanceAsync(id, cancellationToken)
+                var cached = useCache ? _cache.TryGet(id) : null;
+                useCache = false;
+                var snapshot = cached ?? await _store.LoadAsync(id, stimulusId, cancellationToken)
                     ?? throw new WorkflowConflictException(new WorkflowConflict(ConflictCode.NotFound, "流程实例不存在", $"No workflow instance {id}"));
+                var instance = snapshot.Instance;
                 var definition = _services.Definitions.Find(instance.DefinitionId, instance.DefinitionVersion)
                     ?? throw new InvalidOperationException($"definition {instance.DefinitionKey} is not loaded");
-                var bookmarks = await _store.GetBookmarksAsync(id, cancellationToken);
-                var execution = new WorkflowExecution(_services, definition, instance, bookmarks, commit, actor, instance.Version);
-                (result, var changed) = await mutate(execution);
+                var execution = new WorkflowExecution(_services, definition, instance, snapshot.Bookmarks, commit, actor, instance.Version)
+                {
+                    StimulusAlreadyProcessed = snapshot.StimulusProcessed,
+                };
+                bool changed;
+                try
+                {
+                    (result, changed) = await mutate(execution);
+                }
+                catch (WorkflowConflictException) when (cached is not null)
+                {
+                    continue; // refusals are only given on fresh state
+                }
+
                 if (!changed)
                 {
+                    if (cached is not null)
+                    {
+                        continue; // so are no-ops
+                    }
+
                     return result;
                 }
 
@@ -84,8 +106,16 @@ public sealed partial class WorkflowRuntime
                 }
                 catch (WorkflowConcurrencyException) when (attempt < _services.Options.MaxConcurrencyRetries)
                 {
+                    _cache.Evict(id);
                     continue;
                 }
+
+                _cache.Put(instance, execution.Bookmarks);
+            }
+            catch
+            {
+                _cache.Evict(id);
+                throw;
             }
             finally
             {

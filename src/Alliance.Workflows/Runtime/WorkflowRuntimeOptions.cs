@@ -20,5 +20,8 @@ public sealed record WorkflowRuntimeOptions
     /// <summary>Optimistic concurrency retries of one resume.</summary>
     public int MaxConcurrencyRetries { get; init; } = 50;
 
+    /// <summary>Instances whose last committed state is kept to skip the read of the next resume (0 turns it off).</summary>
+    public int InstanceCacheSize { get; init; } = 10_000;
+
     public SandboxLimits Sandbox { get; init; } = new();
 }

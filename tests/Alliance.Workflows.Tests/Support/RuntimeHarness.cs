@@ -65,7 +65,8 @@ internal sealed class RuntimeHarness
     public async Task<Bookmark> TaskAsync(InstanceId id, string activityId, string? item = null) =>
         (await Store.GetBookmarksAsync(id)).Single(b => b.Kind == BookmarkKind.HumanTask && b.ActivityId == activityId && (item is null || b.Item == item));
 
-    public async Task<IReadOnlyList<string>> PathAsync(InstanceId id) => (await InstanceAsync(id)).State.Path;
+    public async Task<IReadOnlyList<string>> PathAsync(InstanceId id) =>
+        [.. (await Store.GetJournalAsync(id)).Where(j => j.Kind == JournalKind.Executed).Select(j => j.ActivityId)];
 
     public Task<DeliveryResult> SendAsync(string type, string key, JsonNode? payload = null, string? stimulusId = null) =>
         Runtime.DeliverAsync(new Stimulus(stimulusId is null ? StimulusId.New() : new StimulusId(stimulusId), type, key, payload));

@@ -36,7 +36,7 @@ public sealed class SqliteStoreFixture : IDisposable
 
     public IWorkflowStore CreateStore()
     {
-        var builder = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, $"{Guid.NewGuid():N}.db"), Pooling = false, DefaultTimeout = 60 };
+        var builder = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, $"{Guid.NewGuid():N}.db"), Pooling = true, DefaultTimeout = 60 };
         var options = new DbContextOptionsBuilder<TestDbContext>().UseSqlite(builder.ToString()).Options;
         using (var db = new TestDbContext(options))
         {
@@ -80,7 +80,7 @@ public sealed class PostgresStoreFixture : IDisposable
                 create.ExecuteNonQuery();
             }
 
-            _connection = new NpgsqlConnectionStringBuilder(admin) { Database = _database }.ToString();
+            _connection = new NpgsqlConnectionStringBuilder(admin) { Database = _database, MaxPoolSize = 20 }.ToString();
         }
 
         var options = new DbContextOptionsBuilder<TestDbContext>().UseNpgsql(_connection).Options;

@@ -8,9 +8,13 @@ namespace Alliance.Workflows.Persistence.Ef;
 /// The EF Core store over the host's DbContext (which must call <c>ApplyWorkflowModel()</c>). Each call uses a fresh
 /// context from the factory; <see cref="CommitAsync"/> is one SaveChanges, hence one transaction on every provider.
 /// </summary>
-public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IWorkflowStore
+public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IWorkflowStore, IDisposable
     where TContext : DbContext
 {
+    private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+
+    public void Dispose() => _sqliteWriter.Dispose();
+
     public EfWorkflowStore(IDbContextFactory<TContext> factory)
         : this(() => factory.CreateDbContext())
     {
@@ -20,6 +24,21 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
     {
         await using var db = createContext();
         return await db.Set<WorkflowInstance>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+    }
+
+    public async Task<InstanceSnapshot?> LoadAsync(InstanceId id, string? stimulusId, CancellationToken cancellationToken = default)
+    {
+        await using var db = createContext();
+        var instance = await db.Set<WorkflowInstance>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        if (instance is null)
+        {
+            return null;
+        }
+
+        var bookmarks = await db.Set<Bookmark>().AsNoTracking().Where(b => b.InstanceId == id).OrderBy(b => b.CreatedUtc).ToListAsync(cancellationToken);
+        var processed = stimulusId is not null
+            && await db.Set<ProcessedStimulus>().AnyAsync(p => p.StimulusId == stimulusId && p.InstanceId == id, cancellationToken);
+        return new InstanceSnapshot(instance, bookmarks, processed);
     }
 
     public Task<IReadOnlyList<Bookmark>> GetBookmarksAsync(InstanceId id, CancellationToken cancellationToken = default) =>
@@ -171,6 +190,13 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
         db.AddRange(commit.Processed);
         db.RemoveRange(commit.ConsumedPending.Select(id => new PendingStimulus { StimulusId = id }));
         db.AddRange(commit.AddedPending);
+        var serialise = db.Database.ProviderName?.Contains("Sqlite", StringComparison.OrdinalIgnoreCase) == true;
+        if (serialise)
+        {
+            // SQLite has one writer: queueing commits here is far cheaper than its busy-retry back-off.
+            await _sqliteWriter.WaitAsync(cancellationToken);
+        }
+
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -184,6 +210,13 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
 
             // A stale version, an already-removed row or a duplicate inbox key: someone else committed first.
             throw new WorkflowConcurrencyException("the instance changed concurrently; reload and retry", ex);
+        }
+        finally
+        {
+            if (serialise)
+            {
+                _sqliteWriter.Release();
+            }
         }
     }
 

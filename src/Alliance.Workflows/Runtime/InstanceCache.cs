@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using Alliance.Workflows.Model;
+using Alliance.Workflows.Persistence;
+
+namespace Alliance.Workflows.Runtime;
+
+/// <summary>
+/// The last committed state of recently resumed instances, so that a resume can skip its read. It is only a
+/// guess: a resume that used it must commit (the version check catches any change made elsewhere), and
+/// anything else (a refusal, a no-op, a conflict) is redone from the store.
+/// </summary>
+internal sealed class InstanceCache(int capacity)
+{
+    private readonly ConcurrentDictionary<InstanceId, InstanceSnapshot> _entries = new();
+
+    public InstanceSnapshot? TryGet(InstanceId id) =>
+        _entries.TryGetValue(id, out var entry)
+            ? new InstanceSnapshot(entry.Instance.Clone(), [.. entry.Bookmarks.Select(b => b.Clone())], false)
+            : null;
+
+    public void Put(WorkflowInstance instance, IEnumerable<Bookmark> bookmarks)
+    {
+        if (capacity <= 0)
+        {
+            return;
+        }
+
+        if (instance.IsClosed)
+        {
+            Evict(instance.Id);
+            return;
+        }
+
+        if (_entries.Count >= capacity)
+        {
+            _entries.Clear();
+        }
+
+        _entries[instance.Id] = new InstanceSnapshot(instance.Clone(), [.. bookmarks.Select(b => b.Clone())], false);
+    }
+
+    public void Evict(InstanceId id) => _entries.TryRemove(id, out _);
+}
