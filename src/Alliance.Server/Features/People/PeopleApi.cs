@@ -21,6 +21,7 @@ public static class PeopleApi
         api.MapGet("/{id:guid}", Get).WithName("GetPerson").WithSummary("One person with their roles / 人员详情");
         api.MapPost("/", Create).WithName("CreatePerson").WithSummary("Create an account with at least one role / 新建账号并授予角色");
         api.MapPut("/{id:guid}", Update).WithName("UpdatePerson").WithSummary("Change a person's display name or phone / 修改人员信息");
+        api.MapPost("/{id:guid}/unlock", Unlock).WithName("UnlockPerson").WithSummary("End a lockout after repeated failed sign-ins / 解除账号锁定");
         api.MapPost("/{id:guid}/grants", Grant).WithName("GrantRole").WithSummary("Grant a role for an organisation / 授予角色");
         api.MapPost("/{id:guid}/grants/{grantId}/revoke", Revoke).WithName("RevokeRole").WithSummary("Revoke a role (the record stays) / 撤销角色（不删除）");
         return app;
@@ -133,13 +134,7 @@ public static class PeopleApi
     {
         ArgumentNullException.ThrowIfNull(request);
         var (user, grants) = await FindVisibleAsync(db, scope, id, cancellationToken, tracked: true);
-        var via = grants.Select(g => scope.AdministeringOrganisationFor(g.OrganisationId)).FirstOrDefault(o => o is not null)
-            ?? (scope.IsDistrictAdmin ? scope.Grants.First(g => g.Role == AllianceRole.DistrictAdmin).OrganisationId : null);
-        if (via is null)
-        {
-            throw new ForbiddenProblem("scope.not-administrator", new("您可以查看此人，但无权修改其信息。", "You can see this person but may not change their details."));
-        }
-
+        var via = AdministeringVia(scope, grants);
         new FieldErrors()
             .Text("displayName", request.DisplayName, new("姓名", "display name"), 100)
             .Text("phoneNumber", request.PhoneNumber, new("电话", "phone number"), 30, required: false)
@@ -148,6 +143,18 @@ public static class PeopleApi
         user.DisplayName = request.DisplayName!.Trim();
         user.PhoneNumber = string.IsNullOrWhiteSpace(request.PhoneNumber) ? null : request.PhoneNumber.Trim();
         await audit.SaveAsync(new("person.updated", "person", id.ToString(), via, before, new { user.DisplayName, user.PhoneNumber }), cancellationToken);
+        return TypedResults.Ok((await DescribeAsync(db, [id], time, cancellationToken)).Single());
+    }
+
+    public static async Task<Ok<PersonResponse>> Unlock(
+        Guid id, AccessScope scope, AllianceDbContext db, AuditTrail audit, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (user, grants) = await FindVisibleAsync(db, scope, id, cancellationToken, tracked: true);
+        var via = AdministeringVia(scope, grants);
+        var before = new { user.LockoutEnd, user.AccessFailedCount };
+        user.LockoutEnd = null;
+        user.AccessFailedCount = 0;
+        await audit.SaveAsync(new("person.unlocked", "person", id.ToString(), via, before, new { user.LockoutEnd, user.AccessFailedCount }), cancellationToken);
         return TypedResults.Ok((await DescribeAsync(db, [id], time, cancellationToken)).Single());
     }
 
@@ -226,6 +233,15 @@ public static class PeopleApi
             ? (user, grants)
             : throw new NotFoundProblem(Thing);
     }
+
+    /// <summary>
+    /// A person is administered by whoever administers one of the organisations they hold a role for (a person
+    /// without any role: by the district admin). Returns that organisation, or throws 403.
+    /// </summary>
+    private static OrganisationId AdministeringVia(AccessScope scope, List<RoleGrant> grants) =>
+        grants.Select(g => scope.AdministeringOrganisationFor(g.OrganisationId)).FirstOrDefault(o => o is not null)
+        ?? (scope.IsDistrictAdmin ? scope.Grants.First(g => g.Role == AllianceRole.DistrictAdmin).OrganisationId : (OrganisationId?)null)
+        ?? throw new ForbiddenProblem("scope.not-administrator", new("您可以查看此人，但无权管理其账号。", "You can see this person but may not administer their account."));
 
     private static async Task<(AllianceRole Role, OrganisationId Organisation)?> CheckGrantAsync(
         AllianceDbContext db, AccessScope scope, FieldErrors errors, string prefix, GrantRequest? request, CancellationToken cancellationToken)
