@@ -51,6 +51,40 @@ public sealed class BasicActivityTests
     }
 
     [Fact]
+    public async Task Expressions_see_the_runtime_clock()
+    {
+        var definition = Flow("clock", """
+            { "id": "start", "type": "Start" },
+            { "id": "set", "type": "SetVariable", "variable": "t", "value": "({ same: Date.now() === Date.parse(now), iso: new Date().toISOString() })" }
+            """, Links("start->set"));
+        var harness = new RuntimeHarness();
+
+        var id = await harness.StartAsync(definition);
+
+        var t = (await harness.InstanceAsync(id)).Variables["t"]!;
+        Assert.True(t["same"]!.GetValue<bool>());
+        Assert.Equal("2026-03-02T08:00:00.000Z", t["iso"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_activity_retry_policy_overrides_the_defaults()
+    {
+        var definition = Flow("policy", """
+            { "id": "start", "type": "Start" },
+            { "id": "bad", "type": "SetVariable", "variable": "x", "value": "vars.nothing.here", "retry": { "maxAttempts": 2, "delay": "PT1M" } }
+            """, Links("start->bad"));
+        var harness = new RuntimeHarness();
+        var id = await harness.StartAsync(definition);
+
+        var first = Assert.Single(await harness.Runtime.GetIncidentsAsync(id));
+        await harness.AdvanceAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(harness.Time.GetUtcNow().UtcDateTime, first.RetryAtUtc);
+        Assert.Equal(2, (await harness.Runtime.GetIncidentsAsync(id)).Count);
+        Assert.Equal(InstanceStatus.Faulted, (await harness.InstanceAsync(id)).Status);
+    }
+
+    [Fact]
     public async Task An_input_of_the_wrong_type_is_refused_and_named()
     {
         var definition = Flow("typed", """{ "id": "start", "type": "Start" }, { "id": "end", "type": "End" }""", Links("start->end"),

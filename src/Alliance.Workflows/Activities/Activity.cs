@@ -21,6 +21,10 @@ public abstract record Activity
     [JsonPropertyName("compensateWith")]
     public string? CompensateWith { get; init; }
 
+    /// <summary>How often this activity is retried when it faults (default: the runtime options).</summary>
+    [JsonPropertyName("retry")]
+    public RetryPolicy? Retry { get; init; }
+
     [JsonIgnore]
     public string Type => ActivityTypes.NameOf(GetType());
 
@@ -46,6 +50,11 @@ public abstract record Activity
 
     internal static IReadOnlyList<string> None => [];
 }
+
+/// <summary>Attempts before the instance is Faulted, and the first back-off (doubling after each attempt).</summary>
+public sealed record RetryPolicy(
+    [property: JsonPropertyName("maxAttempts")] int MaxAttempts,
+    [property: JsonPropertyName("delay")] string? Delay = null);
 
 /// <summary>Common outcome port names.</summary>
 public static class Outcomes

@@ -103,6 +103,7 @@ internal static class SemanticValidator
             }
         }
 
+        Duration("retry.delay", activity.Retry?.Delay);
         if (activity.CompensateWith is { } handler)
         {
             Reference("compensateWith", handler, a => a is SetVariable or SetStatus or Publish or Notify, "an immediate activity (SetVariable, SetStatus, Publish or Notify)");

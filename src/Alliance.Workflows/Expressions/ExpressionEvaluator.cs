@@ -33,7 +33,7 @@ public sealed class ExpressionEvaluator(SandboxLimits limits)
         })();
         """;
 
-    private readonly ConcurrentBag<Engine> _engines = [];
+    private readonly ConcurrentBag<(Engine Engine, ClockTimeSystem Clock)> _engines = [];
     private readonly ConcurrentDictionary<string, Prepared<Script>> _scripts = new(StringComparer.Ordinal);
 
     public ExpressionEvaluator()
@@ -56,11 +56,14 @@ public sealed class ExpressionEvaluator(SandboxLimits limits)
     }
 
     /// <summary>Evaluates <paramref name="expression"/> with the given globals (JSON values) and returns its JSON value.</summary>
-    public JsonNode? Evaluate(string expression, IReadOnlyDictionary<string, JsonNode?> globals)
+    /// <param name="now">JavaScript's current time (<c>Date.now()</c>); the Unix epoch when not given.</param>
+    public JsonNode? Evaluate(string expression, IReadOnlyDictionary<string, JsonNode?> globals, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(expression);
         ArgumentNullException.ThrowIfNull(globals);
-        var engine = _engines.TryTake(out var pooled) ? pooled : CreateEngine();
+        var pooled = _engines.TryTake(out var free) ? free : CreateEngine();
+        var engine = pooled.Engine;
+        pooled.Clock.Now = now ?? DateTimeOffset.UnixEpoch;
         try
         {
             var script = Prepare(expression);
@@ -72,7 +75,7 @@ public sealed class ExpressionEvaluator(SandboxLimits limits)
 
             var result = engine.Evaluate(script);
             var json = result.IsUndefined() ? null : new Jint.Native.Json.JsonSerializer(engine).Serialize(result);
-            _engines.Add(engine);
+            _engines.Add(pooled);
             return json is null || json.IsUndefined() ? null : JsonNode.Parse(json.AsString());
         }
         catch (ParseErrorException ex)
@@ -106,7 +109,7 @@ public sealed class ExpressionEvaluator(SandboxLimits limits)
     }
 
     /// <summary>A new hardened engine. The first ones of a process run cold code, so a time-out while hardening is retried.</summary>
-    private Engine CreateEngine()
+    private (Engine Engine, ClockTimeSystem Clock) CreateEngine()
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -121,15 +124,19 @@ public sealed class ExpressionEvaluator(SandboxLimits limits)
         }
     }
 
-    private Engine CreateHardenedEngine()
+    private (Engine Engine, ClockTimeSystem Clock) CreateHardenedEngine()
     {
-        var engine = new Engine(options => options
-            .Strict()
-            .TimeoutInterval(limits.Timeout)
-            .LimitMemory(limits.MemoryBytes)
-            .LimitRecursion(limits.RecursionDepth)
-            .MaxStatements(limits.MaxStatements)
-            .RegexTimeoutInterval(limits.Timeout));
+        var clock = new ClockTimeSystem();
+        var engine = new Engine(options =>
+        {
+            options.TimeSystem = clock;
+            options.Strict()
+                .TimeoutInterval(limits.Timeout)
+                .LimitMemory(limits.MemoryBytes)
+                .LimitRecursion(limits.RecursionDepth)
+                .MaxStatements(limits.MaxStatements)
+                .RegexTimeoutInterval(limits.Timeout);
+        });
         foreach (var name in Globals)
         {
             engine.SetValue(name, JsValue.Undefined);
@@ -140,7 +147,7 @@ public sealed class ExpressionEvaluator(SandboxLimits limits)
         // Warm the paths every evaluation takes, so that a cold process does not hit the time limit on real work.
         var warm = new Jint.Native.Json.JsonParser(engine).Parse("{\"a\":[1,\"x\",true,null,{\"b\":2.5}]}");
         new Jint.Native.Json.JsonSerializer(engine).Serialize(engine.Evaluate("(function (w) { return [w, String(1).length > 0 ? 'y' : 'n']; })").Call(warm));
-        return engine;
+        return (engine, clock);
     }
 
     private Prepared<Script> Prepare(string expression)

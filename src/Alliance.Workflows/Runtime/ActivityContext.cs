@@ -37,7 +37,7 @@ internal sealed class ActivityContext(WorkflowExecution execution, Activity acti
             ["instanceId"] = JsonValue.Create(Instance.Id.ToString()),
             ["payload"] = payload,
         };
-        return execution.Services.Expressions.Evaluate(expression, globals);
+        return execution.Services.Expressions.Evaluate(expression, globals, new DateTimeOffset(UtcNow, TimeSpan.Zero));
     }
 
     public bool Test(string expression)

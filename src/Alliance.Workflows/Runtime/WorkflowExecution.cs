@@ -154,7 +154,7 @@ internal sealed partial class WorkflowExecution
         if (!Instance.IsClosed)
         {
             var state = Instance.State;
-            if (state.Faulted.Any(f => f.Attempts >= _services.Options.MaxAttempts))
+            if (state.Faulted.Any(f => f.Attempts >= MaxAttempts(f.ActivityId)))
             {
                 Instance.Status = InstanceStatus.Faulted;
             }
@@ -266,9 +266,10 @@ internal sealed partial class WorkflowExecution
         }
 
         faulted.Attempts++;
-        var options = _services.Options;
-        DateTime? retryAt = faulted.Attempts < options.MaxAttempts
-            ? UtcNow + (options.RetryBaseDelay * Math.Pow(2, faulted.Attempts - 1))
+        var policy = Definition.Find(token.ActivityId)?.Retry;
+        var delay = policy?.Delay is { } text ? Durations.Parse(text) : _services.Options.RetryBaseDelay;
+        DateTime? retryAt = faulted.Attempts < MaxAttempts(token.ActivityId)
+            ? UtcNow + (delay * Math.Pow(2, faulted.Attempts - 1))
             : null;
         _commit.AddedIncidents.Add(new Incident
         {
@@ -290,6 +291,8 @@ internal sealed partial class WorkflowExecution
         var type = Definition.Find(token.ActivityId)?.Type ?? "?";
         _commit.Journal.Add(NewJournal(token.ActivityId, type, "faulted", Actor.Id, error.Message, JournalKind.Fault));
     }
+
+    private int MaxAttempts(string activityId) => Definition.Find(activityId)?.Retry?.MaxAttempts ?? _services.Options.MaxAttempts;
 
     internal void Emit(string activityId, IEnumerable<string> ports, string branch)
     {
