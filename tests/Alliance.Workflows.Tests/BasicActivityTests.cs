@@ -229,6 +229,26 @@ public sealed class BasicActivityTests
     }
 
     [Fact]
+    public async Task Cancelling_a_parent_cancels_the_children_it_waits_for()
+    {
+        var child = Flow("child3", """
+            { "id": "start", "type": "Start" }, { "id": "work", "type": "Timer", "duration": "P30D" }, { "id": "end", "type": "End" }
+            """, Links("start->work", "work->end"));
+        var parent = Flow("parent3", """
+            { "id": "start", "type": "Start" }, { "id": "spawn", "type": "StartChild", "workflow": "child3", "wait": true }, { "id": "end", "type": "End" }
+            """, Links("start->spawn", "spawn->end"));
+        var harness = new RuntimeHarness(definitions: child);
+        var id = await harness.StartAsync(parent);
+        var childId = new InstanceId(Guid.Parse((await harness.BookmarksAsync(id)).Single().CorrelationKey!));
+
+        await harness.Runtime.CancelAsync(id, RuntimeHarness.Person("ops", "operator"));
+
+        Assert.Equal(InstanceStatus.Cancelled, (await harness.InstanceAsync(childId)).Status);
+        Assert.Empty(harness.Scheduler.Armed);
+        Assert.Empty(await harness.Store.ListPendingAsync(deadLetters: false));
+    }
+
+    [Fact]
     public async Task StartChild_without_wait_continues_at_once()
     {
         var child = Flow("child2", """{ "id": "start", "type": "Start" }, { "id": "end", "type": "End" }""", Links("start->end"));

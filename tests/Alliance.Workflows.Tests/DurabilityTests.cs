@@ -59,7 +59,7 @@ public sealed class DurabilityTests(StoreFixture stores) : IClassFixture<StoreFi
     {
         var harness = Harness(kind);
         var id = await harness.StartAsync(Go(), new JsonObject { ["key"] = "k" });
-        var second = new WorkflowRuntime(harness.Registry, harness.Store, new InMemoryWorkflowScheduler(harness.Time), harness.Time);
+        var second = new WorkflowRuntime(harness.Registry, harness.Store, new InMemoryWorkflowScheduler(harness.Time), harness.Time, RuntimeHarness.TestOptions);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => Task.Run(() =>
             (i % 2 == 0 ? harness.Runtime : second).DeliverAsync(new Stimulus(new StimulusId($"go-{i}"), "Go", "k", new JsonObject { ["i"] = i })))));
@@ -109,8 +109,8 @@ public sealed class DurabilityTests(StoreFixture stores) : IClassFixture<StoreFi
         var harness = Harness(kind);
         var id = await harness.StartAsync(collect);
         var tasks = (await harness.BookmarksAsync(id)).Where(b => b.Kind == BookmarkKind.HumanTask).ToList();
-        var second = new WorkflowRuntime(harness.Registry, harness.Store, new InMemoryWorkflowScheduler(harness.Time), harness.Time, new WorkflowRuntimeOptions { MaxConcurrencyRetries = 500 });
-        var first = new WorkflowRuntime(harness.Registry, harness.Store, new InMemoryWorkflowScheduler(harness.Time), harness.Time, new WorkflowRuntimeOptions { MaxConcurrencyRetries = 500 });
+        var second = new WorkflowRuntime(harness.Registry, harness.Store, new InMemoryWorkflowScheduler(harness.Time), harness.Time, RuntimeHarness.TestOptions with { MaxConcurrencyRetries = 500 });
+        var first = new WorkflowRuntime(harness.Registry, harness.Store, new InMemoryWorkflowScheduler(harness.Time), harness.Time, RuntimeHarness.TestOptions with { MaxConcurrencyRetries = 500 });
 
         await Task.WhenAll(tasks.Select((t, i) => Task.Run(() =>
             (i % 2 == 0 ? first : second).CompleteAsync(t.Id, RuntimeHarness.Person($"p{i}", "contact", t.Item), "ok"))));

@@ -104,7 +104,7 @@ public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<Stor
             { "id": "passed", "type": "SetStatus", "status": "passed" },
             { "id": "failed", "type": "SetStatus", "status": "failed" }
             """, Links("start->vote", "vote:passed->passed", "vote:failed->failed"));
-        var harness = new RuntimeHarness(stores.CreateStore(kind), new WorkflowRuntimeOptions { MaxConcurrencyRetries = 500 });
+        var harness = new RuntimeHarness(stores.CreateStore(kind), RuntimeHarness.TestOptions with { MaxConcurrencyRetries = 500 });
         var id = await harness.StartAsync(vote);
         var open = (await harness.BookmarksAsync(id)).Single(b => b.Kind == BookmarkKind.Vote);
 
@@ -155,7 +155,7 @@ public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<Stor
         var go = Flow("go", """
             { "id": "start", "type": "Start" }, { "id": "wait", "type": "WaitForMessage", "messageType": "Go", "correlation": "'k'" }, { "id": "end", "type": "End" }
             """, Links("start->wait", "wait->end"));
-        var harness = new RuntimeHarness(stores.CreateStore(kind), new WorkflowRuntimeOptions { StimulusTimeToLive = TimeSpan.FromHours(1) });
+        var harness = new RuntimeHarness(stores.CreateStore(kind), RuntimeHarness.TestOptions with { StimulusTimeToLive = TimeSpan.FromHours(1) });
 
         await harness.SendAsync("Go", "k");
         harness.Time.Advance(TimeSpan.FromHours(1));

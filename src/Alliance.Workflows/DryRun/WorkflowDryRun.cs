@@ -20,7 +20,7 @@ public sealed record DryRunResult(
 /// <summary>Runs a definition entirely in memory, on its own clock, against a scripted list of stimuli.</summary>
 public static class WorkflowDryRun
 {
-    public static async Task<DryRunResult> RunAsync(WorkflowDefinition definition, JsonObject? input, IEnumerable<DryRunStep> script, DefinitionRegistry? others = null, DateTimeOffset? startAt = null)
+    public static async Task<DryRunResult> RunAsync(WorkflowDefinition definition, JsonObject? input, IEnumerable<DryRunStep> script, DefinitionRegistry? others = null, DateTimeOffset? startAt = null, WorkflowRuntimeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(script);
@@ -34,7 +34,7 @@ public static class WorkflowDryRun
         var clock = new ManualClock(startAt ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var store = new InMemoryWorkflowStore();
         var scheduler = new InMemoryWorkflowScheduler(clock);
-        var runtime = new WorkflowRuntime(registry, store, scheduler, clock);
+        var runtime = new WorkflowRuntime(registry, store, scheduler, clock, options);
         var problems = new List<string>();
         var id = await runtime.StartAsync(definition.Id, input, version: definition.Version);
         foreach (var step in script)

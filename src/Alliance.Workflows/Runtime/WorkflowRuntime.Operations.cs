@@ -34,6 +34,9 @@ public sealed partial class WorkflowRuntime
 
     /// <summary>Cancels an instance: every wait is removed and a waiting parent is told.</summary>
     public Task CancelAsync(InstanceId id, Actor operatorActor, string? reason = null, CancellationToken cancellationToken = default) =>
+        CancelCoreAsync(id, operatorActor, reason, notifyParent: true, cancellationToken);
+
+    private Task<bool> CancelCoreAsync(InstanceId id, Actor operatorActor, string? reason, bool notifyParent, CancellationToken cancellationToken) =>
         MutateAsync(id, operatorActor, execution =>
         {
             if (execution.Instance.IsClosed)
@@ -41,6 +44,7 @@ public sealed partial class WorkflowRuntime
                 throw new WorkflowConflictException(new WorkflowConflict(ConflictCode.InstanceClosed, "流程已结束", $"The workflow instance is {execution.Instance.Status}"));
             }
 
+            execution.Instance.ParentWaits &= notifyParent;
             execution.Close(InstanceStatus.Cancelled);
             execution.Commit.Journal.Add(new JournalEntry
             {

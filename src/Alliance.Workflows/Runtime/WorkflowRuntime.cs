@@ -153,6 +153,30 @@ public sealed partial class WorkflowRuntime
         {
             await DeliverPendingAsync(pending, cancellationToken);
         }
+
+        // A parent that stopped waiting for a child without the child finishing (cancelled instance or branch) cancels it.
+        foreach (var child in commit.Removed.Where(b => b.Kind == BookmarkKind.Child).ToList())
+        {
+            await CancelChildAsync(new InstanceId(Guid.Parse(child.CorrelationKey!)), cancellationToken);
+        }
+    }
+
+    private async Task CancelChildAsync(InstanceId child, CancellationToken cancellationToken)
+    {
+        var instance = await _store.FindInstanceAsync(child, cancellationToken);
+        if (instance is null || instance.IsClosed)
+        {
+            return;
+        }
+
+        try
+        {
+            await CancelCoreAsync(child, Actor.System, "parent stopped waiting", notifyParent: false, cancellationToken);
+        }
+        catch (WorkflowConflictException ex) when (ex.Code is ConflictCode.InstanceClosed or ConflictCode.NotFound)
+        {
+            // it finished meanwhile
+        }
     }
 
     private static void CheckInputs(WorkflowDefinition definition, JsonObject? input)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Alliance.Workflows.Definitions;
+using Alliance.Workflows.Expressions;
 using Alliance.Workflows.Model;
 using Alliance.Workflows.Persistence;
 using Alliance.Workflows.Runtime;
@@ -14,15 +15,21 @@ internal sealed class RuntimeHarness
     public RuntimeHarness(IWorkflowStore? store = null, WorkflowRuntimeOptions? options = null, params WorkflowDefinition[] definitions)
     {
         Store = store ?? new InMemoryWorkflowStore();
-        Options = options;
+
+        // Tests run in parallel on a shared 2-core machine: a legitimate expression must not hit the 100 ms limit
+        // because the CPU was busy. The limits themselves are tested in SandboxTests.
+        Options = options ?? TestOptions;
         foreach (var definition in definitions)
         {
             Registry.TryAdd(definition);
         }
 
         Scheduler = new InMemoryWorkflowScheduler(Time);
-        Runtime = new WorkflowRuntime(Registry, Store, Scheduler, Time, options);
+        Runtime = new WorkflowRuntime(Registry, Store, Scheduler, Time, Options);
     }
+
+    /// <summary>The runtime options of tests: a generous expression time limit (see the constructor).</summary>
+    public static WorkflowRuntimeOptions TestOptions { get; } = new() { Sandbox = new SandboxLimits { Timeout = TimeSpan.FromSeconds(5) } };
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
 
