@@ -231,6 +231,20 @@ public sealed class DurabilityTests(StoreFixture stores) : IClassFixture<StoreFi
         Assert.Equal(InstanceStatus.Completed, done.Status);
     }
 
+    [Fact]
+    public async Task New_instances_use_the_latest_published_version_and_closed_ones_are_not_migrated()
+    {
+        var harness = Harness(StoreKind.InMemory, Review(1), Review(2, "check"));
+        harness.Registry.TryAdd(Review(3, "draft") with { Published = false });
+
+        var id = await harness.Runtime.StartAsync("review");
+        await harness.Runtime.CompleteAsync((await harness.TaskAsync(id, "check")).Id, Secretary, "approve");
+        var refused = await harness.Runtime.MigrateAsync(id, 1);
+
+        Assert.Equal(2, (await harness.InstanceAsync(id)).DefinitionVersion);
+        Assert.Equal(["the instance is Completed"], refused.Reasons);
+    }
+
     [Theory]
     [MemberData(nameof(Stores))]
     public async Task A_faulting_activity_records_incidents_retries_with_back_off_then_faults(StoreKind kind)

@@ -71,6 +71,11 @@ public sealed partial class WorkflowRuntime
         MutateAsync(id, operatorActor ?? Actor.System, execution =>
         {
             var instance = execution.Instance;
+            if (instance.IsClosed)
+            {
+                return ValueTask.FromResult(Unchanged(MigrationResult.Refused($"the instance is {instance.Status}")));
+            }
+
             var target = _services.Definitions.Find(instance.DefinitionId, targetVersion);
             if (target is null)
             {
