@@ -6,6 +6,7 @@ using Alliance.Server.Infrastructure.Messaging;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Server.Infrastructure.Problems;
 using Alliance.Server.Infrastructure.Realtime;
+using Alliance.Server.Infrastructure.Workflows;
 
 namespace Alliance.Server.Infrastructure;
 
@@ -19,7 +20,7 @@ public static class ServerSetup
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddAllianceProblems();
-        services.AddOpenApi();
+        services.AddAllianceOpenApi();
         services.AddAllianceTelemetry(builder.Configuration);
         services.AddAlliancePersistence(options);
         services.AddAllianceAuth(options);
@@ -28,6 +29,7 @@ public static class ServerSetup
         services.AddAllianceMessaging(options);
         services.AddAllianceJobs(options);
         services.AddAllianceRealtime(options);
+        services.AddAllianceWorkflows(options);
         services.AddHostedService<StartupBanner>();
         return options;
     }

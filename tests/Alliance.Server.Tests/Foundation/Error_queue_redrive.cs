@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Alliance.Server.Features.Demo;
 using Alliance.Server.Infrastructure.Messaging;
 using Alliance.Server.Infrastructure.Realtime;
 using Alliance.Server.Tests.Infrastructure;
@@ -22,7 +23,7 @@ public sealed class Error_queue_redrive(AllianceAppFactory app) : IClassFixture<
             return;
         }
 
-        await using var hub = await HubClients.ConnectAsync(app);
+        await using var hub = await HubClients.ConnectAsync(app, await app.TokenForAsync(DemoUsers.DistrictAdmin));
         var received = new TaskCompletionSource<SystemNotice>(TaskCreationOptions.RunContinuationsAsynchronously);
         hub.On<SystemNotice>(nameof(IAllianceClient.SystemNotice), n => received.TrySetResult(n));
 

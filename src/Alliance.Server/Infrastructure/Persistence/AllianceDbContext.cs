@@ -7,6 +7,7 @@ using Alliance.Server.Infrastructure.Messaging;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Alliance.Workflows.Persistence.Ef;
 using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Server.Infrastructure.Persistence;
@@ -57,6 +58,7 @@ public abstract class AllianceDbContext(DbContextOptions options)
         modelBuilder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AllianceDbContext).Assembly);
+        modelBuilder.ApplyWorkflowModel();
     }
 }
 

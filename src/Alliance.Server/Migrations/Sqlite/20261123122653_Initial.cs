@@ -116,6 +116,152 @@ namespace Alliance.Server.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "wf_bookmarks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InstanceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ActivityId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", nullable: false),
+                    Branch = table.Column<string>(type: "TEXT", nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", nullable: true),
+                    StimulusType = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CorrelationKey = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DueUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Purpose = table.Column<string>(type: "TEXT", nullable: true),
+                    RelatedBookmarkId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    TitleZh = table.Column<string>(type: "TEXT", nullable: true),
+                    TitleEn = table.Column<string>(type: "TEXT", nullable: true),
+                    CandidateRole = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CandidateOrganisation = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Item = table.Column<string>(type: "TEXT", nullable: true),
+                    AllowedOutcomes = table.Column<string>(type: "TEXT", nullable: false),
+                    Fields = table.Column<string>(type: "TEXT", nullable: false),
+                    DeadlineUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    EscalationRole = table.Column<string>(type: "TEXT", nullable: true),
+                    EscalationOrganisation = table.Column<string>(type: "TEXT", nullable: true),
+                    Escalated = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ClaimedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    DelegatedTo = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    EligibleVoters = table.Column<string>(type: "TEXT", nullable: false),
+                    Ballots = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wf_bookmarks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wf_inbox",
+                columns: table => new
+                {
+                    StimulusId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    InstanceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProcessedUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wf_inbox", x => new { x.StimulusId, x.InstanceId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wf_incidents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InstanceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ActivityId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Attempt = table.Column<int>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", nullable: false),
+                    AtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RetryAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ResolvedUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wf_incidents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wf_instances",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DefinitionId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    DefinitionVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", nullable: false),
+                    BusinessStatus = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Variables = table.Column<string>(type: "TEXT", nullable: false),
+                    State = table.Column<string>(type: "TEXT", nullable: false),
+                    ParentInstanceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ParentWaits = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CorrelationKey = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FinishedUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wf_instances", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wf_journal",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", nullable: false),
+                    InstanceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ActivityId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ActivityType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    Detail = table.Column<string>(type: "TEXT", nullable: true),
+                    AtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wf_journal", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wf_outbox",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InstanceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", nullable: false),
+                    MessageType = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    PayloadJson = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DispatchedUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wf_outbox", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wf_pending_stimuli",
+                columns: table => new
+                {
+                    StimulusId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    StimulusType = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CorrelationKey = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    PayloadJson = table.Column<string>(type: "TEXT", nullable: true),
+                    ReceivedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DeadLetteredUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wf_pending_stimuli", x => x.StimulusId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "agreements",
                 columns: table => new
                 {
@@ -376,6 +522,61 @@ namespace Alliance.Server.Migrations.Sqlite
                 table: "users",
                 column: "NormalizedUserName",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_bookmarks_InstanceId",
+                table: "wf_bookmarks",
+                column: "InstanceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_bookmarks_Kind_CandidateRole_CandidateOrganisation",
+                table: "wf_bookmarks",
+                columns: new[] { "Kind", "CandidateRole", "CandidateOrganisation" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_bookmarks_Kind_DueUtc",
+                table: "wf_bookmarks",
+                columns: new[] { "Kind", "DueUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_bookmarks_StimulusType_CorrelationKey",
+                table: "wf_bookmarks",
+                columns: new[] { "StimulusType", "CorrelationKey" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_incidents_InstanceId",
+                table: "wf_incidents",
+                column: "InstanceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_instances_DefinitionId_Status",
+                table: "wf_instances",
+                columns: new[] { "DefinitionId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_instances_ParentInstanceId",
+                table: "wf_instances",
+                column: "ParentInstanceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_journal_InstanceId_Sequence",
+                table: "wf_journal",
+                columns: new[] { "InstanceId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_outbox_DispatchedUtc_CreatedUtc",
+                table: "wf_outbox",
+                columns: new[] { "DispatchedUtc", "CreatedUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_pending_stimuli_DeadLetteredUtc_ExpiresUtc",
+                table: "wf_pending_stimuli",
+                columns: new[] { "DeadLetteredUtc", "ExpiresUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_pending_stimuli_StimulusType_CorrelationKey",
+                table: "wf_pending_stimuli",
+                columns: new[] { "StimulusType", "CorrelationKey" });
         }
 
         /// <inheritdoc />
@@ -407,6 +608,27 @@ namespace Alliance.Server.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "user_tokens");
+
+            migrationBuilder.DropTable(
+                name: "wf_bookmarks");
+
+            migrationBuilder.DropTable(
+                name: "wf_inbox");
+
+            migrationBuilder.DropTable(
+                name: "wf_incidents");
+
+            migrationBuilder.DropTable(
+                name: "wf_instances");
+
+            migrationBuilder.DropTable(
+                name: "wf_journal");
+
+            migrationBuilder.DropTable(
+                name: "wf_outbox");
+
+            migrationBuilder.DropTable(
+                name: "wf_pending_stimuli");
 
             migrationBuilder.DropTable(
                 name: "alliances");
