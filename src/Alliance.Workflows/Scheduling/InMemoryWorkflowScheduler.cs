@@ -30,14 +30,17 @@ public sealed class InMemoryWorkflowScheduler(TimeProvider time) : IWorkflowSche
     {
         ArgumentNullException.ThrowIfNull(runtime);
         var fired = 0;
+        var seen = new HashSet<BookmarkId>();
         while (true)
         {
             var now = time.GetUtcNow().UtcDateTime;
-            var due = _armed.Where(t => t.Value <= now).OrderBy(t => t.Value).Select(t => t.Key).FirstOrDefault();
+            var due = _armed.Where(t => t.Value <= now && !seen.Contains(t.Key)).OrderBy(t => t.Value).Select(t => t.Key).FirstOrDefault();
             if (due == default || !_armed.TryRemove(due, out _))
             {
                 return fired;
             }
+
+            seen.Add(due);
 
             if (await runtime.FireTimerAsync(due, cancellationToken))
             {

@@ -201,7 +201,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || IsUniqueViolation(ex))
         {
             foreach (var write in commit.Instances)
             {
@@ -244,6 +244,11 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
         DateTime? at = dispatchedUtc;
         await db.Set<OutboxMessage>().Where(o => ids.Contains(o.Id)).ExecuteUpdateAsync(s => s.SetProperty(o => o.DispatchedUtc, at), cancellationToken);
     }
+
+    /// <summary>A unique-key violation, told apart without provider packages: SQLSTATE 23505 (PostgreSQL) or SQLite's message.</summary>
+    private static bool IsUniqueViolation(DbUpdateException ex) =>
+        ex.InnerException is System.Data.Common.DbException db
+        && (db.SqlState == "23505" || db.Message.Contains("UNIQUE constraint failed", StringComparison.Ordinal));
 
     private async Task<IReadOnlyList<Bookmark>> BookmarksAsync(Func<IQueryable<Bookmark>, IQueryable<Bookmark>> query, CancellationToken cancellationToken)
     {
