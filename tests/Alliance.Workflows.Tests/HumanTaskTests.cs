@@ -167,6 +167,8 @@ public sealed class HumanTaskTests
         await harness.AdvanceAsync(TimeSpan.FromHours(12));
 
         Assert.Equal(1, reminders);
+        Assert.Equal([new DateTime(2026, 3, 3, 20, 0, 0, DateTimeKind.Utc)], task.ReminderTimesUtc);
+        Assert.Equal(new DateTime(2026, 3, 4, 8, 0, 0, DateTimeKind.Utc), task.DeadlineUtc);
         var escalated = await harness.TaskAsync(id, "review");
         Assert.True(escalated.Escalated);
         Assert.Equal("chair", escalated.CandidateRole);

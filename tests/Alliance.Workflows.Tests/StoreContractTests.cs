@@ -18,7 +18,8 @@ public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<Stor
     private static WorkflowDefinition Tasks() => Flow("tasks", """
         { "id": "start", "type": "Start" },
         { "id": "fork", "type": "Fork", "branches": ["a", "b"] },
-        { "id": "local", "type": "HumanTask", "title": { "zh-CN": "社区任务", "en": "Community task" }, "candidates": { "role": "secretary", "organisation": "'c-1'" }, "outcomes": ["done"] },
+        { "id": "local", "type": "HumanTask", "title": { "zh-CN": "社区任务", "en": "Community task" }, "candidates": { "role": "secretary", "organisation": "'c-1'" }, "outcomes": ["done"],
+          "fields": [ { "name": "note", "type": "text", "maxLength": 20 } ], "deadline": "P1D", "reminders": ["PT2H"], "escalateTo": { "role": "chair", "organisation": "'s-1'" } },
         { "id": "street", "type": "HumanTask", "title": { "zh-CN": "街道任务", "en": "Street task" }, "candidates": { "role": "chair" }, "outcomes": ["done"] },
         { "id": "join", "type": "Join", "fork": "fork" },
         { "id": "end", "type": "End" }
@@ -31,7 +32,8 @@ public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<Stor
         var harness = new RuntimeHarness(stores.CreateStore(kind));
         var id = await harness.StartAsync(Tasks());
         var instance = await harness.InstanceAsync(id);
-        var bookmark = (await harness.BookmarksAsync(id))[0];
+        var bookmarks = await harness.BookmarksAsync(id);
+        var bookmark = bookmarks[0];
         var journalBefore = (await harness.Store.GetJournalAsync(id)).Count;
         var outboxBefore = (await harness.Store.GetUndispatchedAsync(100)).Count;
         instance.BusinessStatus = "should-not-stick";
@@ -44,7 +46,7 @@ public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<Stor
         await Assert.ThrowsAsync<WorkflowConcurrencyException>(() => harness.Store.CommitAsync(stale));
 
         Assert.Null((await harness.InstanceAsync(id)).BusinessStatus);
-        Assert.Equal(2, (await harness.BookmarksAsync(id)).Count);
+        Assert.Equal(bookmarks.Count, (await harness.BookmarksAsync(id)).Count);
         Assert.Equal(journalBefore, (await harness.Store.GetJournalAsync(id)).Count);
         Assert.Equal(outboxBefore, (await harness.Store.GetUndispatchedAsync(100)).Count);
         Assert.False(await harness.Store.IsProcessedAsync("s-1", null));
@@ -67,6 +69,11 @@ public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<Stor
 
         Assert.Equal("社区任务", Assert.Single(secretaries).TitleZh);
         Assert.Equal(["done"], secretaries[0].AllowedOutcomes);
+        Assert.Equal(20, secretaries[0].Fields[0].MaxLength);
+        Assert.Equal(harness.Time.GetUtcNow().UtcDateTime.AddDays(1), secretaries[0].DeadlineUtc);
+        Assert.Equal([harness.Time.GetUtcNow().UtcDateTime.AddHours(22)], secretaries[0].ReminderTimesUtc);
+        Assert.Equal(("chair", "s-1"), (secretaries[0].EscalationRole, secretaries[0].EscalationOrganisation));
+        Assert.Equal("alice", secretaries[0].ClaimedBy);
         Assert.Empty(otherCommunity);
         Assert.Equal("street", Assert.Single(chairsAnywhere).ActivityId);
         Assert.Equal(local.Id, Assert.Single(alices).Id);

@@ -80,6 +80,7 @@ public sealed record HumanTask : Activity
                 if (at > context.UtcNow)
                 {
                     context.AddTimer(TimerPurpose.Reminder, at, task.Id);
+                    task.ReminderTimesUtc = [.. task.ReminderTimesUtc, at];
                 }
             }
         }

@@ -52,6 +52,9 @@ public sealed class Bookmark
 
     public DateTime? DeadlineUtc { get; set; }
 
+    /// <summary>When reminders go out (each is also a timer bookmark related to this task).</summary>
+    public IReadOnlyList<DateTime> ReminderTimesUtc { get; set; } = [];
+
     public string? EscalationRole { get; set; }
 
     public string? EscalationOrganisation { get; set; }
