@@ -7,6 +7,7 @@ using Alliance.Server.Features.Demo;
 using Alliance.Server.Features.Organisations;
 using Alliance.Server.Features.People;
 using Alliance.Server.Features.System;
+using Alliance.Server.Features.Workflows;
 using Alliance.Server.Infrastructure;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Server.Infrastructure.Realtime;
@@ -41,6 +42,7 @@ app.MapAlliancesApi();
 app.MapAgreementsApi();
 app.MapPeopleApi();
 app.MapAuditApi();
+app.MapWorkflowOperationsApi();
 
 await app.RunAsync();
 return 0;

@@ -71,7 +71,7 @@ public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<Stor
         Assert.Equal(["done"], secretaries[0].AllowedOutcomes);
         Assert.Equal(20, secretaries[0].Fields[0].MaxLength);
         Assert.Equal(harness.Time.GetUtcNow().UtcDateTime.AddDays(1), secretaries[0].DeadlineUtc);
-        Assert.Equal([harness.Time.GetUtcNow().UtcDateTime.AddHours(22)], secretaries[0].ReminderTimesUtc);
+        Assert.Equal([harness.Time.GetUtcNow().UtcDateTime.AddHours(22)], (await harness.BookmarksAsync(id)).Where(b => b.Purpose == TimerPurpose.Reminder && b.RelatedBookmarkId == local.Id).Select(b => b.DueUtc!.Value));
         Assert.Equal(("chair", "s-1"), (secretaries[0].EscalationRole, secretaries[0].EscalationOrganisation));
         Assert.Equal("alice", secretaries[0].ClaimedBy);
         Assert.Empty(otherCommunity);

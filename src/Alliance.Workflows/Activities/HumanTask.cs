@@ -80,7 +80,6 @@ public sealed record HumanTask : Activity
                 if (at > context.UtcNow)
                 {
                     context.AddTimer(TimerPurpose.Reminder, at, task.Id);
-                    task.ReminderTimesUtc = [.. task.ReminderTimesUtc, at];
                 }
             }
         }

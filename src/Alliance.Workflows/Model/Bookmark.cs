@@ -50,10 +50,8 @@ public sealed class Bookmark
 
     public IReadOnlyList<FormField> Fields { get; set; } = [];
 
+    /// <summary>The deadline of a task. Its reminders are timer bookmarks (purpose Reminder) whose <see cref="RelatedBookmarkId"/> is the task.</summary>
     public DateTime? DeadlineUtc { get; set; }
-
-    /// <summary>When reminders go out (each is also a timer bookmark related to this task).</summary>
-    public IReadOnlyList<DateTime> ReminderTimesUtc { get; set; } = [];
 
     public string? EscalationRole { get; set; }
 

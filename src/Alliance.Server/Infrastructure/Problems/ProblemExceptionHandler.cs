@@ -11,6 +11,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var details = exception switch
         {
             AllianceProblemException p => FromProblem(httpContext, p),
+            Alliance.Workflows.Runtime.WorkflowConflictException w => FromProblem(httpContext, WorkflowConflictProblems.ToProblem(w)),
             BadHttpRequestException bad => FromText(httpContext, bad.StatusCode, "bad-request",
                 new("请求无效", "Bad request"), new("请求格式不正确。", bad.Message)),
             _ => null,

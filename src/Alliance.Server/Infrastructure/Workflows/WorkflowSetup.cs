@@ -20,6 +20,7 @@ public static class WorkflowSetup
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, OutboxCommitInterceptor>();
         services.AddSingleton(provider => LoadDefinitions(options, provider.GetRequiredService<IHostEnvironment>(), provider.GetRequiredService<ILogger<DefinitionRegistry>>()));
+        services.AddSingleton(provider => provider.GetRequiredService<WorkflowCatalog>().Registry);
         services.AddSingleton<IWorkflowStore>(provider =>
             new EfWorkflowStore<AllianceDbContext>(provider.GetRequiredService<IDbContextFactory<AllianceDbContext>>()));
         services.AddSingleton<IWorkflowScheduler, HangfireWorkflowScheduler>();
@@ -59,7 +60,7 @@ public static class WorkflowSetup
         return Path.Combine(environment.ContentRootPath, options.Workflows);
     }
 
-    private static DefinitionRegistry LoadDefinitions(AllianceOptions options, IHostEnvironment environment, ILogger logger)
+    private static WorkflowCatalog LoadDefinitions(AllianceOptions options, IHostEnvironment environment, ILogger logger)
     {
         var registry = new DefinitionRegistry();
         var folder = ResolveWorkflowsFolder(options, environment);
@@ -75,6 +76,9 @@ public static class WorkflowSetup
         }
 
         logger.LogInformation("Loaded {Count} workflow definition(s) from {Folder}: {Keys}", result.Definitions.Count, folder, string.Join(", ", result.Definitions.Select(d => d.Key)));
-        return registry;
+        return new WorkflowCatalog(registry, folder, result.Errors);
     }
 }
+
+/// <summary>The live definitions, the folder they came from, and the files that failed validation (not live).</summary>
+public sealed record WorkflowCatalog(DefinitionRegistry Registry, string Folder, IReadOnlyList<DefinitionError> Errors);

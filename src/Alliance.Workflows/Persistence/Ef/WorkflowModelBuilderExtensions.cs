@@ -57,7 +57,6 @@ public static class WorkflowModelBuilderExtensions
             e.Property(b => b.AllowedOutcomes).HasConversion(Converters.Json<IReadOnlyList<string>>(), Comparers.Json<IReadOnlyList<string>>());
             e.Property(b => b.Fields).HasConversion(Converters.Json<IReadOnlyList<FormField>>(), Comparers.Json<IReadOnlyList<FormField>>());
             e.Property(b => b.EligibleVoters).HasConversion(Converters.Json<IReadOnlyList<string>>(), Comparers.Json<IReadOnlyList<string>>());
-            e.Property(b => b.ReminderTimesUtc).HasConversion(Converters.Json<IReadOnlyList<DateTime>>(), Comparers.Json<IReadOnlyList<DateTime>>());
             e.Property(b => b.Ballots).HasConversion(Converters.Json<IReadOnlyList<Ballot>>(), Comparers.Json<IReadOnlyList<Ballot>>());
             Utc(e.Property(b => b.CreatedUtc));
             Utc(e.Property(b => b.DueUtc));
