@@ -27,6 +27,16 @@ public sealed class The_admin_api(AllianceAppFactory app) : IClassFixture<Allian
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_ids_and_thresholds_as_the_strings_they_are()
+    {
+        using var client = app.CreateClient();
+        var schemas = (await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("components").GetProperty("schemas");
+        Assert.Equal("uuid", schemas.GetProperty("OrganisationId").GetProperty("format").GetString());
+        Assert.Equal("string", schemas.GetProperty("AllianceId").GetProperty("type").GetString());
+        Assert.Equal("string", schemas.GetProperty("Threshold").GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task A_community_secretary_adds_a_unit_to_their_community_and_sees_it()
     {
         using var secretary = await app.ClientForAsync(DemoUsers.CommunitySecretary);
