@@ -28,7 +28,7 @@ public sealed record Fork : Activity
             });
             if (join.Deadline is not null)
             {
-                context.AddTimer(TimerPurpose.JoinDeadline, context.UtcNow + Definitions.Durations.Parse(join.Deadline), scope: scope)
+                context.AddTimer(TimerPurpose.JoinDeadline, context.UtcNow + context.Duration(join.Deadline), scope: scope)
                     .ActivityId = join.Id;
             }
         }

@@ -24,7 +24,7 @@ public sealed record HumanTask : Activity
     [JsonPropertyName("fields")]
     public IReadOnlyList<FormField> Fields { get; init; } = [];
 
-    /// <summary>ISO 8601 duration from the task's creation.</summary>
+    /// <summary>ISO 8601 duration from the task's creation, or an expression giving one.</summary>
     [JsonPropertyName("deadline")]
     public string? Deadline { get; init; }
 
@@ -58,8 +58,8 @@ public sealed record HumanTask : Activity
 
     internal override IReadOnlyList<string> Execute(ActivityContext context)
     {
-        var organisation = context.EvaluateString(Candidates.Organisation);
-        var escalationOrganisation = context.EvaluateString(EscalateTo?.Organisation);
+        var organisation = context.EvaluateOrganisations(Candidates.Organisation);
+        var escalationOrganisation = context.EvaluateOrganisations(EscalateTo?.Organisation);
         var task = context.AddBookmark(BookmarkKind.HumanTask);
         task.TitleZh = Title.ZhCn;
         task.TitleEn = Title.En;
@@ -71,12 +71,12 @@ public sealed record HumanTask : Activity
         task.EscalationOrganisation = escalationOrganisation;
         if (Deadline is not null)
         {
-            var due = context.UtcNow + Durations.Parse(Deadline);
+            var due = context.UtcNow + context.Duration(Deadline);
             task.DeadlineUtc = due;
             context.AddTimer(TimerPurpose.Deadline, due, task.Id);
-            foreach (var offset in Reminders)
+            foreach (var offset in context.Durations(Reminders))
             {
-                var at = due - Durations.Parse(offset);
+                var at = due - offset;
                 if (at > context.UtcNow)
                 {
                     context.AddTimer(TimerPurpose.Reminder, at, task.Id);

@@ -61,6 +61,7 @@ public sealed record ParallelForEach : Activity
         }
 
         context.State.Collectors.Add(collector);
+        var window = Window is null ? (TimeSpan?)null : context.Duration(Window);
         foreach (var item in items)
         {
             var task = context.AddBookmark(BookmarkKind.HumanTask);
@@ -72,17 +73,17 @@ public sealed record ParallelForEach : Activity
             task.CandidateOrganisation = item;
             task.AllowedOutcomes = Task.Outcomes;
             task.Fields = Task.Fields;
-            if (Window is not null)
+            if (window is { } open)
             {
-                task.DeadlineUtc = context.UtcNow + Durations.Parse(Window);
+                task.DeadlineUtc = context.UtcNow + open;
             }
 
             context.Send(OutboxKind.Notification, "task.opened", HumanTask.TaskPayload(task, context.Instance));
         }
 
-        if (Window is not null)
+        if (window is { } collect)
         {
-            context.AddTimer(TimerPurpose.Deadline, context.UtcNow + Durations.Parse(Window), scope: collector.Scope);
+            context.AddTimer(TimerPurpose.Deadline, context.UtcNow + collect, scope: collector.Scope);
         }
 
         return None;

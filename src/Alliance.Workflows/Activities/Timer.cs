@@ -42,7 +42,7 @@ public sealed record Timer : Activity
         var now = context.UtcNow;
         if (Duration is not null)
         {
-            return now + Durations.Parse(Duration);
+            return now + context.Duration(Duration);
         }
 
         if (At is not null)

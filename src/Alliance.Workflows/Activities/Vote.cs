@@ -78,7 +78,7 @@ public sealed record Vote : Activity
         vote.EligibleVoters = voters;
         if (Deadline is not null)
         {
-            vote.DeadlineUtc = context.UtcNow + Durations.Parse(Deadline);
+            vote.DeadlineUtc = context.UtcNow + context.Duration(Deadline);
             context.AddTimer(TimerPurpose.Deadline, vote.DeadlineUtc.Value, vote.Id);
         }
 

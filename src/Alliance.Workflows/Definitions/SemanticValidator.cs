@@ -85,9 +85,9 @@ internal static class SemanticValidator
 
         void Duration(string property, string? value)
         {
-            if (value is not null && !Durations.TryParse(value, out _))
+            if (value is not null && !Durations.TryParse(value, out _) && ExpressionEvaluator.CheckSyntax(value) is not null)
             {
-                add($"{path}.{property}", DefinitionErrorCodes.Schema, $"'{value}' is not an ISO 8601 duration (e.g. PT2H, P3D)");
+                add($"{path}.{property}", DefinitionErrorCodes.Schema, $"'{value}' is neither an ISO 8601 duration (e.g. PT2H, P3D) nor an expression");
             }
         }
 
@@ -103,7 +103,10 @@ internal static class SemanticValidator
             }
         }
 
-        Duration("retry.delay", activity.Retry?.Delay);
+        if (activity.Retry?.Delay is { } delay && !Durations.TryParse(delay, out _))
+        {
+            add($"{path}.retry.delay", DefinitionErrorCodes.Schema, $"'{delay}' is not an ISO 8601 duration (e.g. PT2H, P3D)");
+        }
         if (activity.CompensateWith is { } handler)
         {
             Reference("compensateWith", handler, a => a is SetVariable or SetStatus or Publish or Notify, "an immediate activity (SetVariable, SetStatus, Publish or Notify)");

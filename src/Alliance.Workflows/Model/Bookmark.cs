@@ -41,6 +41,7 @@ public sealed class Bookmark
 
     public string? CandidateRole { get; set; }
 
+    /// <summary>The candidate organisation, or several, comma-separated (any of them may act; the first claim wins).</summary>
     public string? CandidateOrganisation { get; set; }
 
     /// <summary>For a ParallelForEach task: the member of the set this task is for.</summary>
@@ -67,6 +68,11 @@ public sealed class Bookmark
     public IReadOnlyList<string> EligibleVoters { get; set; } = [];
 
     public IReadOnlyList<Ballot> Ballots { get; set; } = [];
+
+    /// <summary>Whether <paramref name="organisationId"/> is one of the candidate organisations (none named: anyone with the role).</summary>
+    public bool IsCandidateOrganisation(string? organisationId) =>
+        string.IsNullOrEmpty(CandidateOrganisation)
+        || (organisationId is not null && CandidateOrganisation.Split(',').Contains(organisationId, StringComparer.Ordinal));
 
     internal Bookmark Clone() => (Bookmark)MemberwiseClone();
 }

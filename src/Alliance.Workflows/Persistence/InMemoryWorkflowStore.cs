@@ -69,7 +69,7 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
         ArgumentNullException.ThrowIfNull(query);
         return Select(b => b.Kind == BookmarkKind.HumanTask
             && (query.Role is null || b.CandidateRole == query.Role)
-            && (query.OrganisationId is null || b.CandidateOrganisation == null || b.CandidateOrganisation == query.OrganisationId)
+            && (query.OrganisationId is null || b.IsCandidateOrganisation(query.OrganisationId))
             && (query.AssignedTo is null || b.ClaimedBy == query.AssignedTo || b.DelegatedTo == query.AssignedTo)
             && (query.InstanceId is null || b.InstanceId == query.InstanceId));
     }

@@ -63,6 +63,33 @@ internal sealed class ActivityContext(WorkflowExecution execution, Activity acti
         var other => throw new ExpressionException($"expected an array, got {other.GetValueKind()}"),
     };
 
+    /// <summary>
+    /// A duration property: an ISO 8601 literal, or an expression giving one (so that a setting passed in as an
+    /// input, such as <c>vars.claimWindow</c>, decides it).
+    /// </summary>
+    public TimeSpan Duration(string text) =>
+        Definitions.Durations.TryParse(text, out var literal)
+            ? literal
+            : Definitions.Durations.Parse(EvaluateString(text) ?? throw new ExpressionException($"'{text}' gave no duration"));
+
+    /// <summary>Reminder offsets: each entry a duration (see <see cref="Duration"/>) or an expression giving an array of them.</summary>
+    public IReadOnlyList<TimeSpan> Durations(IEnumerable<string> texts) =>
+        [.. texts.SelectMany(text => Definitions.Durations.TryParse(text, out var literal)
+            ? [literal]
+            : Evaluate(text) is JsonArray array
+                ? array.Select(AsString).OfType<string>().Select(Definitions.Durations.Parse)
+                : [Duration(text)])];
+
+    /// <summary>
+    /// A candidate organisation expression: one id, or an array of ids (stored comma-separated: any of them may
+    /// act, the first claim wins).
+    /// </summary>
+    public string? EvaluateOrganisations(string? expression) => expression is null
+        ? null
+        : Evaluate(expression) is JsonArray array
+            ? string.Join(',', array.Select(AsString).OfType<string>().Distinct())
+            : EvaluateString(expression);
+
     public void SetVariable(string name, JsonNode? value) => Instance.Variables[name] = value?.DeepClone();
 
     public Bookmark AddBookmark(BookmarkKind kind) => execution.NewBookmark(activity.Id, token.Branch, kind);

@@ -146,7 +146,7 @@ public sealed partial class WorkflowRuntime
     private static bool IsCandidate(Bookmark task, Actor actor) =>
         task.DelegatedTo == actor.Id
         || (task.CandidateRole is not null && actor.HasRole(task.CandidateRole)
-            && (string.IsNullOrEmpty(task.CandidateOrganisation) || task.CandidateOrganisation == actor.OrganisationId));
+            && task.IsCandidateOrganisation(actor.OrganisationId));
 
     private static WorkflowConflictException Conflict(ConflictCode code, string zh, string en) =>
         new(new WorkflowConflict(code, zh, en));

@@ -68,9 +68,13 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
                     q = q.Where(b => b.CandidateRole == query.Role);
                 }
 
-                if (query.OrganisationId is not null)
+                if (query.OrganisationId is { } organisation)
                 {
-                    q = q.Where(b => b.CandidateOrganisation == null || b.CandidateOrganisation == query.OrganisationId);
+                    var first = organisation + ",";
+                    var last = "," + organisation;
+                    var middle = "," + organisation + ",";
+                    q = q.Where(b => b.CandidateOrganisation == null || b.CandidateOrganisation == "" || b.CandidateOrganisation == organisation
+                        || b.CandidateOrganisation.StartsWith(first) || b.CandidateOrganisation.EndsWith(last) || b.CandidateOrganisation.Contains(middle));
                 }
 
                 if (query.AssignedTo is not null)
