@@ -28,6 +28,7 @@ foreach (var target in targets)
 {
     Console.WriteLine();
     Console.WriteLine($"## {target.Provider}");
+    await target.EnsureDatabaseAsync();
     Console.WriteLine("| measure | workers | operations | per second | p50 ms | p99 ms |");
     Console.WriteLine("|---|---|---|---|---|---|");
     foreach (var workers in new[] { 1, 8 })

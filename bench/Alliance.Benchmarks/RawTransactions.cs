@@ -69,6 +69,28 @@ internal static class RawTransactions
 /// <summary>The database a benchmark runs on.</summary>
 internal sealed record Target(string Provider, string ConnectionString)
 {
+    /// <summary>On PostgreSQL, creates the named database when it does not exist yet.</summary>
+    public async Task EnsureDatabaseAsync()
+    {
+        if (Provider != "postgres")
+        {
+            return;
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+        var name = builder.Database;
+        builder.Database = "postgres";
+        await using var admin = new NpgsqlConnection(builder.ConnectionString);
+        await admin.OpenAsync();
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", admin);
+        exists.Parameters.AddWithValue("name", name!);
+        if (await exists.ExecuteScalarAsync() is null)
+        {
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+    }
+
     public DbConnection Open()
     {
         DbConnection connection = Provider == "sqlite" ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
