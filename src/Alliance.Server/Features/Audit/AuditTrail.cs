@@ -37,7 +37,10 @@ public sealed class AuditTrail(AllianceDbContext db, AccessScope scope, TimeProv
 
     public static string? Summarise(object? value) => value is null ? null : JsonSerializer.Serialize(value, value.GetType(), SummaryJson);
 
-    /// <summary>Saves every tracked change and appends one entry describing it.</summary>
+    /// <summary>
+    /// Saves every tracked change and appends one entry describing it. Inside a transaction the caller already
+    /// opened (through the execution strategy), it joins that transaction; otherwise it runs its own.
+    /// </summary>
     public async Task<AuditEntry> SaveAsync(AuditRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -46,6 +49,13 @@ public sealed class AuditTrail(AllianceDbContext db, AccessScope scope, TimeProv
         var correlation = Activity.Current?.TraceId.ToHexString() is { } trace && trace != default(ActivityTraceId).ToHexString()
             ? trace
             : Guid.NewGuid().ToString("N");
+        if (db.Database.CurrentTransaction is not null)
+        {
+            var joined = await AppendAsync(record, before, after, correlation, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            return joined;
+        }
+
         AuditEntry? entry = null;
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async cancel =>
@@ -56,43 +66,58 @@ public sealed class AuditTrail(AllianceDbContext db, AccessScope scope, TimeProv
             }
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancel);
-            if (db.Database.IsNpgsql())
-            {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLockKey})", cancel);
-            }
-
-            var last = await db.AuditEntries.AsNoTracking()
-                .OrderByDescending(e => e.Sequence)
-                .Select(e => new { e.Sequence, e.Hash })
-                .FirstOrDefaultAsync(cancel);
-            var sequence = (last?.Sequence ?? 0) + 1;
-            var previous = last?.Hash ?? AuditEntry.GenesisHash;
-            var at = AuditEntry.ToStoredPrecision(time.GetUtcNow());
-            var actorName = scope.UserName ?? "system";
-            var onBehalfOf = record.OnBehalfOf?.Value;
-            entry = new AuditEntry
-            {
-                Sequence = sequence,
-                At = at,
-                ActorId = scope.UserId,
-                ActorName = actorName,
-                OnBehalfOfOrganisationId = onBehalfOf,
-                Action = record.Action,
-                EntityType = record.EntityType,
-                EntityId = record.EntityId,
-                Before = before,
-                After = after,
-                CorrelationId = correlation,
-                PreviousHash = previous,
-                Hash = AuditEntry.ComputeHash(sequence, at, scope.UserId, actorName, onBehalfOf, record.Action,
-                    record.EntityType, record.EntityId, before, after, correlation, previous),
-            };
-            db.AuditEntries.Add(entry);
+            entry = await AppendAsync(record, before, after, correlation, cancel);
             await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancel);
             await transaction.CommitAsync(cancel);
         }, cancellationToken);
         db.ChangeTracker.AcceptAllChanges();
         return entry!;
+    }
+
+    /// <summary>
+    /// Takes the chain's lock for the rest of the current transaction: PostgreSQL's transaction-scoped advisory
+    /// lock (held by one node at a time); SQLite's transactions already hold its single write lock.
+    /// </summary>
+    public static async Task LockChainAsync(AllianceDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLockKey})", cancellationToken);
+        }
+    }
+
+    private async Task<AuditEntry> AppendAsync(AuditRecord record, string? before, string? after, string correlation, CancellationToken cancellationToken)
+    {
+        await LockChainAsync(db, cancellationToken);
+        var last = await db.AuditEntries.AsNoTracking()
+            .OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash })
+            .FirstOrDefaultAsync(cancellationToken);
+        var sequence = (last?.Sequence ?? 0) + 1;
+        var previous = last?.Hash ?? AuditEntry.GenesisHash;
+        var at = AuditEntry.ToStoredPrecision(time.GetUtcNow());
+        var actorName = scope.UserName ?? "system";
+        var onBehalfOf = record.OnBehalfOf?.Value;
+        var entry = new AuditEntry
+        {
+            Sequence = sequence,
+            At = at,
+            ActorId = scope.UserId,
+            ActorName = actorName,
+            OnBehalfOfOrganisationId = onBehalfOf,
+            Action = record.Action,
+            EntityType = record.EntityType,
+            EntityId = record.EntityId,
+            Before = before,
+            After = after,
+            CorrelationId = correlation,
+            PreviousHash = previous,
+            Hash = AuditEntry.ComputeHash(sequence, at, scope.UserId, actorName, onBehalfOf, record.Action,
+                record.EntityType, record.EntityId, before, after, correlation, previous),
+        };
+        db.AuditEntries.Add(entry);
+        return entry;
     }
 }
 

@@ -32,13 +32,23 @@ public static class DemoSeeder
             return;
         }
 
-        var now = provider.GetRequiredService<TimeProvider>().GetUtcNow();
-        AddOrganisations(db, now);
-        AddAlliances(db, now);
-        AddPeople(db, provider.GetRequiredService<IPasswordHasher<AllianceUser>>(), provider.GetRequiredService<ILookupNormalizer>(), now);
-        AddAgreements(db, now);
-        try
+        // Check again under the audit chain's lock, so that two nodes starting together seed exactly once.
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async cancel =>
         {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancel);
+            await AuditTrail.LockChainAsync(db, cancel);
+            if (await db.Organisations.AnyAsync(o => o.Id == DemoRegion.District, cancel))
+            {
+                return;
+            }
+
+            var now = provider.GetRequiredService<TimeProvider>().GetUtcNow();
+            AddOrganisations(db, now);
+            AddAlliances(db, now);
+            AddPeople(db, provider.GetRequiredService<IPasswordHasher<AllianceUser>>(), provider.GetRequiredService<ILookupNormalizer>(), now);
+            AddAgreements(db, now);
             await provider.GetRequiredService<AuditTrail>().SaveAsync(new("demo.seeded", "region", DemoRegion.District.ToString(), null, null, new
             {
                 district = DemoRegion.DistrictName,
@@ -47,23 +57,9 @@ public static class DemoSeeder
                 units = DemoRegion.Units.Count,
                 people = DemoRegion.People.Count,
                 agreements = DemoRegion.Agreements.Count,
-            }), cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Another node may have seeded the region at the same moment; its copy is identical.
-            if (!await AlreadySeededAsync(services, cancellationToken))
-            {
-                throw;
-            }
-        }
-    }
-
-    private static async Task<bool> AlreadySeededAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
-        return await db.Organisations.AnyAsync(o => o.Id == DemoRegion.District, cancellationToken);
+            }), cancel);
+            await transaction.CommitAsync(cancel);
+        }, cancellationToken);
     }
 
     private static void AddOrganisations(AllianceDbContext db, DateTimeOffset now)

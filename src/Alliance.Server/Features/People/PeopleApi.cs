@@ -41,11 +41,14 @@ public static class PeopleApi
     {
         var visible = scope.VisibleOrganisationIds.ToList();
         var self = scope.UserId ?? Guid.Empty;
-        var ids = await db.RoleGrants.AsNoTracking()
-            .Where(g => g.RevokedAt == null && visible.Contains(g.OrganisationId))
-            .Select(g => g.UserId)
-            .Union(db.Users.Where(u => u.Id == self).Select(u => u.Id))
-            .ToListAsync(cancellationToken);
+        // The district admin also sees people whose every role has been revoked.
+        var ids = scope.IsDistrictAdmin
+            ? await db.Users.Select(u => u.Id).ToListAsync(cancellationToken)
+            : await db.RoleGrants.AsNoTracking()
+                .Where(g => g.RevokedAt == null && visible.Contains(g.OrganisationId))
+                .Select(g => g.UserId)
+                .Union(db.Users.Where(u => u.Id == self).Select(u => u.Id))
+                .ToListAsync(cancellationToken);
         var people = await DescribeAsync(db, ids, time, cancellationToken);
         return TypedResults.Ok(people.OrderBy(p => p.UserName, StringComparer.Ordinal).ToList());
     }
@@ -216,8 +219,8 @@ public static class PeopleApi
     }
 
     /// <summary>
-    /// The person and their active grants, or 404: a person is visible to themself and to whoever can see an
-    /// organisation they hold a role for.
+    /// The person and their active grants, or 404: a person is visible to themself, to the district admin and to
+    /// whoever can see an organisation they hold a role for.
     /// </summary>
     public static async Task<(AllianceUser User, List<RoleGrant> Grants)> FindVisibleAsync(
         AllianceDbContext db, AccessScope scope, Guid id, CancellationToken cancellationToken, bool tracked = false)
@@ -229,7 +232,7 @@ public static class PeopleApi
         var grants = user is null
             ? []
             : await db.RoleGrants.AsNoTracking().Where(g => g.UserId == id && g.RevokedAt == null).ToListAsync(cancellationToken);
-        return user is not null && (scope.UserId == id || grants.Any(g => scope.CanSeeOrganisation(g.OrganisationId)))
+        return user is not null && (scope.IsDistrictAdmin || scope.UserId == id || grants.Any(g => scope.CanSeeOrganisation(g.OrganisationId)))
             ? (user, grants)
             : throw new NotFoundProblem(Thing);
     }
