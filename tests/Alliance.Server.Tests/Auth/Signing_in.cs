@@ -187,6 +187,26 @@ public sealed class Signing_in(AllianceAppFactory app) : IClassFixture<AllianceA
     }
 
     [Fact]
+    public async Task A_token_expires_after_the_token_lifetime_on_the_servers_clock()
+    {
+        var token = await app.TokenForAsync(DemoUsers.OtherCommunitySecretary);
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/auth/me")).StatusCode);
+
+        app.Time.Advance(TimeSpan.FromMinutes(61));
+        using var expired = await client.GetAsync("/api/auth/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+        Assert.Equal("application/problem+json", expired.Content.Headers.ContentType?.MediaType);
+
+        // The factory's cached tokens follow the test clock: they are renewed, not left to expire.
+        var renewed = await app.TokenForAsync(DemoUsers.OtherCommunitySecretary);
+        Assert.NotEqual(token, renewed);
+        using var again = await app.ClientForAsync(DemoUsers.OtherCommunitySecretary);
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/api/auth/me")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_token_issued_by_one_node_is_accepted_by_another_sharing_the_database()
     {
         // The Data Protection key ring lives in the database: a second host on the same database reads it.

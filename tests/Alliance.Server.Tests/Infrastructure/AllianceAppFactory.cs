@@ -24,11 +24,24 @@ public class AllianceAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public ServerSandbox? Sandbox { get; private set; }
 
-    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<(string Token, DateTimeOffset Expires)>>> _tokens = new(StringComparer.Ordinal);
 
-    /// <summary>A bearer token for a user (a demo user by default), signed in once per host and reused.</summary>
-    public Task<string> TokenForAsync(string userName, string password = DemoUsers.Password) =>
-        _tokens.GetOrAdd(userName, _ => new Lazy<Task<string>>(() => SignInAsync(userName, password))).Value;
+    /// <summary>
+    /// A bearer token for a user (a demo user by default), signed in once per host and reused until the test's
+    /// clock (<see cref="Time"/>) nears its expiry; then the user signs in again.
+    /// </summary>
+    public async Task<string> TokenForAsync(string userName, string password = DemoUsers.Password)
+    {
+        var cached = _tokens.GetOrAdd(userName, _ => new Lazy<Task<(string, DateTimeOffset)>>(() => SignInAsync(userName, password)));
+        var (token, expires) = await cached.Value;
+        if (Time.GetUtcNow() < expires - TimeSpan.FromMinutes(5))
+        {
+            return token;
+        }
+
+        var fresh = new Lazy<Task<(string, DateTimeOffset)>>(() => SignInAsync(userName, password));
+        return (await _tokens.AddOrUpdate(userName, fresh, (_, current) => current == cached ? fresh : current).Value).Token;
+    }
 
     /// <summary>An HTTP client that sends the user's bearer token.</summary>
     public async Task<HttpClient> ClientForAsync(string userName)
@@ -38,13 +51,14 @@ public class AllianceAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
-    private async Task<string> SignInAsync(string userName, string password)
+    private async Task<(string Token, DateTimeOffset Expires)> SignInAsync(string userName, string password)
     {
+        var issued = Time.GetUtcNow();
         using var client = CreateClient();
         using var response = await client.PostAsJsonAsync("/api/auth/token", new { userName, password });
         response.EnsureSuccessStatusCode();
         var token = await response.Content.ReadFromJsonAsync<TokenResponse>();
-        return token!.AccessToken;
+        return (token!.AccessToken, issued.AddSeconds(token.ExpiresIn));
     }
 
     private sealed record TokenResponse(string TokenType, string AccessToken, long ExpiresIn, string RefreshToken);
