@@ -4,6 +4,7 @@ using Alliance.Server.Features.Alliances;
 using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Auth;
 using Alliance.Server.Features.Demo;
+using Alliance.Server.Features.Live;
 using Alliance.Server.Features.Organisations;
 using Alliance.Server.Features.People;
 using Alliance.Server.Features.System;
@@ -43,6 +44,7 @@ app.MapAgreementsApi();
 app.MapPeopleApi();
 app.MapAuditApi();
 app.MapWorkflowOperationsApi();
+app.MapStreamsApi();
 
 await app.RunAsync();
 return 0;

@@ -52,4 +52,7 @@ public sealed class AllianceOptions
 
     /// <summary>How long a locked account stays locked.</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long live stream events are kept for <c>Resume</c> and <c>GET /api/streams/{stream}/events</c>; older ones are pruned hourly.</summary>
+    public TimeSpan LiveRetention { get; set; } = TimeSpan.FromDays(30);
 }

@@ -1,3 +1,4 @@
+using Alliance.Contracts.Alliances;
 using Alliance.Server.Features.Access;
 using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Organisations;
@@ -5,6 +6,7 @@ using Alliance.Server.Features.People;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Server.Infrastructure.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Server.Features.Alliances;
@@ -113,7 +115,7 @@ public static class AlliancesApi
     }
 
     public static async Task<Ok<AllianceResponse>> Update(
-        AllianceId id, UpdateAllianceRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit, CancellationToken cancellationToken)
+        AllianceId id, UpdateAllianceRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit, IPublishEndpoint bus, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var alliance = await FindVisibleAsync(db, scope, id, cancellationToken, tracked: true);
@@ -123,6 +125,7 @@ public static class AlliancesApi
         alliance.Name = request.Name!.Trim();
         await audit.SaveAsync(new("alliance.renamed", "alliance", id.ToString(), scope.AdministeringOrganisationFor(alliance.HostOrganisationId),
             before, new { alliance.Name }), cancellationToken);
+        await bus.Publish(new AllianceChanged(id.Value, "alliance.renamed", alliance.Name), cancellationToken);
         return TypedResults.Ok(AllianceResponse.From(alliance, null));
     }
 
@@ -133,7 +136,7 @@ public static class AlliancesApi
     }
 
     public static async Task<Ok<RulesOfProcedure>> PutRules(
-        AllianceId id, RulesOfProcedure rules, AccessScope scope, AllianceDbContext db, AuditTrail audit, CancellationToken cancellationToken)
+        AllianceId id, RulesOfProcedure rules, AccessScope scope, AllianceDbContext db, AuditTrail audit, IPublishEndpoint bus, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rules);
         var alliance = await FindVisibleAsync(db, scope, id, cancellationToken, tracked: true);
@@ -145,6 +148,7 @@ public static class AlliancesApi
         alliance.Rules = rules;
         await audit.SaveAsync(new("alliance.rules-changed", "alliance", id.ToString(), scope.AdministeringOrganisationFor(alliance.HostOrganisationId),
             before, rules), cancellationToken);
+        await bus.Publish(new AllianceChanged(id.Value, "alliance.rules-changed", alliance.Name), cancellationToken);
         return TypedResults.Ok(rules);
     }
 
@@ -156,7 +160,7 @@ public static class AlliancesApi
     }
 
     public static async Task<Created<MembershipResponse>> AddMembership(
-        AllianceId id, MembershipRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit, CancellationToken cancellationToken)
+        AllianceId id, MembershipRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit, IPublishEndpoint bus, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var alliance = await FindVisibleAsync(db, scope, id, cancellationToken);
@@ -207,11 +211,12 @@ public static class AlliancesApi
         var response = await DescribeAsync(db, membership, cancellationToken);
         await audit.SaveAsync(new("membership.added", "membership", membership.Id.ToString(), scope.AdministeringOrganisationFor(alliance.HostOrganisationId),
             null, response), cancellationToken);
+        await bus.Publish(new AllianceChanged(id.Value, "membership.added", alliance.Name), cancellationToken);
         return TypedResults.Created($"/api/alliances/{id}/memberships/{membership.Id}", response);
     }
 
     public static async Task<Ok<MembershipResponse>> UpdateMembership(
-        AllianceId id, MembershipId membershipId, MembershipRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit,
+        AllianceId id, MembershipId membershipId, MembershipRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit, IPublishEndpoint bus,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -232,11 +237,12 @@ public static class AlliancesApi
         var after = await DescribeAsync(db, membership, cancellationToken);
         await audit.SaveAsync(new("membership.updated", "membership", membershipId.ToString(), scope.AdministeringOrganisationFor(alliance.HostOrganisationId),
             before, after), cancellationToken);
+        await bus.Publish(new AllianceChanged(id.Value, "membership.updated", alliance.Name), cancellationToken);
         return TypedResults.Ok(after);
     }
 
     public static async Task<Ok<MembershipResponse>> EndMembership(
-        AllianceId id, MembershipId membershipId, EndMembershipRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit,
+        AllianceId id, MembershipId membershipId, EndMembershipRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit, IPublishEndpoint bus,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -261,6 +267,7 @@ public static class AlliancesApi
         var after = await DescribeAsync(db, membership, cancellationToken);
         await audit.SaveAsync(new("membership.ended", "membership", membershipId.ToString(), scope.AdministeringOrganisationFor(alliance.HostOrganisationId),
             before, after), cancellationToken);
+        await bus.Publish(new AllianceChanged(id.Value, "membership.ended", alliance.Name), cancellationToken);
         return TypedResults.Ok(after);
     }
 

@@ -1,3 +1,4 @@
+using Alliance.Server.Features.Live;
 using StackExchange.Redis;
 
 namespace Alliance.Server.Infrastructure.Realtime;
@@ -20,6 +21,7 @@ public static class RealtimeSetup
             signalR.AddStackExchangeRedis(o => o.Configuration = redis);
         }
 
+        services.AddAllianceLive();
         return services;
     }
 }

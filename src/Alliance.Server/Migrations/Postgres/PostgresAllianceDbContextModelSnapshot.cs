@@ -217,6 +217,66 @@ namespace Alliance.Server.Migrations.Postgres
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Alliance.Server.Features.Live.StreamEvent", b =>
+                {
+                    b.Property<string>("Stream")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("stream");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<DateTime>("AppendedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("appended_at_utc");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("data");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("SourceEventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_event_id");
+
+                    b.HasKey("Stream", "Sequence");
+
+                    b.HasIndex("AppendedAtUtc");
+
+                    b.HasIndex("Stream", "SourceEventId")
+                        .IsUnique();
+
+                    b.ToTable("stream_events", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Live.StreamHead", b =>
+                {
+                    b.Property<string>("Stream")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("stream");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_sequence");
+
+                    b.HasKey("Stream");
+
+                    b.ToTable("stream_heads", (string)null);
+                });
+
             modelBuilder.Entity("Alliance.Server.Features.Organisations.Organisation", b =>
                 {
                     b.Property<Guid>("Id")

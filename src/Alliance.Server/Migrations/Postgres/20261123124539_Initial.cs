@@ -90,6 +90,35 @@ namespace Alliance.Server.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "stream_events",
+                columns: table => new
+                {
+                    stream = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    sequence = table.Column<long>(type: "bigint", nullable: false),
+                    kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    data = table.Column<string>(type: "text", nullable: false),
+                    source_event_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    appended_at_utc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_stream_events", x => new { x.stream, x.sequence });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stream_heads",
+                columns: table => new
+                {
+                    stream = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    last_sequence = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_stream_heads", x => x.stream);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "users",
                 columns: table => new
                 {
@@ -505,6 +534,17 @@ namespace Alliance.Server.Migrations.Postgres
                 column: "UserId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_stream_events_appended_at_utc",
+                table: "stream_events",
+                column: "appended_at_utc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_stream_events_stream_source_event_id",
+                table: "stream_events",
+                columns: new[] { "stream", "source_event_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_user_claims_UserId",
                 table: "user_claims",
                 column: "UserId");
@@ -601,6 +641,12 @@ namespace Alliance.Server.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "role_grants");
+
+            migrationBuilder.DropTable(
+                name: "stream_events");
+
+            migrationBuilder.DropTable(
+                name: "stream_heads");
 
             migrationBuilder.DropTable(
                 name: "user_claims");

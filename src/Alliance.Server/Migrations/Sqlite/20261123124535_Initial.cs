@@ -88,6 +88,35 @@ namespace Alliance.Server.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "stream_events",
+                columns: table => new
+                {
+                    stream = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    data = table.Column<string>(type: "TEXT", nullable: false),
+                    source_event_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    appended_at_utc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_stream_events", x => new { x.stream, x.sequence });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stream_heads",
+                columns: table => new
+                {
+                    stream = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    last_sequence = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_stream_heads", x => x.stream);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "users",
                 columns: table => new
                 {
@@ -503,6 +532,17 @@ namespace Alliance.Server.Migrations.Sqlite
                 column: "UserId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_stream_events_appended_at_utc",
+                table: "stream_events",
+                column: "appended_at_utc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_stream_events_stream_source_event_id",
+                table: "stream_events",
+                columns: new[] { "stream", "source_event_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_user_claims_UserId",
                 table: "user_claims",
                 column: "UserId");
@@ -599,6 +639,12 @@ namespace Alliance.Server.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "role_grants");
+
+            migrationBuilder.DropTable(
+                name: "stream_events");
+
+            migrationBuilder.DropTable(
+                name: "stream_heads");
 
             migrationBuilder.DropTable(
                 name: "user_claims");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Alliance.Server.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAllianceDbContext))]
-    [Migration("20261123123706_Initial")]
+    [Migration("20261123124535_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -212,6 +212,66 @@ namespace Alliance.Server.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("audit_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Live.StreamEvent", b =>
+                {
+                    b.Property<string>("Stream")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stream");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<DateTime>("AppendedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("appended_at_utc");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("data");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("SourceEventId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_event_id");
+
+                    b.HasKey("Stream", "Sequence");
+
+                    b.HasIndex("AppendedAtUtc");
+
+                    b.HasIndex("Stream", "SourceEventId")
+                        .IsUnique();
+
+                    b.ToTable("stream_events", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Live.StreamHead", b =>
+                {
+                    b.Property<string>("Stream")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stream");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sequence");
+
+                    b.HasKey("Stream");
+
+                    b.ToTable("stream_heads", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Server.Features.Organisations.Organisation", b =>

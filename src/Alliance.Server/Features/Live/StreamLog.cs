@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Alliance.Server.Infrastructure.Persistence;
+using Alliance.Server.Infrastructure.Realtime;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Alliance.Server.Features.Live;
+
+/// <summary>A replayed event: as pushed (<see cref="Data"/> is the pushed JSON), with its kind.</summary>
+public sealed record StreamEventEnvelope(string Stream, long Sequence, string Kind, DateTimeOffset At, JsonElement Data);
+
+/// <summary>
+/// What a stream holds after <see cref="After"/>: the events in order, the stream's head, whether more
+/// follow (page again from the last sequence), and whether events after <see cref="After"/> were already pruned
+/// (<see cref="Expired"/>: reload the state instead of replaying).
+/// </summary>
+public sealed record StreamPage(string Stream, long After, long Head, IReadOnlyList<StreamEventEnvelope> Events, bool HasMore, bool Expired);
+
+/// <summary>
+/// The per-stream, gap-free event log. Sequence numbers come from the stream's row in <c>stream_heads</c>,
+/// incremented by one upsert inside the append transaction: the row lock serialises appends to one stream on
+/// PostgreSQL (also across nodes), SQLite has one writer anyway. A rolled-back append rolls its number back
+/// too, so there are no gaps. All streams fed by one bus event are appended in one transaction.
+/// </summary>
+public sealed class StreamLog(IDbContextFactory<AllianceDbContext> contexts, TimeProvider time, IOptions<JsonOptions> json)
+{
+    public const int MaxPage = 1000;
+
+    private const int Attempts = 8;
+
+    /// <summary>
+    /// Appends each event to its stream, numbering it. Streams that already hold <paramref name="sourceEventId"/>
+    /// are skipped (a duplicated message appends nothing). Returns the events appended, stream and sequence filled in.
+    /// </summary>
+    public async Task<IReadOnlyList<LiveEvent>> AppendAsync(
+        Guid sourceEventId, IReadOnlyList<(StreamId Stream, LiveEvent Event)> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryAppendAsync(sourceEventId, entries, cancellationToken);
+            }
+            catch (DbUpdateException) when (attempt < Attempts)
+            {
+                // Another node appended the same source event (unique (stream, source_event_id)) or created the
+                // head row first: try again; the duplicate check then skips what is already there.
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<LiveEvent>> TryAppendAsync(
+        Guid sourceEventId, IReadOnlyList<(StreamId Stream, LiveEvent Event)> entries, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var appended = new List<LiveEvent>();
+            var now = time.GetUtcNow();
+            foreach (var (stream, change) in entries)
+            {
+                var name = stream.ToString();
+                // Take the stream's number first: on SQLite this is the transaction's first write, so it holds the
+                // write lock before it reads; on PostgreSQL the head row stays locked until commit.
+                var sequence = (await db.Database
+                    .SqlQuery<long>($"INSERT INTO stream_heads (stream, last_sequence) VALUES ({name}, 1) ON CONFLICT (stream) DO UPDATE SET last_sequence = stream_heads.last_sequence + 1 RETURNING last_sequence AS \"Value\"")
+                    .ToListAsync(ct)).Single();
+                if (await db.Set<StreamEvent>().AnyAsync(e => e.Stream == name && e.SourceEventId == sourceEventId, ct))
+                {
+                    await db.Database.ExecuteSqlAsync($"UPDATE stream_heads SET last_sequence = last_sequence - 1 WHERE stream = {name}", ct);
+                    continue;
+                }
+
+                var numbered = change with { Stream = name, Sequence = sequence, At = change.At == default ? now : change.At };
+                db.Set<StreamEvent>().Add(new StreamEvent
+                {
+                    Stream = name,
+                    Sequence = sequence,
+                    Kind = numbered.Kind,
+                    Data = JsonSerializer.Serialize(numbered, numbered.GetType(), json.Value.SerializerOptions),
+                    SourceEventId = sourceEventId,
+                    At = numbered.At,
+                    AppendedAtUtc = now.UtcDateTime,
+                });
+                appended.Add(numbered);
+            }
+
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return (IReadOnlyList<LiveEvent>)appended;
+        }, cancellationToken);
+    }
+
+    /// <summary>The events of <paramref name="stream"/> after <paramref name="after"/>, in order, at most <paramref name="limit"/>.</summary>
+    public async Task<StreamPage> ReadAsync(StreamId stream, long after, int limit = MaxPage, CancellationToken cancellationToken = default)
+    {
+        var name = stream.ToString();
+        after = Math.Max(0, after);
+        limit = Math.Clamp(limit, 1, MaxPage);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var head = await HeadAsync(db, name, cancellationToken);
+        var rows = await db.Set<StreamEvent>().AsNoTracking()
+            .Where(e => e.Stream == name && e.Sequence > after)
+            .OrderBy(e => e.Sequence)
+            .Take(limit + 1)
+            .ToListAsync(cancellationToken);
+        var hasMore = rows.Count > limit;
+        var events = rows.Take(limit)
+            .Select(e => new StreamEventEnvelope(e.Stream, e.Sequence, e.Kind, e.At, JsonSerializer.Deserialize<JsonElement>(e.Data)))
+            .ToList();
+        var expired = head > after && (events.Count == 0 || events[0].Sequence != after + 1);
+        return new StreamPage(name, after, head, events, hasMore, expired);
+    }
+
+    /// <summary>The last sequence number of <paramref name="stream"/> (0 before its first event).</summary>
+    public async Task<long> HeadAsync(StreamId stream, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await HeadAsync(db, stream.ToString(), cancellationToken);
+    }
+
+    private static Task<long> HeadAsync(AllianceDbContext db, string name, CancellationToken cancellationToken) =>
+        db.Set<StreamHead>().AsNoTracking().Where(h => h.Stream == name).Select(h => h.LastSequence).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>Deletes events appended before <paramref name="cutoffUtc"/>; heads stay, so numbering continues.</summary>
+    public async Task<int> PruneAsync(DateTime cutoffUtc, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Set<StreamEvent>().Where(e => e.AppendedAtUtc < cutoffUtc).ExecuteDeleteAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,83 @@
+namespace Alliance.Server.Infrastructure.Realtime;
+
+/// <summary>
+/// What every stream event carries: the stream (<c>kind:guid</c>), its sequence in that stream and when the
+/// change happened. The stream log fills these in when it appends the event.
+/// </summary>
+public abstract record LiveEvent
+{
+    public string Stream { get; init; } = "";
+
+    public long Sequence { get; init; }
+
+    public DateTimeOffset At { get; init; }
+
+    /// <summary>The client method that carries this event (<c>ItemChanged</c>, ...), also its <c>kind</c> in a replay.</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>Calls the matching typed method on <paramref name="clients"/>.</summary>
+    public abstract Task SendTo(IAllianceClient clients);
+}
+
+public sealed record ItemChangedEvent(Guid ItemId, string Status, string? CurrentStep, string? Holder) : LiveEvent
+{
+    public override string Kind => nameof(IAllianceClient.ItemChanged);
+
+    public override Task SendTo(IAllianceClient clients) => clients.ItemChanged(this);
+}
+
+public sealed record TaskAssignedEvent(Guid TaskId, Guid ItemId, Guid OrganisationId, string? Title, DateTimeOffset? DueAt) : LiveEvent
+{
+    public override string Kind => nameof(IAllianceClient.TaskAssigned);
+
+    public override Task SendTo(IAllianceClient clients) => clients.TaskAssigned(this);
+}
+
+public sealed record TaskClaimedEvent(Guid TaskId, Guid ItemId, Guid OrganisationId, Guid? ClaimedBy) : LiveEvent
+{
+    public override string Kind => nameof(IAllianceClient.TaskClaimed);
+
+    public override Task SendTo(IAllianceClient clients) => clients.TaskClaimed(this);
+}
+
+public sealed record UrgentRaisedEvent(Guid ItemId, Guid AllianceId, string Title) : LiveEvent
+{
+    public override string Kind => nameof(IAllianceClient.UrgentRaised);
+
+    public override Task SendTo(IAllianceClient clients) => clients.UrgentRaised(this);
+}
+
+public sealed record OverdueEvent(Guid ItemId, Guid? TaskId, DateTimeOffset? DueAt) : LiveEvent
+{
+    public override string Kind => nameof(IAllianceClient.Overdue);
+
+    public override Task SendTo(IAllianceClient clients) => clients.Overdue(this);
+}
+
+public sealed record EscalatedEvent(Guid ItemId, Guid? TaskId, Guid? ToOrganisationId, string? Reason) : LiveEvent
+{
+    public override string Kind => nameof(IAllianceClient.Escalated);
+
+    public override Task SendTo(IAllianceClient clients) => clients.Escalated(this);
+}
+
+public sealed record BookingChangedEvent(Guid BookingId, Guid ResourceId, string Status) : LiveEvent
+{
+    public override string Kind => nameof(IAllianceClient.BookingChanged);
+
+    public override Task SendTo(IAllianceClient clients) => clients.BookingChanged(this);
+}
+
+public sealed record VoteTallyEvent(Guid VoteId, Guid ItemId, int For, int Against, int Abstain, int Eligible, bool Open) : LiveEvent
+{
+    public override string Kind => nameof(IAllianceClient.VoteTally);
+
+    public override Task SendTo(IAllianceClient clients) => clients.VoteTally(this);
+}
+
+public sealed record AllianceChangedEvent(Guid AllianceId, string Change, string Name) : LiveEvent
+{
+    public override string Kind => nameof(IAllianceClient.AllianceChanged);
+
+    public override Task SendTo(IAllianceClient clients) => clients.AllianceChanged(this);
+}
