@@ -85,6 +85,25 @@ public sealed class Scope_matrix(AllianceAppFactory app) : IClassFixture<Allianc
         }
     }
 
+    [Theory]
+    [InlineData(AllianceRole.DistrictAdmin, 33, 8, 13, 43)]
+    [InlineData(AllianceRole.StreetChair, 16, 4, 7, 22)]
+    [InlineData(AllianceRole.StreetStaff, 16, 4, 7, 22)]
+    [InlineData(AllianceRole.CommunitySecretary, 6, 2, 2, 9)]
+    [InlineData(AllianceRole.CommunityStaff, 6, 2, 2, 9)]
+    [InlineData(AllianceRole.UnitContact, 1, 2, 1, 3)]
+    [InlineData(AllianceRole.UnitSecretary, 1, 2, 1, 3)]
+    [InlineData(AllianceRole.PartTimeMember, 1, 2, 1, 3)]
+    public async Task Lists_hold_exactly_what_the_role_can_see(AllianceRole role, int organisations, int alliances, int agreements, int people)
+    {
+        using var client = await app.ClientForAsync(DemoUsers.ByRole[role]);
+        async Task<int> CountAsync(string url) => (await client.GetFromJsonAsync<JsonElement>(url)).GetArrayLength();
+
+        Assert.Equal(
+            (organisations, alliances, agreements, people),
+            (await CountAsync("/api/organisations"), await CountAsync("/api/alliances"), await CountAsync("/api/agreements"), await CountAsync("/api/people")));
+    }
+
     [Fact]
     public void The_matrix_covers_every_role_and_every_resource_kind_both_ways()
     {
