@@ -4,6 +4,7 @@ using Alliance.Server.Features.Alliances;
 using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Auth;
 using Alliance.Server.Features.Demo;
+using Alliance.Server.Features.Items;
 using Alliance.Server.Features.Live;
 using Alliance.Server.Features.Organisations;
 using Alliance.Server.Features.People;
@@ -43,6 +44,8 @@ app.MapAlliancesApi();
 app.MapAgreementsApi();
 app.MapPeopleApi();
 app.MapAuditApi();
+app.MapItemsApi();
+app.MapTasksApi();
 app.MapWorkflowOperationsApi();
 app.MapStreamsApi();
 

@@ -26,7 +26,7 @@ public sealed class SettingsAsInputsTests(StoreFixture stores) : IClassFixture<S
     private static WorkflowDefinition Claim() => Flow("claim", """
         { "id": "start", "type": "Start" },
         { "id": "claim", "type": "HumanTask", "title": { "zh-CN": "认领", "en": "Claim" },
-          "candidates": { "role": "unit", "organisation": "vars.units" }, "outcomes": ["done"],
+          "candidates": { "role": "unit", "organisation": "vars.units" }, "outcomes": ["done"], "resultVariable": "claim",
           "deadline": "vars.window", "reminders": ["vars.reminders"] },
         { "id": "ok", "type": "SetStatus", "status": "done" },
         { "id": "late", "type": "SetStatus", "status": "late" },
@@ -77,6 +77,8 @@ public sealed class SettingsAsInputsTests(StoreFixture stores) : IClassFixture<S
         Assert.Equal(ConflictCode.AlreadyClaimed, second.Code);
         Assert.Equal("u-a,u-b", task.CandidateOrganisation);
         Assert.Equal("ben", (await harness.TaskAsync(id, "claim")).ClaimedBy);
+        await harness.Runtime.CompleteAsync(task.Id, UnitB, "done");
+        Assert.Equal("u-b", (await harness.InstanceAsync(id)).Variables["claim"]!["organisation"]!.GetValue<string>());
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using Alliance.Server.Features.Access;
 using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Auth;
+using Alliance.Server.Features.Items;
 using Alliance.Server.Infrastructure.Jobs;
 using Alliance.Server.Infrastructure.Messaging;
 using Alliance.Server.Infrastructure.Persistence;
@@ -30,6 +31,7 @@ public static class ServerSetup
         services.AddAllianceJobs(options);
         services.AddAllianceRealtime(options);
         services.AddAllianceWorkflows(options);
+        services.AddAllianceItems();
         services.AddHostedService<StartupBanner>();
         return options;
     }

@@ -35,7 +35,7 @@ public sealed record HumanTask : Activity
     [JsonPropertyName("escalateTo")]
     public Candidates? EscalateTo { get; init; }
 
-    /// <summary>The variable that receives { outcome, actor, comment, fields }.</summary>
+    /// <summary>The variable that receives { outcome, actor, organisation (the one the actor acted for), comment, fields }.</summary>
     [JsonPropertyName("resultVariable")]
     public string? ResultVariable { get; init; }
 
@@ -142,6 +142,7 @@ public sealed record HumanTask : Activity
         {
             ["outcome"] = done.Outcome,
             ["actor"] = done.Actor.Id,
+            ["organisation"] = done.Actor.OrganisationId,
             ["comment"] = done.Comment,
             ["fields"] = done.Fields.DeepClone(),
         };

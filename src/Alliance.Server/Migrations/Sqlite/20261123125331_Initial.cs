@@ -485,6 +485,127 @@ namespace Alliance.Server.Migrations.Sqlite
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "items",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    AllianceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    HostOrganisationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    StreetId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    DesiredDate = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    DesignatedUnitId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    SubmitterOrganisationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubmittedBy = table.Column<Guid>(type: "TEXT", nullable: true),
+                    WorkflowInstanceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ParentItemId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    Overdue = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Escalated = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ClosedUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_items", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_items_alliances_AllianceId",
+                        column: x => x.AllianceId,
+                        principalTable: "alliances",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "item_events",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ItemId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", nullable: true),
+                    AtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PayloadJson = table.Column<string>(type: "TEXT", nullable: false),
+                    DispatchedUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_item_events", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_item_events_items_ItemId",
+                        column: x => x.ItemId,
+                        principalTable: "items",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "item_tasks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ItemId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Step = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    TitleZh = table.Column<string>(type: "TEXT", nullable: true),
+                    TitleEn = table.Column<string>(type: "TEXT", nullable: true),
+                    CandidateRole = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    CandidateOrganisations = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    HolderOrganisationId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    DeadlineUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Escalated = table.Column<bool>(type: "INTEGER", nullable: false),
+                    OpenedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ClosedUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    CompletedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    Comment = table.Column<string>(type: "TEXT", nullable: true),
+                    OverdueUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    SupervisedUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_item_tasks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_item_tasks_items_ItemId",
+                        column: x => x.ItemId,
+                        principalTable: "items",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "supervision_entries",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ItemId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TaskId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    StreetId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ResponsibleOrganisationId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    DeadlineUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ResolvedUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_supervision_entries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_supervision_entries_items_ItemId",
+                        column: x => x.ItemId,
+                        principalTable: "items",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_agreements_CommunityId",
                 table: "agreements",
@@ -517,6 +638,43 @@ namespace Alliance.Server.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_item_events_DispatchedUtc",
+                table: "item_events",
+                column: "DispatchedUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_item_events_ItemId_Sequence",
+                table: "item_events",
+                columns: new[] { "ItemId", "Sequence" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_item_tasks_HolderOrganisationId",
+                table: "item_tasks",
+                column: "HolderOrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_item_tasks_ItemId_ClosedUtc",
+                table: "item_tasks",
+                columns: new[] { "ItemId", "ClosedUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_items_AllianceId_ClosedUtc",
+                table: "items",
+                columns: new[] { "AllianceId", "ClosedUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_items_SubmitterOrganisationId",
+                table: "items",
+                column: "SubmitterOrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_items_WorkflowInstanceId",
+                table: "items",
+                column: "WorkflowInstanceId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_organisations_ParentId",
                 table: "organisations",
                 column: "ParentId");
@@ -540,6 +698,22 @@ namespace Alliance.Server.Migrations.Sqlite
                 name: "IX_stream_events_stream_source_event_id",
                 table: "stream_events",
                 columns: new[] { "stream", "source_event_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_supervision_entries_ItemId",
+                table: "supervision_entries",
+                column: "ItemId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_supervision_entries_StreetId",
+                table: "supervision_entries",
+                column: "StreetId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_supervision_entries_TaskId",
+                table: "supervision_entries",
+                column: "TaskId",
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -635,6 +809,12 @@ namespace Alliance.Server.Migrations.Sqlite
                 name: "data_protection_keys");
 
             migrationBuilder.DropTable(
+                name: "item_events");
+
+            migrationBuilder.DropTable(
+                name: "item_tasks");
+
+            migrationBuilder.DropTable(
                 name: "processed_messages");
 
             migrationBuilder.DropTable(
@@ -645,6 +825,9 @@ namespace Alliance.Server.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "stream_heads");
+
+            migrationBuilder.DropTable(
+                name: "supervision_entries");
 
             migrationBuilder.DropTable(
                 name: "user_claims");
@@ -677,10 +860,13 @@ namespace Alliance.Server.Migrations.Sqlite
                 name: "wf_pending_stimuli");
 
             migrationBuilder.DropTable(
-                name: "alliances");
+                name: "items");
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "alliances");
 
             migrationBuilder.DropTable(
                 name: "organisations");

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Xml;
+using Alliance.Server.Features.Alliances;
+using Alliance.Server.Features.Organisations;
+using Alliance.Server.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alliance.Server.Features.Items;
+
+/// <summary>
+/// Which route (workflow definition) each kind of item takes, and its inputs: the item's organisations and every
+/// number of the alliance's rules of procedure at the moment the item starts (a later change of the rules does
+/// not move a running item).
+/// </summary>
+public static class ItemRoutes
+{
+    public static string WorkflowOf(ItemKind kind) => kind switch
+    {
+        ItemKind.Deliberation => "deliberation",
+        ItemKind.Decision => "decision",
+        ItemKind.JointTask => "joint-task",
+        _ => "urgent",
+    };
+
+    /// <summary>The active member organisations of an alliance (units, and communities in a street alliance).</summary>
+    public static async Task<List<Organisation>> MembersAsync(AllianceDbContext db, AllianceId alliance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var ids = await db.AllianceMemberships.AsNoTracking()
+            .Where(m => m.AllianceId == alliance && m.Status == MembershipStatus.Active)
+            .Select(m => m.OrganisationId).ToListAsync(cancellationToken);
+        return await db.Organisations.AsNoTracking()
+            .Where(o => ids.Contains(o.Id) && o.Status == OrganisationStatus.Active)
+            .OrderBy(o => o.Name).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The units a joint task is published to: the designated one, else the member units whose service categories match, else every member unit.</summary>
+    public static List<OrganisationId> CandidateUnits(IReadOnlyList<Organisation> members, string category, OrganisationId? designated)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        if (designated is { } one)
+        {
+            return [one];
+        }
+
+        var units = members.Where(m => m.Kind == OrganisationKind.Unit).ToList();
+        var matching = units.Where(u => u.ServiceCategories.Contains(category, StringComparer.Ordinal)).ToList();
+        return [.. (matching.Count > 0 ? matching : units).Select(u => u.Id)];
+    }
+
+    public static JsonObject Inputs(Item item, PartyAlliance alliance, IReadOnlyList<Organisation> members, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(alliance);
+        ArgumentNullException.ThrowIfNull(members);
+        ArgumentNullException.ThrowIfNull(time);
+        var rules = alliance.Rules;
+        var input = new JsonObject
+        {
+            ["itemId"] = item.Id.ToString(),
+            ["allianceId"] = alliance.Id.ToString(),
+            ["hostId"] = item.HostOrganisationId.ToString(),
+            ["streetId"] = item.StreetId.ToString(),
+            ["requesterId"] = item.SubmitterOrganisationId.ToString(),
+            ["members"] = Ids(members.Select(m => m.Id)),
+            ["reminders"] = new JsonArray([.. rules.ReminderOffsets.Select(o => JsonValue.Create(Iso(o)))]),
+            ["intakeReviewDeadline"] = Iso(rules.IntakeReviewDeadline),
+            ["verificationDeadline"] = Iso(rules.VerificationDeadline),
+            ["maxReworks"] = rules.MaxReworks,
+            ["claimWindow"] = Iso(rules.ClaimWindow),
+            ["opinionWindow"] = Iso(rules.OpinionWindow),
+            ["urgentResponseWindow"] = Iso(rules.UrgentResponseWindow),
+            ["urgentFirstResponseLimit"] = Iso(rules.UrgentFirstResponseLimit),
+            ["candidateUnits"] = Ids(CandidateUnits(members, item.Category, item.DesignatedUnitId)),
+        };
+        if (item.DesiredDate is { } desired)
+        {
+            input["workDue"] = EndOfDay(desired, rules.TimeZone).ToString("O", CultureInfo.InvariantCulture);
+        }
+
+        return input;
+    }
+
+    /// <summary>The end of <paramref name="date"/> in the alliance's time zone, in UTC.</summary>
+    public static DateTime EndOfDay(DateOnly date, string timeZone)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone);
+        var local = date.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return TimeZoneInfo.ConvertTimeToUtc(local, zone);
+    }
+
+    public static string Iso(TimeSpan value) => XmlConvert.ToString(value);
+
+    private static JsonArray Ids(IEnumerable<OrganisationId> ids) => new([.. ids.Select(i => JsonValue.Create(i.ToString()))]);
+}

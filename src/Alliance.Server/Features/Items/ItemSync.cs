@@ -1,0 +1,258 @@
+using System.Text.Json;
+using Alliance.Contracts.Items;
+using Alliance.Server.Features.Alliances;
+using Alliance.Server.Features.Audit;
+using Alliance.Server.Features.Organisations;
+using Alliance.Server.Infrastructure.Persistence;
+using Alliance.Workflows;
+using Alliance.Workflows.Model;
+using Alliance.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alliance.Server.Features.Items;
+
+/// <summary>
+/// Keeps an item in step with its route. After every runtime call (and in the supervision sweep, for what timers
+/// did) it reads the instance and its open tasks, updates the item and its tracked tasks, raises overdue flags and
+/// 督办 entries, and writes one event row per change, each with the item's next sequence number, all in the same
+/// SaveChanges as the audit entry (<see cref="AuditTrail"/>). The event rows are the host's outbox
+/// (<see cref="ItemEventDispatcher"/>) and the item's timeline.
+/// </summary>
+public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, AuditTrail audit, TimeProvider time)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private const int MaxAttempts = 6;
+
+    /// <summary>What an action on an item did before the projection runs (e.g. record who completed which task with what).</summary>
+    public delegate void Before(Item item, List<ItemTask> tasks, List<ItemEventRecord> events);
+
+    /// <summary>
+    /// Loads the item, lets <paramref name="before"/> act on it, projects the route onto it and saves with one audit
+    /// entry. A concurrent change to the same item (another request, the sweep, another node) is retried from a fresh
+    /// load. With <paramref name="always"/> false nothing is saved (or audited) unless something changed.
+    /// </summary>
+    public async Task<Item> ApplyAsync(ItemId id, string action, string? actor, OrganisationId? onBehalfOf, Before? before, bool always, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var item = await db.Set<Item>().SingleAsync(i => i.Id == id, cancellationToken);
+            var tasks = await db.Set<ItemTask>().Where(t => t.ItemId == id).ToListAsync(cancellationToken);
+            var events = new List<ItemEventRecord>();
+            before?.Invoke(item, tasks, events);
+            await ProjectAsync(item, tasks, events, actor, cancellationToken);
+            db.AddRange(events);
+            if (events.Count == 0 && !always && !db.ChangeTracker.HasChanges())
+            {
+                return item;
+            }
+
+            item.Revision++;
+            item.UpdatedUtc = time.GetUtcNow().UtcDateTime;
+            try
+            {
+                await audit.SaveAsync(new AuditRecord(action, "item", id.ToString(), onBehalfOf, null,
+                    new { item.Status, item.Overdue, item.Escalated, item.Sequence, events = events.Select(e => e.Type) }), cancellationToken);
+                return item;
+            }
+            catch (DbUpdateException) when (attempt < MaxAttempts)
+            {
+                // another writer changed the item (revision) or took the same sequence number: redo from a fresh load
+            }
+        }
+    }
+
+    /// <summary>Saves a new item whose route has just started: its <see cref="ItemSubmitted"/> event and what the route did at once.</summary>
+    public async Task<Item> SubmitAsync(Item item, OrganisationId onBehalfOf, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        db.ChangeTracker.Clear();
+        db.Add(item);
+        var events = new List<ItemEventRecord>();
+        Submitted(item, events, time);
+        await ProjectAsync(item, [], events, item.SubmittedBy?.ToString(), cancellationToken);
+        db.AddRange(events);
+        await audit.SaveAsync(new AuditRecord("item.submitted", "item", item.Id.ToString(), onBehalfOf, null,
+            new { item.Kind, item.Title, item.Category, item.AllianceId, item.Scope, item.DesiredDate, item.Status, item.WorkflowInstanceId }), cancellationToken);
+        return item;
+    }
+
+    /// <summary>Adds the new item's <see cref="ItemSubmitted"/> event (the first of its sequence).</summary>
+    public static void Submitted(Item item, List<ItemEventRecord> events, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(time);
+        Emit(item, events, item.SubmittedBy?.ToString(), time, seq => new ItemSubmitted(item.Id.Value, item.AllianceId.Value, Concerned(item), seq,
+            item.Kind.ToString(), item.Title, item.SubmittedBy));
+    }
+
+    private async Task ProjectAsync(Item item, List<ItemTask> tasks, List<ItemEventRecord> events, string? actor, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var instanceId = new InstanceId(item.WorkflowInstanceId);
+        var instance = await runtime.GetInstanceAsync(instanceId, cancellationToken);
+        if (instance is null)
+        {
+            return;
+        }
+
+        var open = (await runtime.Store.GetBookmarksAsync(instanceId, cancellationToken)).Where(b => b.Kind == BookmarkKind.HumanTask).ToList();
+        foreach (var b in open)
+        {
+            var t = tasks.Find(x => x.Id == b.Id.Value);
+            if (t is null)
+            {
+                t = new ItemTask
+                {
+                    Id = b.Id.Value,
+                    ItemId = item.Id,
+                    Step = b.ActivityId,
+                    TitleZh = b.TitleZh,
+                    TitleEn = b.TitleEn,
+                    CandidateRole = b.CandidateRole,
+                    CandidateOrganisations = b.CandidateOrganisation,
+                    DeadlineUtc = b.DeadlineUtc,
+                    OpenedUtc = now,
+                };
+                t.HolderOrganisationId = t.Candidates().Count() == 1 ? t.Candidates().First() : null;
+                tasks.Add(t);
+                db.Add(t);
+                Emit(item, events, actor, time, seq => new TaskAssigned(item.Id.Value, item.AllianceId.Value, Concerned(item, t.Candidates()), seq,
+                    t.Id, t.Step, t.TitleZh ?? t.Step, t.CandidateRole, Offset(t.DeadlineUtc)));
+            }
+
+            if (b.Escalated && !t.Escalated)
+            {
+                t.Escalated = true;
+                t.CandidateRole = b.CandidateRole;
+                t.CandidateOrganisations = b.CandidateOrganisation;
+                t.ClaimedBy = null;
+                t.HolderOrganisationId = t.Candidates().Count() == 1 ? t.Candidates().First() : null;
+                item.Escalated = true;
+                Emit(item, events, "system", time, seq => new ItemEscalated(item.Id.Value, item.AllianceId.Value, Concerned(item, t.Candidates()), seq,
+                    $"deadline:{t.Step}", t.Candidates().FirstOrDefault().Value));
+            }
+
+            if (b.ClaimedBy is not null && b.ClaimedBy != t.ClaimedBy)
+            {
+                t.ClaimedBy = b.ClaimedBy;
+                Emit(item, events, b.ClaimedBy, time, seq => new TaskClaimed(item.Id.Value, item.AllianceId.Value, Concerned(item, t.Candidates()), seq,
+                    t.Id, t.Step, b.ClaimedBy));
+            }
+
+            t.DeadlineUtc = b.DeadlineUtc;
+        }
+
+        IReadOnlyList<JournalEntry>? journal = null;
+        foreach (var t in tasks.Where(t => t.IsOpen && open.TrueForAll(b => b.Id.Value != t.Id)).OrderBy(t => t.OpenedUtc))
+        {
+            t.ClosedUtc = now;
+            if (t.Outcome is null)
+            {
+                journal ??= await runtime.GetJournalAsync(instanceId, cancellationToken);
+                var last = journal.LastOrDefault(j => j.ActivityId == t.Step && j.Kind == JournalKind.Resumed && j.Actor == Actor.System.Id);
+                t.Outcome = last?.Outcome is { Length: > 0 } o && !o.StartsWith("timer:", StringComparison.Ordinal) ? o : "closed";
+                t.CompletedBy = "system";
+            }
+
+            Emit(item, events, t.CompletedBy, time, seq => new TaskCompleted(item.Id.Value, item.AllianceId.Value, Concerned(item, t.Candidates()), seq,
+                t.Id, t.Step, t.Outcome!, t.CompletedBy, t.Comment));
+        }
+
+        if (instance.BusinessStatus is { } status && status != item.Status)
+        {
+            var from = item.Status;
+            item.Status = status;
+            Emit(item, events, actor, time, seq => new ItemStatusChanged(item.Id.Value, item.AllianceId.Value, Concerned(item), seq, from, status));
+            if (status.StartsWith("escalated", StringComparison.Ordinal))
+            {
+                item.Escalated = true;
+                Emit(item, events, actor, time, seq => new ItemEscalated(item.Id.Value, item.AllianceId.Value, Concerned(item, [item.StreetId]), seq,
+                    status, item.StreetId.Value));
+            }
+        }
+
+        if (instance.IsClosed && item.ClosedUtc is null)
+        {
+            item.ClosedUtc = now;
+            item.Overdue = false;
+            foreach (var entry in await db.Set<SupervisionEntry>().Where(e => e.ItemId == item.Id && e.ResolvedUtc == null).ToListAsync(cancellationToken))
+            {
+                entry.ResolvedUtc = now;
+            }
+
+            Emit(item, events, actor, time, seq => new ItemClosed(item.Id.Value, item.AllianceId.Value, Concerned(item), seq, item.Status));
+        }
+
+        await SuperviseAsync(item, tasks, events, now, cancellationToken);
+    }
+
+    /// <summary>Overdue flag and notice at the deadline; a 督办 entry for the street after the alliance's grace period.</summary>
+    private async Task SuperviseAsync(Item item, List<ItemTask> tasks, List<ItemEventRecord> events, DateTime now, CancellationToken cancellationToken)
+    {
+        if (item.IsClosed)
+        {
+            return;
+        }
+
+        foreach (var t in tasks.Where(t => t.DeadlineUtc is { } due && due <= now && t.OverdueUtc is null && (t.IsOpen || t.Outcome == "deadline")))
+        {
+            t.OverdueUtc = t.DeadlineUtc;
+            item.Overdue = true;
+            Emit(item, events, "system", time, seq => new ItemOverdue(item.Id.Value, item.AllianceId.Value, Concerned(item, Holders(t)), seq,
+                t.Id, t.Step, Offset(t.DeadlineUtc)!.Value));
+        }
+
+        var late = tasks.Where(t => t.OverdueUtc is not null && t.SupervisedUtc is null && (t.IsOpen || t.Outcome == "deadline")).ToList();
+        if (late.Count == 0)
+        {
+            return;
+        }
+
+        var rules = await db.Alliances.AsNoTracking().Where(a => a.Id == item.AllianceId).Select(a => a.Rules).SingleAsync(cancellationToken);
+        foreach (var t in late.Where(t => t.DeadlineUtc!.Value + rules.EscalationGrace <= now))
+        {
+            t.SupervisedUtc = now;
+            item.Escalated = true;
+            db.Add(new SupervisionEntry
+            {
+                Id = Guid.CreateVersion7(),
+                ItemId = item.Id,
+                TaskId = t.Id,
+                StreetId = item.StreetId,
+                ResponsibleOrganisationId = Holders(t).FirstOrDefault() is { } o && o != default ? o : null,
+                DeadlineUtc = t.DeadlineUtc!.Value,
+                CreatedUtc = now,
+            });
+            Emit(item, events, "system", time, seq => new ItemEscalated(item.Id.Value, item.AllianceId.Value, Concerned(item, [item.StreetId, .. Holders(t)]), seq,
+                $"supervision:{t.Step}", item.StreetId.Value));
+        }
+    }
+
+    private static IEnumerable<OrganisationId> Holders(ItemTask t) =>
+        t.HolderOrganisationId is { } holder ? [holder] : t.Candidates();
+
+    private static List<Guid> Concerned(Item item, IEnumerable<OrganisationId>? more = null) =>
+        [.. new[] { item.SubmitterOrganisationId, item.HostOrganisationId }.Concat(more ?? []).Where(o => o != default).Select(o => o.Value).Distinct()];
+
+    private static DateTimeOffset? Offset(DateTime? utc) =>
+        utc is { } value ? new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc)) : null;
+
+    private static void Emit(Item item, List<ItemEventRecord> events, string? actor, TimeProvider time, Func<long, ItemEvent> make)
+    {
+        var now = time.GetUtcNow();
+        var message = make(++item.Sequence) with { OccurredAt = now };
+        events.Add(new ItemEventRecord
+        {
+            Id = message.EventId,
+            ItemId = item.Id,
+            Sequence = message.Sequence,
+            Type = message.GetType().Name,
+            Actor = actor,
+            AtUtc = now.UtcDateTime,
+            PayloadJson = JsonSerializer.Serialize(message, message.GetType(), Json),
+        });
+    }
+}

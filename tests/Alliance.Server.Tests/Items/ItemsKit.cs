@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Alliance.Server.Features.Demo;
+using Alliance.Server.Features.Items;
+using Alliance.Server.Tests.Infrastructure;
+using Alliance.Workflows.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Alliance.Server.Tests.Items;
+
+/// <summary>Helpers for driving items through HTTP as the demo users, and time through the fake clock.</summary>
+internal static class ItemsKit
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Moves the fake clock, fires every past-due workflow timer and runs the supervision sweep (what the recurring job does every minute).</summary>
+    public static async Task AdvanceAsync(this AllianceAppFactory app, TimeSpan by)
+    {
+        app.Time.Advance(by);
+        await app.Services.GetRequiredService<WorkflowRuntime>().RearmTimersAsync();
+        await app.Services.GetRequiredService<ItemSupervision>().SweepAsync(CancellationToken.None);
+    }
+
+    public static DateOnly Today(this AllianceAppFactory app) => DateOnly.FromDateTime(app.Time.GetUtcNow().UtcDateTime);
+
+    public static async Task<Guid> SubmitAsync(this AllianceAppFactory app, string user, object body)
+    {
+        using var client = await app.ClientForAsync(user);
+        using var response = await client.PostAsJsonAsync("/api/items", body);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+    }
+
+    public static object JointTask(this AllianceAppFactory app, string category = "法律", Guid? designated = null, int days = 10) => new
+    {
+        kind = "jointTask",
+        title = "为老年居民开展反诈普法讲座",
+        description = "在桂花社区活动室为老年居民举办一次反电信诈骗普法讲座。",
+        category,
+        allianceId = DemoRegion.CommunityAlliance(1).Value,
+        scope = "alliance",
+        desiredDate = app.Today().AddDays(days),
+        designatedUnitId = designated,
+    };
+
+    public static async Task<JsonArray> InboxAsync(this AllianceAppFactory app, string user)
+    {
+        using var client = await app.ClientForAsync(user);
+        return (await client.GetFromJsonAsync<JsonArray>("/api/tasks"))!;
+    }
+
+    /// <summary>The caller's one open task of the item at the step.</summary>
+    public static async Task<JsonObject> TaskAsync(this AllianceAppFactory app, string user, Guid item, string step)
+    {
+        var inbox = await app.InboxAsync(user);
+        var matches = inbox.OfType<JsonObject>().Where(t => t["itemId"]!.GetValue<Guid>() == item && t["step"]!.GetValue<string>() == step).ToList();
+        Assert.True(matches.Count == 1, $"{user} should have one '{step}' task of {item}; inbox: {inbox.ToJsonString()}");
+        return matches[0];
+    }
+
+    public static async Task<HttpResponseMessage> PostAsync(this AllianceAppFactory app, string user, string path, object? body = null)
+    {
+        using var client = await app.ClientForAsync(user);
+        return await client.PostAsJsonAsync(path, body ?? new { });
+    }
+
+    public static async Task ClaimAsync(this AllianceAppFactory app, string user, Guid task)
+    {
+        using var response = await app.PostAsync(user, $"/api/tasks/{task}/claim");
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    public static async Task CompleteAsync(this AllianceAppFactory app, string user, Guid task, string outcome, string? comment = null, object? fields = null)
+    {
+        using var response = await app.PostAsync(user, $"/api/tasks/{task}/complete", new { outcome, comment, fields });
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Completes the user's one task at the step of the item.</summary>
+    public static async Task DoAsync(this AllianceAppFactory app, string user, Guid item, string step, string outcome, string? comment = null, object? fields = null)
+    {
+        var task = await app.TaskAsync(user, item, step);
+        await app.CompleteAsync(user, task["id"]!.GetValue<Guid>(), outcome, comment, fields);
+    }
+
+    public static async Task<JsonObject> ItemAsync(this AllianceAppFactory app, string user, Guid item)
+    {
+        using var client = await app.ClientForAsync(user);
+        using var response = await client.GetAsync($"/api/items/{item}");
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    public static string Status(this JsonObject item) => item["status"]!.GetValue<string>();
+
+    public static IReadOnlyList<string> Events(this JsonObject item) =>
+        [.. item["timeline"]!.AsArray().Select(e => e!["type"]!.GetValue<string>())];
+
+    public static async Task<JsonObject> ProblemAsync(this HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+}
