@@ -237,6 +237,49 @@ public sealed class The_admin_api(AllianceAppFactory app) : IClassFixture<Allian
     }
 
     [Fact]
+    public async Task A_person_changes_their_own_password_and_the_old_one_stops_working()
+    {
+        const string user = "xieyuxin";
+        using var self = await app.ClientForAsync(user);
+        using var wrong = await self.PostAsJsonAsync("/api/auth/password", new { currentPassword = "Not#ThePassword1", newPassword = "weak" });
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        var errors = (await wrong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["currentPassword", "newPassword"], errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+
+        using var changed = await self.PostAsJsonAsync("/api/auth/password", new { currentPassword = DemoUsers.Password, newPassword = "Library#Card2026" });
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+
+        using var anonymous = app.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/auth/token", new { userName = user, password = DemoUsers.Password })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsJsonAsync("/api/auth/token", new { userName = user, password = "Library#Card2026" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_administrator_resets_a_password_within_their_scope_only()
+    {
+        const string user = "dongjianjun"; // contact of 江滨区第二中学, in 东湖街道
+        using var otherStreet = await app.ClientForAsync(DemoUsers.OtherStreetChair);
+        using var hidden = await otherStreet.PostAsJsonAsync($"/api/people/{DemoRegion.Person(user)}/password", new { newPassword = "School#Two2026" });
+        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+
+        using var staff = await app.ClientForAsync(DemoUsers.StreetStaff);
+        using var refused = await staff.PostAsJsonAsync($"/api/people/{DemoRegion.Person(user)}/password", new { newPassword = "School#Two2026" });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+
+        using var chair = await app.ClientForAsync(DemoUsers.StreetChair);
+        using var reset = await chair.PostAsJsonAsync($"/api/people/{DemoRegion.Person(user)}/password", new { newPassword = "School#Two2026" });
+        Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
+
+        using var anonymous = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsJsonAsync("/api/auth/token", new { userName = user, password = "School#Two2026" })).StatusCode);
+
+        using var admin = await app.ClientForAsync(DemoUsers.DistrictAdmin);
+        var entry = (await admin.GetFromJsonAsync<JsonElement>($"/api/audit?entityId={DemoRegion.Person(user)}")).EnumerateArray().First();
+        Assert.Equal("person.password-reset", entry.GetProperty("action").GetString());
+        Assert.DoesNotContain("School#Two2026", entry.GetProperty("after").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Only_the_district_admin_grants_the_district_admin_role()
     {
         using var admin = await app.ClientForAsync(DemoUsers.DistrictAdmin);

@@ -1,4 +1,5 @@
 using Alliance.Server.Features.Access;
+using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Organisations;
 using Alliance.Server.Features.People;
 using Alliance.Server.Infrastructure.Persistence;
@@ -24,6 +25,10 @@ public static class AuthApi
             .WithName("SignOut")
             .WithSummary("Sign out (clears the cookie) / 退出登录")
             .RequireAuthorization();
+        api.MapPost("/password", ChangePassword)
+            .WithName("ChangeOwnPassword")
+            .WithSummary("Change one's own password / 修改本人密码")
+            .RequireAuthorization();
         api.MapGet("/me", Me)
             .WithName("WhoAmI")
             .WithSummary("The signed-in person and their roles / 当前用户及其角色")
@@ -32,6 +37,8 @@ public static class AuthApi
     }
 
     public sealed record SignInRequest(string? UserName, string? Password);
+
+    public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
     public sealed record GrantResponse(RoleGrantId Id, AllianceRole Role, OrganisationId OrganisationId, string OrganisationName, OrganisationKind OrganisationKind);
 
@@ -56,6 +63,27 @@ public static class AuthApi
     {
         ArgumentNullException.ThrowIfNull(signIn);
         await signIn.SignOutAsync();
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<NoContent> ChangePassword(
+        ChangePasswordRequest request, AccessScope scope, AllianceDbContext db, UserManager<AllianceUser> users, AuditTrail audit,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(users);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == scope.UserId, cancellationToken)
+            ?? throw new SignInProblem(StatusCodes.Status401Unauthorized, "auth.unknown-user", new("账号不存在。", "The account no longer exists."));
+        var errors = new FieldErrors().Text("currentPassword", request.CurrentPassword, new("当前密码", "current password"), 256);
+        if (!errors.Has("currentPassword") && !await users.CheckPasswordAsync(user, request.CurrentPassword!))
+        {
+            errors.Add("currentPassword", "当前密码不正确。", "The current password is wrong.");
+        }
+
+        await IdentityErrors.CheckPasswordAsync(errors, users, user, request.NewPassword, "newPassword");
+        errors.ThrowIfAny();
+        IdentityErrors.SetPassword(users, user, request.NewPassword!);
+        await audit.SaveAsync(new("person.password-changed", "person", user.Id.ToString(), null, null, new { user.UserName }), cancellationToken);
         return TypedResults.NoContent();
     }
 

@@ -31,17 +31,49 @@ public static class IdentityErrors
 {
     public const string Separator = "｜";
 
-    /// <summary>Turns failed Identity results into field errors: password rules on <c>password</c>, user-name rules on <c>userName</c>.</summary>
-    public static void AddTo(Infrastructure.Problems.FieldErrors errors, IEnumerable<IdentityError> identityErrors)
+    /// <summary>Turns failed Identity results into field errors: password rules on <paramref name="passwordField"/>, user-name rules on <c>userName</c>.</summary>
+    public static void AddTo(Infrastructure.Problems.FieldErrors errors, IEnumerable<IdentityError> identityErrors, string passwordField = "password")
     {
         ArgumentNullException.ThrowIfNull(errors);
         ArgumentNullException.ThrowIfNull(identityErrors);
-        foreach (var group in identityErrors.GroupBy(e => e.Code.StartsWith("Password", StringComparison.Ordinal) ? "password" : "userName"))
+        foreach (var group in identityErrors.GroupBy(e => e.Code.StartsWith("Password", StringComparison.Ordinal) ? passwordField : "userName"))
         {
             var parts = group.Select(e => e.Description.Split(Separator)).ToList();
             errors.Add(group.Key,
                 string.Join(" ", parts.Select(p => p[0])),
                 string.Join(" ", parts.Select(p => p.Length > 1 ? p[1] : p[0])));
         }
+    }
+
+    /// <summary>Checks a new password against the password rules; each broken rule is reported on <paramref name="field"/>.</summary>
+    public static async Task CheckPasswordAsync(
+        Infrastructure.Problems.FieldErrors errors, UserManager<People.AllianceUser> users, People.AllianceUser user, string? password, string field)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        ArgumentNullException.ThrowIfNull(users);
+        errors.Text(field, password, new("新密码", "new password"), 128);
+        if (errors.Has(field))
+        {
+            return;
+        }
+
+        var problems = new List<IdentityError>();
+        foreach (var validator in users.PasswordValidators)
+        {
+            problems.AddRange((await validator.ValidateAsync(users, user, password)).Errors);
+        }
+
+        AddTo(errors, problems, field);
+    }
+
+    /// <summary>Sets a checked password: a new hash, a new security stamp (other sign-ins of the account end), no lockout.</summary>
+    public static void SetPassword(UserManager<People.AllianceUser> users, People.AllianceUser user, string password)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(user);
+        user.PasswordHash = users.PasswordHasher.HashPassword(user, password);
+        user.SecurityStamp = Guid.NewGuid().ToString("N");
+        user.AccessFailedCount = 0;
+        user.LockoutEnd = null;
     }
 }

@@ -21,6 +21,7 @@ public static class PeopleApi
         api.MapGet("/{id:guid}", Get).WithName("GetPerson").WithSummary("One person with their roles / 人员详情");
         api.MapPost("/", Create).WithName("CreatePerson").WithSummary("Create an account with at least one role / 新建账号并授予角色");
         api.MapPut("/{id:guid}", Update).WithName("UpdatePerson").WithSummary("Change a person's display name or phone / 修改人员信息");
+        api.MapPost("/{id:guid}/password", ResetPassword).WithName("ResetPassword").WithSummary("Set a new password for a person one administers / 重置密码");
         api.MapPost("/{id:guid}/unlock", Unlock).WithName("UnlockPerson").WithSummary("End a lockout after repeated failed sign-ins / 解除账号锁定");
         api.MapPost("/{id:guid}/grants", Grant).WithName("GrantRole").WithSummary("Grant a role for an organisation / 授予角色");
         api.MapPost("/{id:guid}/grants/{grantId}/revoke", Revoke).WithName("RevokeRole").WithSummary("Revoke a role (the record stays) / 撤销角色（不删除）");
@@ -34,6 +35,8 @@ public static class PeopleApi
     public sealed record GrantRequest(AllianceRole? Role, OrganisationId? OrganisationId);
 
     public sealed record CreatePersonRequest(string? UserName, string? DisplayName, string? Password, string? PhoneNumber, List<GrantRequest>? Grants);
+
+    public sealed record ResetPasswordRequest(string? NewPassword);
 
     public sealed record UpdatePersonRequest(string? DisplayName, string? PhoneNumber);
 
@@ -147,6 +150,22 @@ public static class PeopleApi
         user.PhoneNumber = string.IsNullOrWhiteSpace(request.PhoneNumber) ? null : request.PhoneNumber.Trim();
         await audit.SaveAsync(new("person.updated", "person", id.ToString(), via, before, new { user.DisplayName, user.PhoneNumber }), cancellationToken);
         return TypedResults.Ok((await DescribeAsync(db, [id], time, cancellationToken)).Single());
+    }
+
+    public static async Task<NoContent> ResetPassword(
+        Guid id, ResetPasswordRequest request, AccessScope scope, AllianceDbContext db, UserManager<AllianceUser> users, AuditTrail audit,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(users);
+        var (user, grants) = await FindVisibleAsync(db, scope, id, cancellationToken, tracked: true);
+        var via = AdministeringVia(scope, grants);
+        var errors = new FieldErrors();
+        await IdentityErrors.CheckPasswordAsync(errors, users, user, request.NewPassword, "newPassword");
+        errors.ThrowIfAny();
+        IdentityErrors.SetPassword(users, user, request.NewPassword!);
+        await audit.SaveAsync(new("person.password-reset", "person", id.ToString(), via, null, new { user.UserName }), cancellationToken);
+        return TypedResults.NoContent();
     }
 
     public static async Task<Ok<PersonResponse>> Unlock(
