@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Channels;
 using Alliance.Contracts.Alliances;
@@ -87,6 +88,17 @@ public static class LiveTestKit
             {
                 return all;
             }
+        }
+    }
+
+    /// <summary>Waits (bounded) until the stream's head reaches <paramref name="head"/>, i.e. the feed has appended that far.</summary>
+    public static async Task WaitForHeadAsync(HttpClient client, string stream, long head)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var deadline = new CancellationTokenSource(Patience);
+        while ((await client.GetFromJsonAsync<JsonElement>($"/api/streams/{stream}/events?after={head}", deadline.Token)).GetProperty("head").GetInt64() < head)
+        {
+            await Task.Delay(20, deadline.Token);
         }
     }
 }

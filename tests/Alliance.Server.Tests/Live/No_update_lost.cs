@@ -143,13 +143,4 @@ public sealed class No_update_lost(AllianceAppFactory app) : IClassFixture<Allia
         Assert.False(current.Expired);
         Assert.Equal([4L], current.Events.Select(e => e.Sequence));
     }
-
-    private static async Task WaitForHeadAsync(HttpClient client, string stream, long head)
-    {
-        using var deadline = new CancellationTokenSource(Patience);
-        while ((await client.GetFromJsonAsync<JsonElement>($"/api/streams/{stream}/events?after={head}", deadline.Token)).GetProperty("head").GetInt64() < head)
-        {
-            await Task.Delay(20, deadline.Token);
-        }
-    }
 }

@@ -1,0 +1,260 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using Alliance.Server.Features.Demo;
+using Alliance.Server.Infrastructure.Realtime;
+using Alliance.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+using Xunit.Abstractions;
+
+namespace Alliance.Server.Tests.Live;
+
+/// <summary>A fact that runs only in the real-server pass (skipped, and reported as skipped, in the embedded pass).</summary>
+public sealed class ServersFactAttribute : FactAttribute
+{
+    public ServersFactAttribute()
+    {
+        if (!TestProfile.UsesServers)
+        {
+            Skip = "Needs two server processes on shared PostgreSQL, RabbitMQ and Redis: runs in the servers pass (ALLIANCE_TEST_PROFILE=servers, ./test.sh).";
+        }
+    }
+}
+
+/// <summary>
+/// Two real server processes (the built Alliance.Server.dll) on 127.0.0.1, sharing one sandbox's PostgreSQL
+/// database, RabbitMQ virtual host and Redis prefix.
+/// </summary>
+public sealed class Two_nodes(ITestOutputHelper output) : IAsyncLifetime
+{
+    private ServerSandbox? _sandbox;
+    private Node? _a;
+    private Node? _b;
+
+    public async Task InitializeAsync()
+    {
+        if (!TestProfile.UsesServers)
+        {
+            return;
+        }
+
+        _sandbox = await ServerSandbox.CreateAsync();
+        _a = await Node.StartAsync("a", _sandbox); // one after the other: the first applies the migrations
+        _b = await Node.StartAsync("b", _sandbox);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in new[] { _a, _b })
+        {
+            node?.Dispose();
+        }
+
+        if (_sandbox is not null)
+        {
+            await _sandbox.DisposeAsync();
+        }
+    }
+
+    [ServersFact]
+    public async Task A_client_on_node_a_sees_a_change_made_through_node_b_within_one_second()
+    {
+        var alliance = DemoRegion.StreetAlliance(1).Value;
+        var stream = $"alliance:{alliance:D}";
+        await using var watcherOnA = await _a!.ConnectAsync(await _a.TokenAsync(DemoUsers.UnitContact));
+        var onA = Received.On(watcherOnA);
+        var head = (await LiveTestKit.WatchAsync(watcherOnA, stream)).Head;
+        await using var watcherOnB = await _b!.ConnectAsync(await _b.TokenAsync(DemoUsers.StreetStaff));
+        var onB = Received.On(watcherOnB);
+        Assert.True((await LiveTestKit.WatchAsync(watcherOnB, stream)).Watching);
+
+        using var chairOnA = _a.Client(await _a.TokenAsync(DemoUsers.StreetChair));
+        using var chairOnB = _b.Client(await _b.TokenAsync(DemoUsers.StreetChair));
+
+        // Warm-up: the first request through each node compiles its code paths (the cold first change takes about
+        // 2 s on this machine); it must still arrive on both nodes, numbered on from the same head.
+        await RenameAsync(chairOnB, alliance, "东湖街道大党工委（预热 B）");
+        await RenameAsync(chairOnA, alliance, "东湖街道大党工委（预热 A）");
+        Assert.Equal([head + 1, head + 2], (await onA.WaitForAsync(2, TimeSpan.FromSeconds(15))).Select(e => e.Sequence));
+        Assert.Equal([head + 1, head + 2], (await onB.WaitForAsync(2, TimeSpan.FromSeconds(15))).Select(e => e.Sequence));
+
+        var clock = Stopwatch.StartNew();
+        await RenameAsync(chairOnB, alliance, "东湖街道大党工委（经 B 节点）");
+        var seenOnA = (await onA.WaitForAsync(3, TimeSpan.FromSeconds(5)))[2];
+        var elapsed = clock.Elapsed;
+        Assert.Equal(head + 3, seenOnA.Sequence);
+        Assert.Equal("东湖街道大党工委（经 B 节点）", seenOnA.Name);
+        output.WriteLine($"node B → node A: {elapsed.TotalMilliseconds:F0} ms from the request to the push");
+        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"node A saw the change after {elapsed.TotalMilliseconds:F0} ms");
+
+        // Each connection got each change exactly once (one node consumed it; the backplane carried it).
+        Assert.Equal([head + 1, head + 2, head + 3], (await onB.WaitForAsync(3, TimeSpan.FromSeconds(5))).Select(e => e.Sequence));
+        await LiveTestKit.WatchAsync(watcherOnA, stream); // a round trip after the pushes
+        Assert.Equal([head + 1, head + 2, head + 3], onA.Events.Select(e => e.Sequence));
+    }
+
+    private static async Task RenameAsync(HttpClient chair, Guid alliance, string name)
+    {
+        using var renamed = await chair.PutAsJsonAsync($"/api/alliances/{alliance}", new { name });
+        renamed.EnsureSuccessStatusCode();
+    }
+
+    private sealed class Node : IDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _output = new();
+
+        private Node(Process process, Uri address)
+        {
+            _process = process;
+            Address = address;
+        }
+
+        public Uri Address { get; }
+
+        public static async Task<Node> StartAsync(string name, ServerSandbox sandbox)
+        {
+            var (serverDll, repo) = Locate();
+            var port = FreePort();
+            var start = new ProcessStartInfo("dotnet", [serverDll])
+            {
+                WorkingDirectory = Path.GetDirectoryName(serverDll)!,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            start.Environment["Alliance__Database"] = "Postgres";
+            start.Environment["Alliance__Postgres"] = sandbox.PostgresConnection;
+            start.Environment["Alliance__Bus"] = "RabbitMq";
+            start.Environment["Alliance__RabbitMq"] = sandbox.RabbitMqUri;
+            start.Environment["Alliance__Jobs"] = "PostgreSql";
+            start.Environment["Alliance__Redis"] = sandbox.RedisConfiguration;
+            start.Environment["Alliance__DemoData"] = "true";
+            start.Environment["Alliance__Workflows"] = Path.Combine(repo, "workflows");
+            var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+            var node = new Node(process, new Uri($"http://127.0.0.1:{port}/"));
+            process.OutputDataReceived += (_, e) => node.Log(e.Data);
+            process.ErrorDataReceived += (_, e) => node.Log(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+
+            using var http = new HttpClient { BaseAddress = node.Address };
+            var deadline = Stopwatch.StartNew();
+            while (true)
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"node {name} exited with {process.ExitCode}:\n{node.Output}");
+                }
+
+                try
+                {
+                    using var ready = await http.GetAsync("/health/ready");
+                    if (ready.StatusCode == HttpStatusCode.OK)
+                    {
+                        return node;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+
+                if (deadline.Elapsed > TimeSpan.FromSeconds(120))
+                {
+                    node.Dispose();
+                    throw new TimeoutException($"node {name} was not ready within 120 s:\n{node.Output}");
+                }
+
+                await Task.Delay(250);
+            }
+        }
+
+        public string Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return _output.ToString();
+                }
+            }
+        }
+
+        public HttpClient Client(string token)
+        {
+            var client = new HttpClient { BaseAddress = Address };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return client;
+        }
+
+        public async Task<string> TokenAsync(string userName)
+        {
+            using var http = new HttpClient { BaseAddress = Address };
+            using var response = await http.PostAsJsonAsync("/api/auth/token", new { userName, password = DemoUsers.Password });
+            response.EnsureSuccessStatusCode();
+            return (await response.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
+        }
+
+        public async Task<HubConnection> ConnectAsync(string token)
+        {
+            var connection = new HubConnectionBuilder()
+                .WithUrl(new Uri(Address, AllianceHub.Path.TrimStart('/')), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+                .Build();
+            await connection.StartAsync();
+            return connection;
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
+
+            _process.Dispose();
+        }
+
+        private void Log(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+
+        private static (string ServerDll, string Repo) Locate()
+        {
+            // tests/Alliance.Server.Tests/bin/<Configuration>/net10.0/ → src/Alliance.Server/bin/<Configuration>/net10.0/
+            var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var configuration = bin.Parent!.Name;
+            var repo = bin;
+            while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "Alliance.sln")))
+            {
+                repo = repo.Parent;
+            }
+
+            var dll = Path.Combine(repo!.FullName, "src", "Alliance.Server", "bin", configuration, bin.Name, "Alliance.Server.dll");
+            return File.Exists(dll) ? (dll, repo.FullName) : throw new FileNotFoundException("Build the server first", dll);
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        private sealed record TokenResponse(string TokenType, string AccessToken, long ExpiresIn, string RefreshToken);
+    }
+}
