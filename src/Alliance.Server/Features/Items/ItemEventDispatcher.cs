@@ -11,7 +11,7 @@ namespace Alliance.Server.Features.Items;
 /// order, as its typed contract (message id = row id, so receivers de-duplicate), then marks it dispatched. Polls
 /// every second. Delivery is at least once; several nodes may publish the same row twice, never lose one.
 /// </summary>
-internal sealed class ItemEventDispatcher(IServiceScopeFactory scopes, IBus bus, TimeProvider time, ILogger<ItemEventDispatcher> logger) : BackgroundService
+public sealed class ItemEventDispatcher(IServiceScopeFactory scopes, IBus bus, TimeProvider time, ILogger<ItemEventDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 200;
 

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Alliance.Server.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAllianceDbContext))]
-    [Migration("20261123125337_Initial")]
+    [Migration("20261123130815_Initial")]
     partial class Initial
     {
         /// <inheritdoc />

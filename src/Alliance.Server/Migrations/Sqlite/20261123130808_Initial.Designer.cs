@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Alliance.Server.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAllianceDbContext))]
-    [Migration("20261123125331_Initial")]
+    [Migration("20261123130808_Initial")]
     partial class Initial
     {
         /// <inheritdoc />

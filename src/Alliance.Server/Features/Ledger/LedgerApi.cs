@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Alliance.Server.Features.Access;
+using Alliance.Server.Features.Alliances;
+using Alliance.Server.Features.Items;
+using Alliance.Server.Features.Organisations;
+using Alliance.Server.Infrastructure.Persistence;
+using Alliance.Server.Infrastructure.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alliance.Server.Features.Ledger;
+
+/// <summary>台账: every closed item of an alliance, with its whole timeline.</summary>
+public static class LedgerApi
+{
+    public static IEndpointRouteBuilder MapLedgerApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/ledger").WithTags("Ledger").RequireAuthorization();
+        api.MapGet("/", List).WithName("ListLedger")
+            .WithSummary("Closed items of the alliances the caller sees, each with its whole timeline; from/to are closing dates (UTC) / 台账");
+        return app;
+    }
+
+    public sealed record LedgerEntry(
+        ItemId Id, ItemKind Kind, string Title, string Category, AllianceId AllianceId, OrganisationId SubmitterOrganisationId, string Status,
+        bool Escalated, DateTime CreatedUtc, DateTime ClosedUtc, IReadOnlyList<ItemsApi.StepView> Steps, IReadOnlyList<ItemsApi.TimelineEntry> Timeline);
+
+    public static async Task<Ok<List<LedgerEntry>>> List(
+        AccessScope scope, AllianceDbContext db, TimeProvider time, AllianceId? alliance, DateOnly? from, DateOnly? to, CancellationToken cancellationToken)
+    {
+        if (from is { } f && to is { } t && f > t)
+        {
+            new FieldErrors().Add("from", "开始日期不能晚于结束日期。", "'from' cannot be after 'to'.")
+                .Add("to", "结束日期不能早于开始日期。", "'to' cannot be before 'from'.").ThrowIfAny();
+        }
+
+        if (alliance is { } a && !scope.IsDistrictAdmin && !scope.CanSeeAlliance(a))
+        {
+            throw new NotFoundProblem(new BilingualText("联盟", "alliance"));
+        }
+
+        var query = (await ItemsApi.VisibleAsync(db, scope, cancellationToken)).Where(i => i.ClosedUtc != null);
+        if (!scope.IsDistrictAdmin)
+        {
+            var alliances = scope.VisibleAllianceIds.ToList();
+            query = query.Where(i => alliances.Contains(i.AllianceId));
+        }
+
+        if (alliance is { } only)
+        {
+            query = query.Where(i => i.AllianceId == only);
+        }
+
+        if (from is { } start)
+        {
+            var since = start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            query = query.Where(i => i.ClosedUtc >= since);
+        }
+
+        if (to is { } end)
+        {
+            var until = end.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            query = query.Where(i => i.ClosedUtc < until);
+        }
+
+        var items = await query.OrderBy(i => i.ClosedUtc).ToListAsync(cancellationToken);
+        var ids = items.Select(i => i.Id).ToList();
+        var tasks = (await db.Set<ItemTask>().AsNoTracking().Where(x => ids.Contains(x.ItemId)).ToListAsync(cancellationToken)).ToLookup(x => x.ItemId);
+        var events = (await db.Set<ItemEventRecord>().AsNoTracking().Where(e => ids.Contains(e.ItemId)).ToListAsync(cancellationToken)).ToLookup(e => e.ItemId);
+        var now = time.GetUtcNow().UtcDateTime;
+        return TypedResults.Ok(items.Select(i => new LedgerEntry(
+            i.Id, i.Kind, i.Title, i.Category, i.AllianceId, i.SubmitterOrganisationId, i.Status, i.Escalated, i.CreatedUtc, i.ClosedUtc!.Value,
+            [.. tasks[i.Id].OrderBy(x => x.OpenedUtc).Select(x => ItemsApi.Step(x, now))],
+            [.. events[i.Id].OrderBy(e => e.Sequence).Select(e => new ItemsApi.TimelineEntry(e.Sequence, e.Type, e.AtUtc, e.Actor, JsonSerializer.Deserialize<JsonElement>(e.PayloadJson)))]))
+            .ToList());
+    }
+}
