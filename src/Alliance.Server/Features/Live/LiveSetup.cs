@@ -14,6 +14,7 @@ public static class LiveSetup
         services.AddStreamKind<AllianceStreamKind>();
         services.AddStreamKind<InboxStreamKind>();
         services.AddStreamKind<SupervisionStreamKind>();
+        services.AddStreamKind<ItemStreamKind>();
         services.AddScoped<StreamPruneJob>();
         services.AddHostedService<LiveStartup>();
         return services;

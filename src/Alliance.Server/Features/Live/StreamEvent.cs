@@ -5,7 +5,8 @@ namespace Alliance.Server.Features.Live;
 
 /// <summary>
 /// One event of a live stream, kept for replay after a reconnect (<see cref="Infrastructure.AllianceOptions.LiveRetention"/>).
-/// The key is (stream, sequence); (stream, source event) is unique, so a duplicated bus message cannot append twice.
+/// The key is (stream, sequence); (stream, source event, kind) is unique, so a duplicated bus message cannot append twice
+/// (one bus event may put events of different kinds on one stream, e.g. an urgent item's ItemChanged and UrgentRaised).
 /// </summary>
 public sealed class StreamEvent
 {
@@ -48,7 +49,7 @@ internal sealed class StreamEventConfiguration : IEntityTypeConfiguration<Stream
         builder.Property(e => e.SourceEventId).HasColumnName("source_event_id");
         builder.Property(e => e.At).HasColumnName("at");
         builder.Property(e => e.AppendedAtUtc).HasColumnName("appended_at_utc");
-        builder.HasIndex(e => new { e.Stream, e.SourceEventId }).IsUnique();
+        builder.HasIndex(e => new { e.Stream, e.SourceEventId, e.Kind }).IsUnique();
         builder.HasIndex(e => e.AppendedAtUtc);
     }
 }

@@ -30,8 +30,8 @@ public sealed class StreamLog(IDbContextFactory<AllianceDbContext> contexts, Tim
     private const int Attempts = 8;
 
     /// <summary>
-    /// Appends each event to its stream, numbering it. Streams that already hold <paramref name="sourceEventId"/>
-    /// are skipped (a duplicated message appends nothing). Returns the events appended, stream and sequence filled in.
+    /// Appends each event to its stream, numbering it. Streams that already hold an event of the same kind from
+    /// <paramref name="sourceEventId"/> are skipped (a duplicated message appends nothing). Returns the events appended, stream and sequence filled in.
     /// </summary>
     public async Task<IReadOnlyList<LiveEvent>> AppendAsync(
         Guid sourceEventId, IReadOnlyList<(StreamId Stream, LiveEvent Event)> entries, CancellationToken cancellationToken = default)
@@ -70,7 +70,8 @@ public sealed class StreamLog(IDbContextFactory<AllianceDbContext> contexts, Tim
                 var sequence = (await db.Database
                     .SqlQuery<long>($"INSERT INTO stream_heads (stream, last_sequence) VALUES ({name}, 1) ON CONFLICT (stream) DO UPDATE SET last_sequence = stream_heads.last_sequence + 1 RETURNING last_sequence AS \"Value\"")
                     .ToListAsync(ct)).Single();
-                if (await db.Set<StreamEvent>().AnyAsync(e => e.Stream == name && e.SourceEventId == sourceEventId, ct))
+                var kind = change.Kind;
+                if (await db.Set<StreamEvent>().AnyAsync(e => e.Stream == name && e.SourceEventId == sourceEventId && e.Kind == kind, ct))
                 {
                     await db.Database.ExecuteSqlAsync($"UPDATE stream_heads SET last_sequence = last_sequence - 1 WHERE stream = {name}", ct);
                     continue;

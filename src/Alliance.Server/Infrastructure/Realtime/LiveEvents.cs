@@ -26,14 +26,14 @@ public sealed record ItemChangedEvent(Guid ItemId, string Status, string? Curren
     public override Task SendTo(IAllianceClient clients) => clients.ItemChanged(this);
 }
 
-public sealed record TaskAssignedEvent(Guid TaskId, Guid ItemId, Guid OrganisationId, string? Title, DateTimeOffset? DueAt) : LiveEvent
+public sealed record TaskAssignedEvent(Guid TaskId, Guid ItemId, Guid? OrganisationId, string? Step, string? Title, DateTimeOffset? DueAt) : LiveEvent
 {
     public override string Kind => nameof(IAllianceClient.TaskAssigned);
 
     public override Task SendTo(IAllianceClient clients) => clients.TaskAssigned(this);
 }
 
-public sealed record TaskClaimedEvent(Guid TaskId, Guid ItemId, Guid OrganisationId, Guid? ClaimedBy) : LiveEvent
+public sealed record TaskClaimedEvent(Guid TaskId, Guid ItemId, Guid? OrganisationId, string? Step, string? ClaimedBy) : LiveEvent
 {
     public override string Kind => nameof(IAllianceClient.TaskClaimed);
 
@@ -47,7 +47,7 @@ public sealed record UrgentRaisedEvent(Guid ItemId, Guid AllianceId, string Titl
     public override Task SendTo(IAllianceClient clients) => clients.UrgentRaised(this);
 }
 
-public sealed record OverdueEvent(Guid ItemId, Guid? TaskId, DateTimeOffset? DueAt) : LiveEvent
+public sealed record OverdueEvent(Guid ItemId, Guid? TaskId, string? Step, DateTimeOffset? DueAt) : LiveEvent
 {
     public override string Kind => nameof(IAllianceClient.Overdue);
 

@@ -500,7 +500,7 @@ namespace Alliance.Server.Migrations.Postgres
 
                     b.HasIndex("AppendedAtUtc");
 
-                    b.HasIndex("Stream", "SourceEventId")
+                    b.HasIndex("Stream", "SourceEventId", "Kind")
                         .IsUnique();
 
                     b.ToTable("stream_events", (string)null);

@@ -494,7 +494,7 @@ namespace Alliance.Server.Migrations.Sqlite
 
                     b.HasIndex("AppendedAtUtc");
 
-                    b.HasIndex("Stream", "SourceEventId")
+                    b.HasIndex("Stream", "SourceEventId", "Kind")
                         .IsUnique();
 
                     b.ToTable("stream_events", (string)null);

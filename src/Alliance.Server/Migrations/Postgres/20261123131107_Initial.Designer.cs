@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Alliance.Server.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAllianceDbContext))]
-    [Migration("20261123130815_Initial")]
+    [Migration("20261123131107_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -503,7 +503,7 @@ namespace Alliance.Server.Migrations.Postgres
 
                     b.HasIndex("AppendedAtUtc");
 
-                    b.HasIndex("Stream", "SourceEventId")
+                    b.HasIndex("Stream", "SourceEventId", "Kind")
                         .IsUnique();
 
                     b.ToTable("stream_events", (string)null);

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Alliance.Server.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAllianceDbContext))]
-    [Migration("20261123130808_Initial")]
+    [Migration("20261123131104_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -497,7 +497,7 @@ namespace Alliance.Server.Migrations.Sqlite
 
                     b.HasIndex("AppendedAtUtc");
 
-                    b.HasIndex("Stream", "SourceEventId")
+                    b.HasIndex("Stream", "SourceEventId", "Kind")
                         .IsUnique();
 
                     b.ToTable("stream_events", (string)null);

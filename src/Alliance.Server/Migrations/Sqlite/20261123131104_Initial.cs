@@ -695,9 +695,9 @@ namespace Alliance.Server.Migrations.Sqlite
                 column: "appended_at_utc");
 
             migrationBuilder.CreateIndex(
-                name: "IX_stream_events_stream_source_event_id",
+                name: "IX_stream_events_stream_source_event_id_kind",
                 table: "stream_events",
-                columns: new[] { "stream", "source_event_id" },
+                columns: new[] { "stream", "source_event_id", "kind" },
                 unique: true);
 
             migrationBuilder.CreateIndex(

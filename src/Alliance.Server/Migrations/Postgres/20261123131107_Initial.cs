@@ -697,9 +697,9 @@ namespace Alliance.Server.Migrations.Postgres
                 column: "appended_at_utc");
 
             migrationBuilder.CreateIndex(
-                name: "IX_stream_events_stream_source_event_id",
+                name: "IX_stream_events_stream_source_event_id_kind",
                 table: "stream_events",
-                columns: new[] { "stream", "source_event_id" },
+                columns: new[] { "stream", "source_event_id", "kind" },
                 unique: true);
 
             migrationBuilder.CreateIndex(

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Text.Json;
+using Alliance.Server.Features.Demo;
+using Alliance.Server.Tests.Infrastructure;
+using Alliance.Server.Tests.Items;
+using Microsoft.AspNetCore.SignalR.Client;
+using static Alliance.Server.Tests.Live.LiveTestKit;
+
+namespace Alliance.Server.Tests.Live;
+
+public sealed class Item_streams(AllianceAppFactory app) : IClassFixture<AllianceAppFactory>
+{
+    [Fact]
+    public async Task A_unit_of_another_community_cannot_watch_an_item()
+    {
+        var item = await app.SubmitAsync(DemoUsers.CommunitySecretary, app.JointTask());
+        var stream = $"item:{item:D}";
+        await using var other = await HubClients.ConnectAsync(app, await app.TokenForAsync(DemoUsers.OtherUnitContact));
+        var pushed = new List<JsonElement>();
+        ListenToItems(other, pushed);
+
+        var refused = await WatchAsync(other, stream);
+
+        Assert.False(refused.Watching);
+        Assert.Equal("stream.not-found", refused.Refusal);
+        using var client = await app.ClientForAsync(DemoUsers.OtherUnitContact);
+        using var response = await client.GetAsync($"/api/streams/{stream}/events");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+
+        // The submitter can, and sees the item's events while the other unit gets nothing.
+        await using var secretary = await HubClients.ConnectAsync(app, await app.TokenForAsync(DemoUsers.CommunitySecretary));
+        Assert.True((await WatchAsync(secretary, stream)).Watching);
+        using (var own = await app.ClientForAsync(DemoUsers.CommunitySecretary))
+        {
+            await WaitForHeadAsync(own, stream, 1);
+        }
+
+        var events = await ResumeAllAsync(secretary, stream, 0);
+        var first = events[0];
+        Assert.Equal(1, first.GetProperty("sequence").GetInt64());
+        Assert.Equal("ItemChanged", first.GetProperty("kind").GetString());
+        Assert.Equal("submitted", first.GetProperty("data").GetProperty("status").GetString());
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.GetProperty("sequence").GetInt64()));
+        Assert.Empty(pushed);
+    }
+
+    [Fact]
+    public async Task The_alliance_board_gets_the_status_of_its_items_live()
+    {
+        var alliance = DemoRegion.CommunityAlliance(1).Value;
+        await using var chair = await HubClients.ConnectAsync(app, await app.TokenForAsync(DemoUsers.CommunityStaff));
+        var changes = new List<JsonElement>();
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        chair.On<JsonElement>("ItemChanged", e =>
+        {
+            lock (changes)
+            {
+                changes.Add(e);
+            }
+
+            arrived.TrySetResult();
+        });
+        var head = (await WatchAsync(chair, $"alliance:{alliance:D}")).Head;
+
+        var item = await app.SubmitAsync(DemoUsers.CommunitySecretary, app.JointTask());
+
+        await arrived.Task.WaitAsync(Patience);
+        JsonElement submitted;
+        lock (changes)
+        {
+            submitted = changes.First(e => e.GetProperty("itemId").GetGuid() == item);
+        }
+
+        Assert.Equal("submitted", submitted.GetProperty("status").GetString());
+        Assert.True(submitted.GetProperty("sequence").GetInt64() > head);
+    }
+
+    private static void ListenToItems(HubConnection connection, List<JsonElement> pushed)
+    {
+        foreach (var method in new[] { "ItemChanged", "TaskAssigned", "TaskClaimed", "UrgentRaised", "Overdue", "Escalated" })
+        {
+            connection.On<JsonElement>(method, e =>
+            {
+                lock (pushed)
+                {
+                    pushed.Add(e);
+                }
+            });
+        }
+    }
+}
