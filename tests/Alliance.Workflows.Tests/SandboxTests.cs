@@ -10,8 +10,10 @@ public sealed class SandboxTests
 {
     private readonly ExpressionEvaluator _evaluator = new();
 
+    // An endless loop is stopped by whichever bound it meets first: the statement limit on an idle machine,
+    // the 100 ms time limit on a loaded one. Both are bounded outcomes; which one depends on the CPU.
     [Theory]
-    [InlineData("(function () { while (true) {} })()", "statement limit")]
+    [InlineData("(function () { while (true) {} })()", "limit")]
     [InlineData("(function f(n) { return f(n + 1); })(0)", "recursion limit")]
     [InlineData("(function () { var a = []; while (true) { a.push('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' + a.length); } })()", "limit")]
     public void A_runaway_expression_is_stopped_within_bounds(string expression, string expected)
