@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Alliance.Server.Infrastructure.Realtime;
 using Microsoft.AspNetCore.SignalR;
 
@@ -7,16 +8,38 @@ namespace Alliance.Server.Features.Live;
 /// Appends stream events and pushes them to the hub group of each stream. Bus consumers call this; their queues
 /// are shared by the nodes (competing consumers), so one node appends and pushes each event, and with
 /// <c>Alliance:Redis</c> the SignalR backplane carries the push to every node's connections (no double delivery).
-/// On one node, appending and pushing to a stream happen under that stream's lock, so pushes leave in sequence
-/// order; across nodes a client may see a later number first, and the client helper fills the gap with Resume.
+/// <para>
+/// One writer per node takes what the consumers hand in, appends all that is waiting in one transaction (group
+/// commit: one commit for many changes), pushes the appended events in sequence order, and only then completes
+/// the consumers' calls (so a message is acknowledged only once its events are stored). Pushes from one node
+/// therefore leave in sequence order; across nodes a client may see a later number first, and the client helper
+/// fills the gap with Resume.
+/// </para>
 /// </summary>
-public sealed class LiveFeed(StreamLog log, IHubContext<AllianceHub, IAllianceClient> hub, ILogger<LiveFeed> logger)
+public sealed class LiveFeed : IAsyncDisposable
 {
-    private static readonly SemaphoreSlim[] Stripes = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+    /// <summary>At most this many bus events go into one append transaction.</summary>
+    public const int MaxBatch = 256;
+
+    private readonly StreamLog _log;
+    private readonly IHubContext<AllianceHub, IAllianceClient> _hub;
+    private readonly ILogger<LiveFeed> _logger;
+    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _writer;
+
+    public LiveFeed(StreamLog log, IHubContext<AllianceHub, IAllianceClient> hub, ILogger<LiveFeed> logger)
+    {
+        _log = log;
+        _hub = hub;
+        _logger = logger;
+        _writer = Task.Run(WriteAsync);
+    }
 
     /// <summary>The SignalR group of a stream's watchers.</summary>
     public static string GroupOf(StreamId stream) => "stream:" + stream;
 
+    /// <summary>Appends (once per source event, stream and kind) and pushes; completes when stored and pushed.</summary>
     public async Task<IReadOnlyList<LiveEvent>> PublishAsync(
         Guid sourceEventId, IReadOnlyList<(StreamId Stream, LiveEvent Event)> entries, CancellationToken cancellationToken = default)
     {
@@ -26,38 +49,82 @@ public sealed class LiveFeed(StreamLog log, IHubContext<AllianceHub, IAllianceCl
             return [];
         }
 
-        var stripes = entries.Select(e => StripeOf(e.Stream)).Distinct().Order().ToArray();
-        foreach (var stripe in stripes)
-        {
-            await Stripes[stripe].WaitAsync(cancellationToken);
-        }
+        var pending = new Pending(sourceEventId, entries);
+        await _pending.Writer.WriteAsync(pending, cancellationToken);
+        return await pending.Done.Task.WaitAsync(cancellationToken);
+    }
 
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        await _stopping.CancelAsync();
         try
         {
-            var appended = await log.AppendAsync(sourceEventId, entries, cancellationToken);
-            foreach (var change in appended)
+            await _writer;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task WriteAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _pending.Reader.WaitToReadAsync(_stopping.Token))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next))
             {
-                try
-                {
-                    await change.SendTo(hub.Clients.Group("stream:" + change.Stream));
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // The event is stored: a client that missed the push gets it with Resume.
-                    logger.LogWarning(e, "Pushing {Stream}#{Sequence} failed; clients will resume it", change.Stream, change.Sequence);
-                }
+                batch.Add(next);
             }
 
-            return appended;
-        }
-        finally
-        {
-            foreach (var stripe in stripes)
+            IReadOnlyList<IReadOnlyList<LiveEvent>>? appended = null;
+            try
             {
-                Stripes[stripe].Release();
+                appended = await _log.AppendBatchAsync([.. batch.Select(p => (p.Source, p.Entries))], _stopping.Token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _logger.LogDebug(e, "A group append of {Count} failed; appending one by one", batch.Count);
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var pending = batch[i];
+                try
+                {
+                    var events = appended?[i] ?? await _log.AppendAsync(pending.Source, pending.Entries, _stopping.Token);
+                    await PushAsync(events);
+                    pending.Done.TrySetResult(events);
+                }
+                catch (Exception e)
+                {
+                    pending.Done.TrySetException(e); // the consumer fails, the bus retries the message
+                }
             }
         }
     }
 
-    private static int StripeOf(StreamId stream) => (int)((uint)StringComparer.Ordinal.GetHashCode(stream.ToString()) % (uint)Stripes.Length);
+    private async Task PushAsync(IReadOnlyList<LiveEvent> events)
+    {
+        foreach (var change in events)
+        {
+            try
+            {
+                await change.SendTo(_hub.Clients.Group("stream:" + change.Stream));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The event is stored: a client that missed the push gets it with Resume.
+                _logger.LogWarning(e, "Pushing {Stream}#{Sequence} failed; clients will resume it", change.Stream, change.Sequence);
+            }
+        }
+    }
+
+    private sealed record Pending(Guid Source, IReadOnlyList<(StreamId Stream, LiveEvent Event)> Entries)
+    {
+        public TaskCompletionSource<IReadOnlyList<LiveEvent>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }

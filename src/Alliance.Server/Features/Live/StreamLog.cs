@@ -97,6 +97,78 @@ public sealed class StreamLog(IDbContextFactory<AllianceDbContext> contexts, Tim
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Appends several bus events' stream events in one transaction (group commit: one commit for many changes).
+    /// Each stream's head moves once by the number of its new events (heads locked in stream order, so two nodes
+    /// cannot deadlock); duplicates (same stream, source event and kind) are skipped. Returns, per input, the
+    /// events appended. Throws if the transaction fails (e.g. another node appended the same source at the same
+    /// moment): the caller then appends one by one with <see cref="AppendAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyList<LiveEvent>>> AppendBatchAsync(
+        IReadOnlyList<(Guid Source, IReadOnlyList<(StreamId Stream, LiveEvent Event)> Entries)> batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var sources = batch.Select(b => b.Source).Distinct().ToList();
+            var existing = (await db.Set<StreamEvent>().AsNoTracking()
+                    .Where(e => sources.Contains(e.SourceEventId))
+                    .Select(e => new { e.Stream, e.SourceEventId, e.Kind })
+                    .ToListAsync(ct))
+                .Select(e => (e.Stream, e.SourceEventId, e.Kind))
+                .ToHashSet();
+            var fresh = new List<(int Input, string Stream, LiveEvent Event, Guid Source)>();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                foreach (var (stream, change) in batch[i].Entries)
+                {
+                    var name = stream.ToString();
+                    if (existing.Add((name, batch[i].Source, change.Kind)))
+                    {
+                        fresh.Add((i, name, change, batch[i].Source));
+                    }
+                }
+            }
+
+            var next = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var group in fresh.GroupBy(f => f.Stream).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var count = (long)group.Count();
+                var name = group.Key;
+                var last = (await db.Database
+                    .SqlQuery<long>($"INSERT INTO stream_heads (stream, last_sequence) VALUES ({name}, {count}) ON CONFLICT (stream) DO UPDATE SET last_sequence = stream_heads.last_sequence + {count} RETURNING last_sequence AS \"Value\"")
+                    .ToListAsync(ct)).Single();
+                next[name] = last - count + 1;
+            }
+
+            var now = time.GetUtcNow();
+            var appended = batch.Select(_ => new List<LiveEvent>()).ToList();
+            foreach (var (input, name, change, source) in fresh)
+            {
+                var numbered = change with { Stream = name, Sequence = next[name]++, At = change.At == default ? now : change.At };
+                db.Set<StreamEvent>().Add(new StreamEvent
+                {
+                    Stream = name,
+                    Sequence = numbered.Sequence,
+                    Kind = numbered.Kind,
+                    Data = JsonSerializer.Serialize(numbered, numbered.GetType(), json.Value.SerializerOptions),
+                    SourceEventId = source,
+                    At = numbered.At,
+                    AppendedAtUtc = now.UtcDateTime,
+                });
+                appended[input].Add(numbered);
+            }
+
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return (IReadOnlyList<IReadOnlyList<LiveEvent>>)appended;
+        }, cancellationToken);
+    }
+
     /// <summary>The events of <paramref name="stream"/> after <paramref name="after"/>, in order, at most <paramref name="limit"/>.</summary>
     public async Task<StreamPage> ReadAsync(StreamId stream, long after, int limit = MaxPage, CancellationToken cancellationToken = default)
     {

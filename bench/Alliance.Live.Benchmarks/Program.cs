@@ -1,0 +1,471 @@
+// Live-update benchmark (issue 7): one Alliance.Server process on the real-server stack (PostgreSQL, RabbitMQ,
+// Redis on 127.0.0.1, as infra/scripts/servers.sh starts them), SignalR watchers in this process.
+//
+//   latency  : submit-to-receipt p50/p99 at several change rates with W watchers on one stream
+//   idle     : how many idle watchers one node holds, and the server's memory per connection
+//   fanout   : time from publishing one change until the last of N watchers has it
+//
+// A "change" is an AllianceChanged event published on the bus (as the alliance administration publishes it); the
+// server's feed consumer appends it to alliance:{id} (numbered in PostgreSQL) and pushes it through the hub and
+// the Redis backplane. Latency = receipt time - the event's OccurredAt (same machine clock).
+//
+// Usage (from the repository root, servers started with servers_start so ALLIANCE_TEST_* are set):
+//   dotnet build -c Release src/Alliance.Server && dotnet run -c Release --project bench/Alliance.Live.Benchmarks -- all
+//   ... -- latency --watchers 100 --rates 50,200,1000 --seconds 10
+//   ... -- idle --connections 10000
+//   ... -- fanout --sizes 1000,10000
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Alliance.Contracts.Alliances;
+using MassTransit;
+using Microsoft.AspNetCore.SignalR.Client;
+using Npgsql;
+
+var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+string Arg(string name, string fallback)
+{
+    var i = Array.IndexOf(args, "--" + name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+var postgres = Env("ALLIANCE_TEST_POSTGRES");
+var rabbit = Env("ALLIANCE_TEST_RABBITMQ");
+var redis = Env("ALLIANCE_TEST_REDIS");
+var database = "alliance_livebench";
+var vhost = "livebench";
+var postgresBench = new NpgsqlConnectionStringBuilder(postgres) { Database = database, MaxPoolSize = 100 }.ConnectionString;
+await ResetDatabaseAsync(postgres, database);
+await ResetVhostAsync(Env("ALLIANCE_TEST_RABBITMQ_API"), rabbit, vhost);
+var rabbitBench = new UriBuilder(rabbit) { Path = "/" + vhost }.Uri;
+
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+using var server = await ServerProcess.StartAsync(postgresBench, rabbitBench.ToString(), $"{redis},channelPrefix=livebench");
+Console.WriteLine($"server: pid {server.Pid} at {server.Address}, RSS {server.RssMb():F0} MB after start");
+var token = await server.TokenAsync("wangjianguo", "Alliance#2026"); // the demo district administrator
+var alliance = IdOf("alliance/street/1");
+var stream = $"alliance:{alliance:D}";
+
+var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(rabbitBench));
+await bus.StartAsync();
+try
+{
+    if (mode is "latency" or "all")
+    {
+        var watchers = int.Parse(Arg("watchers", "100"));
+        var seconds = double.Parse(Arg("seconds", "10"), System.Globalization.CultureInfo.InvariantCulture);
+        await using var pool = await WatcherPool.OpenAsync(server, token, stream, watchers, parallel: 20);
+        await RunRateAsync(bus, pool, alliance, 20, 2, "warm-up"); // JIT, pools, consumer start
+        foreach (var rate in Arg("rates", "50,200,1000").Split(',').Select(int.Parse))
+        {
+            await RunRateAsync(bus, pool, alliance, rate, seconds, null);
+        }
+    }
+
+    if (mode is "fanout" or "all")
+    {
+        var sizes = Arg("sizes", "1000,10000").Split(',').Select(int.Parse).ToList();
+        await using var pool = new WatcherPool(stream);
+        foreach (var size in sizes)
+        {
+            await pool.GrowAsync(server, token, size, parallel: 50);
+            await RunRateAsync(bus, pool, alliance, 5, 1, null, quiet: true); // warm the path at this size
+            var times = new List<double>();
+            for (var i = 0; i < 5; i++)
+            {
+                pool.Reset(1);
+                var clock = Stopwatch.StartNew();
+                await bus.Publish(new AllianceChanged(alliance, $"fanout.{size}.{i}", "bench"));
+                var done = await pool.WaitAllAsync(TimeSpan.FromSeconds(60));
+                times.Add(clock.Elapsed.TotalMilliseconds);
+                if (!done)
+                {
+                    Console.WriteLine($"  fan-out {size}: only {pool.Complete} of {size} watchers had the change after 60 s");
+                }
+            }
+
+            times.Sort();
+            Console.WriteLine($"fan-out to {size,6} watchers: publish → last receipt median {times[2]:F0} ms (min {times[0]:F0}, max {times[^1]:F0}) over 5 changes; server RSS {server.RssMb():F0} MB");
+        }
+    }
+
+    if (mode is "idle")
+    {
+        var target = int.Parse(Arg("connections", "10000"));
+        var before = server.RssMb();
+        await using var pool = new WatcherPool(stream);
+        foreach (var step in new[] { 1000, 2500, 5000, 7500, 10000, 15000 }.Where(s => s <= target).Append(target).Distinct())
+        {
+            var clock = Stopwatch.StartNew();
+            await pool.GrowAsync(server, token, step, parallel: 50);
+            await Task.Delay(2000); // let the server settle before reading its memory
+            var rss = server.RssMb();
+            Console.WriteLine($"idle watchers {pool.Count,6}: server RSS {rss:F0} MB (+{rss - before:F0} MB, {(rss - before) * 1024 / pool.Count:F1} KB per connection), opened in {clock.Elapsed.TotalSeconds:F0} s");
+        }
+
+        pool.Reset(1);
+        var check = Stopwatch.StartNew();
+        await bus.Publish(new AllianceChanged(alliance, "idle.check", "bench"));
+        var all = await pool.WaitAllAsync(TimeSpan.FromSeconds(60));
+        Console.WriteLine($"  one change to all {pool.Count} idle watchers: {(all ? "all" : $"only {pool.Complete}")} received it in {check.Elapsed.TotalMilliseconds:F0} ms");
+    }
+}
+finally
+{
+    await bus.StopAsync();
+}
+
+return 0;
+
+static async Task RunRateAsync(IBusControl bus, WatcherPool pool, Guid alliance, int rate, double seconds, string? label, bool quiet = false)
+{
+    var count = (int)(rate * seconds);
+    pool.Reset(count);
+    var clock = Stopwatch.StartNew();
+    var lateStarts = 0;
+    var publishes = new List<Task>(count);
+    for (var i = 0; i < count; i++)
+    {
+        var due = TimeSpan.FromSeconds((double)i / rate);
+        var wait = due - clock.Elapsed;
+        if (wait > TimeSpan.FromMilliseconds(1))
+        {
+            await Task.Delay(wait);
+        }
+        else if (wait < TimeSpan.FromMilliseconds(-50))
+        {
+            lateStarts++;
+        }
+
+        publishes.Add(bus.Publish(new AllianceChanged(alliance, $"rate.{rate}.{i}", "bench"))); // not awaited one by one: the rate is the schedule's
+    }
+
+    await Task.WhenAll(publishes);
+    var sent = clock.Elapsed;
+    var complete = await pool.WaitAllAsync(TimeSpan.FromSeconds(Math.Max(30, seconds * 3)));
+    var drained = clock.Elapsed;
+    if (quiet)
+    {
+        return;
+    }
+
+    var latencies = pool.Latencies();
+    latencies.Sort();
+    double P(double q) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)(q * latencies.Count))];
+    Console.WriteLine(
+        $"{label ?? $"{rate,5} changes/s"} × {pool.Count} watchers: {count} changes sent in {sent.TotalSeconds:F1} s ({count / sent.TotalSeconds:F0}/s achieved), " +
+        $"all received after {drained.TotalSeconds:F1} s{(complete ? "" : " (INCOMPLETE)")}; latency p50 {P(0.50):F1} ms, p99 {P(0.99):F1} ms, max {P(1):F1} ms " +
+        $"over {latencies.Count} receipts; gaps/out-of-order {pool.OrderViolations}{(lateStarts > 0 ? $"; publisher fell behind for {lateStarts} changes" : "")}");
+}
+
+static string Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v
+    ? v
+    : throw new InvalidOperationException($"{name} is not set: source infra/scripts/servers.sh and run servers_start first.");
+
+static Guid IdOf(string key)
+{
+    // The demo region's deterministic ids (DemoRegion.IdOf): a name-based Guid over "alliance-demo/" + key.
+    var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("alliance-demo/" + key));
+    return new Guid(bytes.AsSpan(0, 16));
+}
+
+static async Task ResetDatabaseAsync(string admin, string database)
+{
+    await using var connection = new NpgsqlConnection(admin);
+    await connection.OpenAsync();
+    await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection))
+    {
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+    await create.ExecuteNonQueryAsync();
+}
+
+static async Task ResetVhostAsync(string api, string amqp, string vhost)
+{
+    var user = Uri.UnescapeDataString(new Uri(amqp).UserInfo);
+    using var http = new HttpClient { BaseAddress = new Uri(api) };
+    http.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(user)));
+    using (await http.DeleteAsync($"api/vhosts/{vhost}"))
+    {
+    }
+
+    using (var put = await http.PutAsync($"api/vhosts/{vhost}", null))
+    {
+        put.EnsureSuccessStatusCode();
+    }
+
+    using var grant = await http.PutAsJsonAsync($"api/permissions/{vhost}/{user.Split(':')[0]}", new { configure = ".*", write = ".*", read = ".*" });
+    grant.EnsureSuccessStatusCode();
+}
+
+/// <summary>The server under test: the built Alliance.Server.dll (Release) as a child process.</summary>
+internal sealed class ServerProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public int Pid => _process.Id;
+
+    public static async Task<ServerProcess> StartAsync(string postgres, string rabbit, string redis)
+    {
+        var repo = new DirectoryInfo(AppContext.BaseDirectory);
+        while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "Alliance.sln")))
+        {
+            repo = repo.Parent;
+        }
+
+        var dll = Path.Combine(repo!.FullName, "src", "Alliance.Server", "bin", "Release", "net10.0", "Alliance.Server.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException("Build the server first: dotnet build -c Release src/Alliance.Server", dll);
+        }
+
+        int port;
+        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        var start = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Alliance__Database"] = "Postgres";
+        start.Environment["Alliance__Postgres"] = postgres;
+        start.Environment["Alliance__Bus"] = "RabbitMq";
+        start.Environment["Alliance__RabbitMq"] = rabbit;
+        start.Environment["Alliance__Jobs"] = "PostgreSql";
+        start.Environment["Alliance__Redis"] = redis;
+        start.Environment["Alliance__DemoData"] = "true";
+        start.Environment["Alliance__Workflows"] = Path.Combine(repo.FullName, "workflows");
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("[server] " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        using var http = new HttpClient { BaseAddress = server.Address };
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the server exited with {process.ExitCode}");
+            }
+
+            try
+            {
+                using var ready = await http.GetAsync("/health/ready");
+                if (ready.IsSuccessStatusCode)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        server.Dispose();
+        throw new TimeoutException("the server was not ready within 120 s");
+    }
+
+    public async Task<string> TokenAsync(string userName, string password)
+    {
+        using var http = new HttpClient { BaseAddress = Address };
+        using var response = await http.PostAsJsonAsync("/api/auth/token", new { userName, password });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>The server process's resident memory (VmRSS), MB.</summary>
+    public double RssMb()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+            }
+        }
+
+        return double.NaN;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+
+        _process.Dispose();
+    }
+}
+
+/// <summary>Watcher connections on one stream; records per-receipt latency, and order per connection.</summary>
+internal sealed class WatcherPool(string stream) : IAsyncDisposable
+{
+    private readonly List<HubConnection> _connections = [];
+    private readonly List<long> _last = [];
+    private readonly object _gate = new();
+    private List<double> _latencies = [];
+    private int[] _received = [];
+    private int _expected;
+    private int _complete;
+    private TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int Count => _connections.Count;
+
+    public int Complete => Volatile.Read(ref _complete);
+
+    public int OrderViolations { get; private set; }
+
+    public static async Task<WatcherPool> OpenAsync(ServerProcess server, string token, string stream, int count, int parallel)
+    {
+        var pool = new WatcherPool(stream);
+        await pool.GrowAsync(server, token, count, parallel);
+        return pool;
+    }
+
+    public async Task GrowAsync(ServerProcess server, string token, int total, int parallel)
+    {
+        using var gate = new SemaphoreSlim(parallel);
+        var tasks = new List<Task>();
+        for (var i = _connections.Count; i < total; i++)
+        {
+            await gate.WaitAsync();
+            tasks.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await AddAsync(server, token);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+        }
+
+        await Task.WhenAll(tasks);
+    }
+
+    private async Task AddAsync(ServerProcess server, string token)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.Address, "hubs/alliance"), o =>
+            {
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                o.SkipNegotiation = true;
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+            })
+            .Build();
+        int index;
+        lock (_gate)
+        {
+            index = _connections.Count;
+            _connections.Add(connection);
+            _last.Add(0);
+            Array.Resize(ref _received, _connections.Count);
+        }
+
+        connection.On<JsonElement>("AllianceChanged", e => OnReceived(index, e));
+        await connection.StartAsync();
+        var watch = await connection.InvokeAsync<JsonElement>("Watch", stream);
+        if (!watch.GetProperty("watching").GetBoolean())
+        {
+            throw new InvalidOperationException("watch refused");
+        }
+
+        lock (_gate)
+        {
+            _last[index] = watch.GetProperty("head").GetInt64();
+        }
+    }
+
+    private void OnReceived(int index, JsonElement e)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var latency = (now - e.GetProperty("at").GetDateTimeOffset()).TotalMilliseconds;
+        var sequence = e.GetProperty("sequence").GetInt64();
+        lock (_gate)
+        {
+            if (_last[index] != 0 && sequence != _last[index] + 1)
+            {
+                OrderViolations++;
+            }
+
+            _last[index] = sequence;
+            _latencies.Add(latency);
+            if (++_received[index] == _expected)
+            {
+                if (++_complete == _connections.Count)
+                {
+                    _all.TrySetResult();
+                }
+            }
+        }
+    }
+
+    /// <summary>Expect <paramref name="changes"/> more changes on every connection from now on.</summary>
+    public void Reset(int changes)
+    {
+        lock (_gate)
+        {
+            _latencies = new List<double>(changes * Math.Max(1, _connections.Count));
+            Array.Clear(_received);
+            _expected = changes;
+            _complete = 0;
+            OrderViolations = 0;
+            _all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    public async Task<bool> WaitAllAsync(TimeSpan patience)
+    {
+        Task all;
+        lock (_gate)
+        {
+            all = _all.Task;
+        }
+
+        try
+        {
+            await all.WaitAsync(patience);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public List<double> Latencies()
+    {
+        lock (_gate)
+        {
+            return [.. _latencies];
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_connections.Select(c => c.DisposeAsync().AsTask()));
+    }
+}
