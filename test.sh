@@ -49,7 +49,7 @@ run_pass() { # name
   set +e
   ALLIANCE_TEST_PROFILE=$name dotnet test Alliance.sln -c Release --no-build -nologo \
     --logger "console;verbosity=minimal" --logger "trx;LogFilePrefix=$name" --results-directory "$logs/$name" 2>&1 \
-    | tee "$logs/$name.log" | grep -E --line-buffered '^\s+(Failed|Skipped) |^(Passed|Failed)!|error [A-Z]+[0-9]+|Error Message|^\s+at |Assert\.' || true
+    | tee "$logs/$name.log" | { grep -E --line-buffered '^\s+(Failed|Skipped) |^(Passed|Failed)!|error [A-Z]+[0-9]+|Error Message|^\s+at |Assert\.' || true; }
   local rc=${PIPESTATUS[0]}
   set -e
   ((rc == 0)) || status=1
@@ -89,6 +89,7 @@ if ! $servers_ran; then
   if in_ci; then status=1; fi
 fi
 if ((passed == 0)); then echo "No test ran."; status=1; fi
+if ((failed > 0)); then status=1; fi
 echo "Logs and trx files: $logs"
 echo "Total: $passed passed, $failed failed, $skipped skipped"
 exit $status
