@@ -11,7 +11,7 @@ namespace Alliance.Benchmarks;
 /// </summary>
 internal static class RawTransactions
 {
-    public static async Task<Measurement> RunAsync(Target target, int workers, TimeSpan duration)
+    public static async Task<Measurement> RunAsync(Target target, int workers, TimeSpan warmUp, TimeSpan duration)
     {
         await using (var setup = target.Open())
         {
@@ -25,15 +25,17 @@ internal static class RawTransactions
             }
         }
 
-        var latencies = new List<double>[workers];
-        var stop = Stopwatch.StartNew();
-        var tasks = Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
+        var connections = new DbConnection[workers];
+        for (var w = 0; w < workers; w++)
         {
-            latencies[w] = [];
-            await using var connection = target.Open();
-            while (stop.Elapsed < duration)
+            connections[w] = target.Open();
+        }
+
+        try
+        {
+            return await Loop.RunAsync("raw update+insert transaction", workers, warmUp, duration, w => async () =>
             {
-                var started = Stopwatch.GetTimestamp();
+                var connection = connections[w];
                 await using var tx = await connection.BeginTransactionAsync();
                 await using (var update = connection.CreateCommand())
                 {
@@ -50,12 +52,15 @@ internal static class RawTransactions
                 }
 
                 await tx.CommitAsync();
-                latencies[w].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            });
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
             }
-        })).ToArray();
-        await Task.WhenAll(tasks);
-        var all = latencies.SelectMany(l => l).ToArray();
-        return new Measurement("raw update+insert transaction", workers, all.Length, stop.Elapsed, all);
+        }
     }
 
     private static async Task ExecAsync(DbConnection connection, string sql)
@@ -66,9 +71,12 @@ internal static class RawTransactions
     }
 }
 
-/// <summary>The database a benchmark runs on.</summary>
-internal sealed record Target(string Provider, string ConnectionString)
+/// <summary>The database a benchmark runs on. <see cref="Synchronous"/> is SQLite's <c>PRAGMA synchronous</c> for every connection, raw and EF alike.</summary>
+internal sealed record Target(string Provider, string ConnectionString, string Synchronous = "FULL")
 {
+    /// <summary>The pragmas every SQLite connection of the raw loop gets (WAL is persistent; synchronous is per connection).</summary>
+    public string SqlitePragmas => $"PRAGMA journal_mode=WAL; PRAGMA synchronous={Synchronous}; PRAGMA busy_timeout=5000;";
+
     /// <summary>On PostgreSQL, creates the named database when it does not exist yet.</summary>
     public async Task EnsureDatabaseAsync()
     {
@@ -98,7 +106,7 @@ internal sealed record Target(string Provider, string ConnectionString)
         if (connection is SqliteConnection)
         {
             using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;";
+            pragma.CommandText = SqlitePragmas;
             pragma.ExecuteNonQuery();
         }
 

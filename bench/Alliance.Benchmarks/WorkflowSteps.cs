@@ -41,15 +41,15 @@ internal static class WorkflowSteps
         }
         """;
 
-    public static async Task<Measurement> RunAsync(Target target, int workers, TimeSpan duration)
+    public static async Task<Measurement> RunAsync(Target target, int workers, TimeSpan warmUp, TimeSpan duration)
     {
         if (target.Provider == "memory")
         {
-            return await MeasureAsync(new InMemoryWorkflowStore(), workers, duration, "workflow step, in-memory store (runtime alone)");
+            return await MeasureAsync(new InMemoryWorkflowStore(), workers, warmUp, duration, "workflow step, in-memory store (runtime alone)");
         }
 
         var options = target.Provider == "sqlite"
-            ? new DbContextOptionsBuilder<BenchDbContext>().UseSqlite(target.ConnectionString).Options
+            ? SqliteOptions(target)
             : new DbContextOptionsBuilder<BenchDbContext>().UseNpgsql(target.ConnectionString).Options;
         await using (var db = new BenchDbContext(options))
         {
@@ -62,10 +62,22 @@ internal static class WorkflowSteps
         }
 
         var factory = new PooledDbContextFactory<BenchDbContext>(options);
-        return await MeasureAsync(new EfWorkflowStore<BenchDbContext>(factory), workers, duration, "workflow step (resume + commit)");
+        return await MeasureAsync(TimingStore.Wrap(new EfWorkflowStore<BenchDbContext>(factory)), workers, warmUp, duration, "workflow step (resume + commit)");
     }
 
-    private static async Task<Measurement> MeasureAsync(IWorkflowStore store, int workers, TimeSpan duration, string name)
+    /// <summary>SQLite in WAL mode (set once, it is persistent); synchronous is per connection, so a non-default level is set on each one EF opens.</summary>
+    private static DbContextOptions<BenchDbContext> SqliteOptions(Target target)
+    {
+        var builder = new DbContextOptionsBuilder<BenchDbContext>().UseSqlite(target.ConnectionString);
+        if (target.Synchronous != "FULL")
+        {
+            builder.AddInterceptors(new SqlitePragmaInterceptor($"PRAGMA synchronous={target.Synchronous};"));
+        }
+
+        return builder.Options;
+    }
+
+    private static async Task<Measurement> MeasureAsync(IWorkflowStore store, int workers, TimeSpan warmUp, TimeSpan duration, string name)
     {
         var registry = new DefinitionRegistry();
         var (definition, errors) = DefinitionLoader.Parse(LoopFlow, "bench-loop.json");
@@ -84,31 +96,13 @@ internal static class WorkflowSteps
             await runtime.StartAsync("bench-loop", new JsonObject { ["key"] = keys[w] });
         }
 
-        // Warm-up: one step per worker, outside the measurement.
-        foreach (var key in keys)
+        return await Loop.RunAsync(name, workers, warmUp, duration, w => async () =>
         {
-            await runtime.DeliverAsync(new Stimulus(StimulusId.New(), "tick", key));
-        }
-
-        var latencies = new List<double>[workers];
-        var stop = Stopwatch.StartNew();
-        var tasks = Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
-        {
-            latencies[w] = [];
-            while (stop.Elapsed < duration)
+            var result = await runtime.DeliverAsync(new Stimulus(StimulusId.New(), "tick", keys[w]));
+            if (result.Status != DeliveryStatus.Applied)
             {
-                var started = Stopwatch.GetTimestamp();
-                var result = await runtime.DeliverAsync(new Stimulus(StimulusId.New(), "tick", keys[w]));
-                if (result.Status != DeliveryStatus.Applied)
-                {
-                    throw new InvalidOperationException($"step was {result.Status}");
-                }
-
-                latencies[w].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                throw new InvalidOperationException($"step was {result.Status} (an expression over its time limit on a starved machine faults the activity)");
             }
-        })).ToArray();
-        await Task.WhenAll(tasks);
-        var all = latencies.SelectMany(l => l).ToArray();
-        return new Measurement(name, workers, all.Length, stop.Elapsed, all);
+        });
     }
 }

@@ -1,6 +1,7 @@
 using Alliance.Workflows.Model;
 using Alliance.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Alliance.Workflows.Persistence.Ef;
 
@@ -12,6 +13,27 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
     where TContext : DbContext
 {
     private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+    private EfCommitWriter? _writer;
+    private bool? _isSqlite;
+
+    // The queries of every resume, compiled once: no expression-tree work or query-cache lookup per call.
+    // Per store, not static: a compiled query is bound to one model, and a context type may be used with several providers.
+    private readonly Func<TContext, InstanceId, Task<WorkflowInstance?>> _instanceById =
+        EF.CompileAsyncQuery((TContext db, InstanceId id) => db.Set<WorkflowInstance>().AsNoTracking().FirstOrDefault(i => i.Id == id));
+
+    private readonly Func<TContext, InstanceId, IAsyncEnumerable<Bookmark>> _bookmarksOfInstance =
+        EF.CompileAsyncQuery<TContext, InstanceId, Bookmark>((TContext db, InstanceId id) => db.Set<Bookmark>().AsNoTracking().Where(b => b.InstanceId == id).OrderBy(b => b.CreatedUtc));
+
+    private readonly Func<TContext, string, InstanceId, Task<bool>> _isProcessedFor =
+        EF.CompileAsyncQuery((TContext db, string stimulusId, InstanceId id) => db.Set<ProcessedStimulus>().Any(p => p.StimulusId == stimulusId && p.InstanceId == id));
+
+    private readonly Func<TContext, string, string, IAsyncEnumerable<Bookmark>> _bookmarksWaitingFor =
+        EF.CompileAsyncQuery((TContext db, string type, string key) => db.Set<Bookmark>().AsNoTracking().Where(b => b.StimulusType == type && b.CorrelationKey == key));
+
+    private readonly Func<TContext, string, string, DateTime, IAsyncEnumerable<PendingStimulus>> _pendingFor =
+        EF.CompileAsyncQuery<TContext, string, string, DateTime, PendingStimulus>((TContext db, string type, string key, DateTime now) => db.Set<PendingStimulus>().AsNoTracking()
+            .Where(p => p.DeadLetteredUtc == null && p.ExpiresUtc > now && p.StimulusType == type && p.CorrelationKey == key)
+            .OrderBy(p => p.ReceivedUtc));
 
     public void Dispose() => _sqliteWriter.Dispose();
 
@@ -23,26 +45,28 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
     public async Task<WorkflowInstance?> FindInstanceAsync(InstanceId id, CancellationToken cancellationToken = default)
     {
         await using var db = createContext();
-        return await db.Set<WorkflowInstance>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        return await _instanceById(db, id);
     }
 
     public async Task<InstanceSnapshot?> LoadAsync(InstanceId id, string? stimulusId, CancellationToken cancellationToken = default)
     {
         await using var db = createContext();
-        var instance = await db.Set<WorkflowInstance>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        var instance = await _instanceById(db, id);
         if (instance is null)
         {
             return null;
         }
 
-        var bookmarks = await db.Set<Bookmark>().AsNoTracking().Where(b => b.InstanceId == id).OrderBy(b => b.CreatedUtc).ToListAsync(cancellationToken);
-        var processed = stimulusId is not null
-            && await db.Set<ProcessedStimulus>().AnyAsync(p => p.StimulusId == stimulusId && p.InstanceId == id, cancellationToken);
+        var bookmarks = await ToListAsync(_bookmarksOfInstance(db, id), cancellationToken);
+        var processed = stimulusId is not null && await _isProcessedFor(db, stimulusId, id);
         return new InstanceSnapshot(instance, bookmarks, processed);
     }
 
-    public Task<IReadOnlyList<Bookmark>> GetBookmarksAsync(InstanceId id, CancellationToken cancellationToken = default) =>
-        BookmarksAsync(q => q.Where(b => b.InstanceId == id).OrderBy(b => b.CreatedUtc), cancellationToken);
+    public async Task<IReadOnlyList<Bookmark>> GetBookmarksAsync(InstanceId id, CancellationToken cancellationToken = default)
+    {
+        await using var db = createContext();
+        return await ToListAsync(_bookmarksOfInstance(db, id), cancellationToken);
+    }
 
     public async Task<Bookmark?> FindBookmarkAsync(BookmarkId id, CancellationToken cancellationToken = default)
     {
@@ -50,8 +74,11 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
         return await db.Set<Bookmark>().AsNoTracking().FirstOrDefaultAsync(b => b.Id == id, cancellationToken);
     }
 
-    public Task<IReadOnlyList<Bookmark>> FindBookmarksAsync(string stimulusType, string correlationKey, CancellationToken cancellationToken = default) =>
-        BookmarksAsync(q => q.Where(b => b.StimulusType == stimulusType && b.CorrelationKey == correlationKey), cancellationToken);
+    public async Task<IReadOnlyList<Bookmark>> FindBookmarksAsync(string stimulusType, string correlationKey, CancellationToken cancellationToken = default)
+    {
+        await using var db = createContext();
+        return await ToListAsync(_bookmarksWaitingFor(db, stimulusType, correlationKey), cancellationToken);
+    }
 
     public Task<IReadOnlyList<Bookmark>> ListTimersAsync(CancellationToken cancellationToken = default) =>
         BookmarksAsync(q => q.Where(b => b.Kind == BookmarkKind.Timer).OrderBy(b => b.DueUtc), cancellationToken);
@@ -128,9 +155,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
     public async Task<IReadOnlyList<PendingStimulus>> FindPendingAsync(string stimulusType, string correlationKey, DateTime nowUtc, CancellationToken cancellationToken = default)
     {
         await using var db = createContext();
-        return await db.Set<PendingStimulus>().AsNoTracking()
-            .Where(p => p.DeadLetteredUtc == null && p.ExpiresUtc > nowUtc && p.StimulusType == stimulusType && p.CorrelationKey == correlationKey)
-            .OrderBy(p => p.ReceivedUtc).ToListAsync(cancellationToken);
+        return await ToListAsync(_pendingFor(db, stimulusType, correlationKey, nowUtc), cancellationToken);
     }
 
     public async Task<IReadOnlyList<PendingStimulus>> ListPendingAsync(bool deadLetters, CancellationToken cancellationToken = default)
@@ -168,52 +193,42 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
     public async Task CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commit);
-        await using var db = createContext();
         foreach (var write in commit.Instances)
         {
-            if (write.ExpectedVersion is not { } expected)
-            {
-                write.Instance.Version = 1;
-                db.Add(write.Instance);
-                continue;
-            }
-
-            write.Instance.Version = expected + 1;
-            var entry = db.Attach(write.Instance);
-            entry.State = EntityState.Modified;
-            entry.Property(i => i.Version).OriginalValue = expected;
+            write.Instance.Version = write.ExpectedVersion is { } expected ? expected + 1 : 1;
         }
 
-        db.AddRange(commit.AddedBookmarks);
-        db.UpdateRange(commit.UpdatedBookmarks);
-        db.RemoveRange(commit.RemovedBookmarks.Select(id => new Bookmark { Id = id }));
-        db.AddRange(commit.Journal);
-        db.AddRange(commit.AddedIncidents);
-        db.UpdateRange(commit.UpdatedIncidents);
-        db.AddRange(commit.Outbox);
-        db.AddRange(commit.Processed);
-        db.RemoveRange(commit.ConsumedPending.Select(id => new PendingStimulus { StimulusId = id }));
-        db.AddRange(commit.AddedPending);
-        var serialise = db.Database.ProviderName?.Contains("Sqlite", StringComparison.OrdinalIgnoreCase) == true;
+        await using var db = createContext();
+        var writer = _writer ??= new EfCommitWriter(db);
+        var serialise = _isSqlite ??= db.Database.ProviderName?.Contains("Sqlite", StringComparison.OrdinalIgnoreCase) == true;
         if (serialise)
         {
             // SQLite has one writer: queueing commits here is far cheaper than its busy-retry back-off.
             await _sqliteWriter.WaitAsync(cancellationToken);
         }
 
+        var written = false;
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || IsUniqueViolation(ex))
-        {
-            foreach (var write in commit.Instances)
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            try
             {
-                write.Instance.Version = write.ExpectedVersion ?? 0;
+                written = await writer.WriteAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), commit, cancellationToken);
+            }
+            catch (System.Data.Common.DbException ex) when (IsUniqueViolation(ex))
+            {
+                // A duplicate inbox key (or any other key): someone else committed first.
+                written = false;
             }
 
-            // A stale version, an already-removed row or a duplicate inbox key: someone else committed first.
-            throw new WorkflowConcurrencyException("the instance changed concurrently; reload and retry", ex);
+            if (written)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+            else
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+            }
         }
         finally
         {
@@ -221,6 +236,20 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
             {
                 _sqliteWriter.Release();
             }
+
+            if (!written)
+            {
+                foreach (var write in commit.Instances)
+                {
+                    write.Instance.Version = write.ExpectedVersion ?? 0;
+                }
+            }
+        }
+
+        if (!written)
+        {
+            // A stale version, an already-removed row or a duplicate inbox key: someone else committed first.
+            throw new WorkflowConcurrencyException("the instance changed concurrently; reload and retry");
         }
     }
 
@@ -250,9 +279,19 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
     }
 
     /// <summary>A unique-key violation, told apart without provider packages: SQLSTATE 23505 (PostgreSQL) or SQLite's message.</summary>
-    private static bool IsUniqueViolation(DbUpdateException ex) =>
-        ex.InnerException is System.Data.Common.DbException db
-        && (db.SqlState == "23505" || db.Message.Contains("UNIQUE constraint failed", StringComparison.Ordinal));
+    private static bool IsUniqueViolation(System.Data.Common.DbException ex) =>
+        ex.SqlState == "23505" || ex.Message.Contains("UNIQUE constraint failed", StringComparison.Ordinal);
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> rows, CancellationToken cancellationToken)
+    {
+        var list = new List<T>();
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            list.Add(row);
+        }
+
+        return list;
+    }
 
     private async Task<IReadOnlyList<Bookmark>> BookmarksAsync(Func<IQueryable<Bookmark>, IQueryable<Bookmark>> query, CancellationToken cancellationToken)
     {
