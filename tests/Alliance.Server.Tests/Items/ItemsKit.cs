@@ -45,6 +45,20 @@ internal static class ItemsKit
         designatedUnitId = designated,
     };
 
+    /// <summary>The members of 桂花社区区域化党建联盟 (units 1-4, and unit 6 of 新华社区) as the person who answers for each.</summary>
+    public static readonly string[] CommunityMembers = [DemoUsers.UnitContact, "huanglijuan", DemoUsers.SeveralRoles, "zhuting", "guoqian"];
+
+    public static object Item(this AllianceAppFactory app, string kind, string category = "养老", int? days = 10, string title = "老旧小区加装电梯议题") => new
+    {
+        kind,
+        title,
+        description = "桂花社区3栋居民申请加装电梯，需联盟成员单位共同研究。",
+        category,
+        allianceId = DemoRegion.CommunityAlliance(1).Value,
+        scope = "alliance",
+        desiredDate = days is { } d ? app.Today().AddDays(d) : (DateOnly?)null,
+    };
+
     public static async Task<JsonArray> InboxAsync(this AllianceAppFactory app, string user)
     {
         using var client = await app.ClientForAsync(user);

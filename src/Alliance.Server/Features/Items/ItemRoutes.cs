@@ -72,6 +72,10 @@ public static class ItemRoutes
             ["opinionWindow"] = Iso(rules.OpinionWindow),
             ["urgentResponseWindow"] = Iso(rules.UrgentResponseWindow),
             ["urgentFirstResponseLimit"] = Iso(rules.UrgentFirstResponseLimit),
+            ["urgentRemainingWindow"] = Iso(rules.UrgentResponseWindow - rules.UrgentFirstResponseLimit),
+            ["voteWindow"] = Iso(rules.OpinionWindow),
+            ["quorum"] = Share(rules.Quorum),
+            ["passThreshold"] = Share(rules.QualifiedCategories.Contains(item.Category, StringComparer.Ordinal) ? rules.QualifiedPassThreshold : rules.PassThreshold),
             ["candidateUnits"] = Ids(CandidateUnits(members, item.Category, item.DesignatedUnitId)),
         };
         if (item.DesiredDate is { } desired)
@@ -89,6 +93,9 @@ public static class ItemRoutes
         var local = date.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
         return TimeZoneInfo.ConvertTimeToUtc(local, zone);
     }
+
+    /// <summary>An exact share as the routes compare it: <c>{ inclusive, num, den }</c> (integers, so no rounding moves a vote across the line).</summary>
+    public static JsonObject Share(Threshold share) => new() { ["inclusive"] = share.Inclusive, ["num"] = share.Numerator, ["den"] = share.Denominator };
 
     public static string Iso(TimeSpan value) => XmlConvert.ToString(value);
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Alliance.Contracts.Items;
 using Alliance.Server.Features.Alliances;
 using Alliance.Server.Features.Audit;
@@ -187,6 +189,57 @@ public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, Audi
         }
 
         await SuperviseAsync(item, tasks, events, now, cancellationToken);
+        await AdoptChildrenAsync(item, instanceId, events, actor, cancellationToken);
+    }
+
+    /// <summary>
+    /// A route that started a child route (a resolution or a passed decision starting a joint task, the chair of an
+    /// urgent item assigning one) gets an item for it: a joint task of the same alliance, ordered by the host, with the
+    /// parent as <see cref="Item.ParentItemId"/>, so that its tasks reach the inbox like any other.
+    /// </summary>
+    private async Task AdoptChildrenAsync(Item parent, InstanceId instanceId, List<ItemEventRecord> events, string? actor, CancellationToken cancellationToken)
+    {
+        var children = await db.Set<WorkflowInstance>().AsNoTracking().Where(i => i.ParentInstanceId == instanceId).ToListAsync(cancellationToken);
+        if (children.Count == 0)
+        {
+            return;
+        }
+
+        var ids = children.Select(c => c.Id.Value).ToList();
+        var adopted = await db.Set<Item>().AsNoTracking().Where(i => ids.Contains(i.WorkflowInstanceId)).Select(i => i.WorkflowInstanceId).ToListAsync(cancellationToken);
+        adopted.AddRange(db.ChangeTracker.Entries<Item>().Select(e => e.Entity.WorkflowInstanceId));
+        foreach (var child in children.Where(c => !adopted.Contains(c.Id.Value)))
+        {
+            var units = child.Variables["candidateUnits"] is JsonArray array
+                ? array.Select(u => u?.GetValue<string>()).OfType<string>().ToList()
+                : [];
+            var due = child.Variables["workDue"]?.GetValue<string>() is { } text && DateTime.TryParse(text, CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
+                ? DateOnly.FromDateTime(at)
+                : (DateOnly?)null;
+            var item = new Item
+            {
+                Id = ItemId.New(),
+                Kind = ItemKind.JointTask,
+                Title = parent.Title,
+                Description = parent.Description,
+                Category = parent.Category,
+                AllianceId = parent.AllianceId,
+                HostOrganisationId = parent.HostOrganisationId,
+                StreetId = parent.StreetId,
+                Scope = parent.Scope,
+                DesiredDate = due,
+                DesignatedUnitId = units.Count == 1 && OrganisationId.TryParse(units[0], out var unit) ? unit : null,
+                SubmitterOrganisationId = parent.HostOrganisationId,
+                ParentItemId = parent.Id,
+                WorkflowInstanceId = child.Id.Value,
+                CreatedUtc = time.GetUtcNow().UtcDateTime,
+                UpdatedUtc = time.GetUtcNow().UtcDateTime,
+            };
+            db.Add(item);
+            Submitted(item, events, time);
+            await ProjectAsync(item, [], events, actor, cancellationToken);
+        }
     }
 
     /// <summary>Overdue flag and notice at the deadline; a 督办 entry for the street after the alliance's grace period.</summary>

@@ -84,9 +84,9 @@ public static class ItemsApi
         }
 
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        if (request.Kind is ItemKind.JointTask or ItemKind.Urgent && request.DesiredDate is null)
+        if (request.Kind is ItemKind.JointTask or ItemKind.Urgent or ItemKind.Decision && request.DesiredDate is null)
         {
-            errors.Add("desiredDate", "实事共办和急事共商须填写期望完成日期。", "A joint task or urgent item needs a desired date.");
+            errors.Add("desiredDate", "要事共决、实事共办和急事共商须填写期望完成日期。", "A decision, joint task or urgent item needs a desired date.");
         }
         else if (request.DesiredDate is { } desired && desired < today)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alliance.Server.Features.Access;
 using Alliance.Server.Features.Organisations;
@@ -93,6 +94,17 @@ public static class TasksApi
             {
                 throw Alliance.Server.Infrastructure.Problems.ValidationProblem.For("fields.unitId", "请选择本联盟的一个成员单位。", "Choose a member unit of the alliance.");
             }
+        }
+
+        if (request.Outcome == "assign" && item.Kind == ItemKind.Urgent && request.Fields?["hours"] is null)
+        {
+            throw new Alliance.Server.Infrastructure.Problems.ValidationProblem(new Dictionary<string, BilingualText> { ["fields.hours"] = new("请填写办理时限（小时）。", "Give the deadline in hours.") });
+        }
+
+        if (request.Outcome == "resolve" && request.Fields?["startJointTask"]?.GetValueKind() == JsonValueKind.True
+            && request.Fields["dueDate"] is null && item.DesiredDate is null)
+        {
+            throw Alliance.Server.Infrastructure.Problems.ValidationProblem.For("fields.dueDate", "启动实事共办须填写完成日期。", "Starting a joint task needs a due date.");
         }
 
         await runtime.CompleteAsync(task.Id, actor, request.Outcome!, request.Comment?.Trim(), request.Fields, cancellationToken);

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Alliance.Server.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAllianceDbContext))]
-    [Migration("20261123131104_Initial")]
+    [Migration("20261123132524_Initial")]
     partial class Initial
     {
         /// <inheritdoc />

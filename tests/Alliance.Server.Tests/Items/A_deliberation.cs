@@ -1,0 +1,89 @@
+using Alliance.Server.Features.Demo;
+using Alliance.Server.Tests.Infrastructure;
+
+namespace Alliance.Server.Tests.Items;
+
+/// <summary>大事共议 through HTTP: intake, scope, the opinion round of every member unit, the chair's resolution.</summary>
+public sealed class A_deliberation(AllianceAppFactory app) : IClassFixture<AllianceAppFactory>
+{
+    private const string Secretary = DemoUsers.CommunitySecretary;
+
+    [Fact]
+    public async Task Is_accepted_opened_to_every_member_resolved_and_its_resolution_starts_a_joint_task()
+    {
+        var id = await app.SubmitAsync(Secretary, app.Item("deliberation", days: null));
+        Assert.Equal("intake-review", (await app.ItemAsync(Secretary, id)).Status());
+        await app.DoAsync(Secretary, id, "intake", "accept");
+        await app.DoAsync(Secretary, id, "scope", "stay");
+        Assert.Equal("opinions", (await app.ItemAsync(Secretary, id)).Status());
+        foreach (var member in ItemsKit.CommunityMembers)
+        {
+            await app.DoAsync(member, id, "opinions", "agree", fields: new { opinion = "同意" });
+        }
+
+        Assert.Equal("awaiting-meeting", (await app.ItemAsync(Secretary, id)).Status());
+        await app.DoAsync(Secretary, id, "resolve", "resolve", fields: new
+        {
+            resolution = "同意加装，由税务所协调",
+            startJointTask = true,
+            unitId = DemoRegion.Unit(1).Value.ToString(),
+            dueDate = app.Today().AddDays(20).ToString("yyyy-MM-dd"),
+        });
+
+        var item = await app.ItemAsync(Secretary, id);
+        Assert.Equal("resolved", item.Status());
+        Assert.NotNull(item["closedUtc"]);
+        var childTask = (await app.InboxAsync(DemoUsers.UnitContact)).OfType<System.Text.Json.Nodes.JsonObject>()
+            .Single(t => t["step"]!.GetValue<string>() == "claim" && t["itemTitle"]!.GetValue<string>() == "老旧小区加装电梯议题");
+        var child = await app.ItemAsync(Secretary, childTask["itemId"]!.GetValue<Guid>());
+        Assert.Equal(id, child["parentItemId"]!.GetValue<Guid>());
+        Assert.Equal("jointTask", child["kind"]!.GetValue<string>());
+        Assert.Equal("published", child.Status());
+    }
+
+    [Fact]
+    public async Task Returned_with_a_reason_it_is_revised_and_resubmitted_then_rejected_with_a_reason()
+    {
+        var id = await app.SubmitAsync(Secretary, app.Item("deliberation", days: null));
+        await app.DoAsync(Secretary, id, "intake", "return", "请补充居民意见调查");
+        Assert.Equal("returned", (await app.ItemAsync(Secretary, id)).Status());
+        await app.DoAsync(Secretary, id, "revise", "resubmit", fields: new { description = "已补充：80%居民同意" });
+        Assert.Equal("intake-review", (await app.ItemAsync(Secretary, id)).Status());
+        await app.DoAsync(Secretary, id, "intake", "reject", "不属于联盟议事范围");
+
+        var item = await app.ItemAsync(Secretary, id);
+        Assert.Equal("rejected", item.Status());
+        Assert.NotNull(item["closedUtc"]);
+        Assert.Contains(item["pastSteps"]!.AsArray(), s => s!["outcome"]!.GetValue<string>() == "reject" && s["comment"]!.GetValue<string>() == "不属于联盟议事范围");
+    }
+
+    [Fact]
+    public async Task Escalated_for_scope_it_goes_to_the_street_chair()
+    {
+        var id = await app.SubmitAsync(Secretary, app.Item("deliberation", days: null));
+        await app.DoAsync(Secretary, id, "intake", "accept");
+        await app.DoAsync(Secretary, id, "scope", "escalate", "涉及新华社区，跨社区事项");
+
+        var item = await app.ItemAsync(Secretary, id);
+        Assert.Equal("escalated", item.Status());
+        Assert.Contains("ItemEscalated", item.Events());
+        await app.DoAsync(DemoUsers.StreetChair, id, "street", "resolved", fields: new { resolution = "由街道统筹" });
+        Assert.Equal("closed", (await app.ItemAsync(Secretary, id)).Status());
+    }
+
+    [Fact]
+    public async Task When_the_opinion_window_closes_the_item_waits_for_the_meeting_with_the_opinions_given()
+    {
+        var id = await app.SubmitAsync(Secretary, app.Item("deliberation", days: null));
+        await app.DoAsync(Secretary, id, "intake", "accept");
+        await app.DoAsync(Secretary, id, "scope", "stay");
+        await app.DoAsync(DemoUsers.UnitContact, id, "opinions", "disagree", fields: new { opinion = "费用过高" });
+
+        await app.AdvanceAsync(TimeSpan.FromDays(7).Add(TimeSpan.FromMinutes(1)));
+
+        var item = await app.ItemAsync(Secretary, id);
+        Assert.Equal("awaiting-meeting", item.Status());
+        Assert.Equal(4, item["pastSteps"]!.AsArray().Count(s => s!["step"]!.GetValue<string>() == "opinions" && s["outcome"]!.GetValue<string>() != "disagree"));
+        await app.TaskAsync(Secretary, id, "resolve");
+    }
+}
