@@ -51,6 +51,7 @@ internal sealed class TimingStore(IWorkflowStore inner) : IWorkflowStore
     public Task<int> DeadLetterExpiredAsync(DateTime n, CancellationToken c = default) => inner.DeadLetterExpiredAsync(n, c);
     public Task<PendingStimulus?> ReviveDeadLetterAsync(string s, DateTime e, CancellationToken c = default) => inner.ReviveDeadLetterAsync(s, e, c);
     public Task CommitAsync(WorkflowCommit commit, CancellationToken c = default) => Time("Commit", async () => { await inner.CommitAsync(commit, c); return 0; });
+    public Task<IReadOnlyList<PendingStimulus>> CommitAndFindPendingAsync(WorkflowCommit commit, DateTime n, CancellationToken c = default) => Time("CommitAndFindPending", () => inner.CommitAndFindPendingAsync(commit, n, c));
     public Task<IReadOnlyList<JournalEntry>> GetJournalAsync(InstanceId id, CancellationToken c = default) => inner.GetJournalAsync(id, c);
     public Task<IReadOnlyList<Incident>> GetIncidentsAsync(InstanceId id, CancellationToken c = default) => inner.GetIncidentsAsync(id, c);
     public Task<IReadOnlyList<OutboxMessage>> GetUndispatchedAsync(int max, CancellationToken c = default) => inner.GetUndispatchedAsync(max, c);

@@ -87,7 +87,9 @@ internal static class WorkflowSteps
         }
 
         registry.TryAdd(definition);
-        var runtime = new WorkflowRuntime(registry, store, new InMemoryWorkflowScheduler(TimeProvider.System), TimeProvider.System);
+        // The sandbox time limit is raised: this measures persistence, and a starved shared machine must not fault an activity.
+        var options = new WorkflowRuntimeOptions { Sandbox = new Alliance.Workflows.Expressions.SandboxLimits { Timeout = TimeSpan.FromSeconds(10) } };
+        var runtime = new WorkflowRuntime(registry, store, new InMemoryWorkflowScheduler(TimeProvider.System), TimeProvider.System, options);
 
         var keys = new string[workers];
         for (var w = 0; w < workers; w++)

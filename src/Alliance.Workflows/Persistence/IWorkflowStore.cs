@@ -50,6 +50,24 @@ public interface IWorkflowStore
 
     Task CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Commits as <see cref="CommitAsync"/>, then, only after the commit, reads the queued stimuli that match the added bookmarks
+    /// waiting for a stimulus (as <see cref="FindPendingAsync"/> for each), so that a stimulus queued while the bookmark was not yet
+    /// committed is found by one side or the other. A store may do both on one connection.
+    /// </summary>
+    async Task<IReadOnlyList<PendingStimulus>> CommitAndFindPendingAsync(WorkflowCommit commit, DateTime nowUtc, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        await CommitAsync(commit, cancellationToken);
+        var found = new List<PendingStimulus>();
+        foreach (var waiting in commit.AddedBookmarks.Where(b => b.StimulusType is not null))
+        {
+            found.AddRange(await FindPendingAsync(waiting.StimulusType!, waiting.CorrelationKey ?? "", nowUtc, cancellationToken));
+        }
+
+        return found;
+    }
+
     Task<IReadOnlyList<JournalEntry>> GetJournalAsync(InstanceId id, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<Incident>> GetIncidentsAsync(InstanceId id, CancellationToken cancellationToken = default);

@@ -42,8 +42,8 @@ public sealed partial class WorkflowRuntime
         var execution = WorkflowExecution.CreateNew(_services, definition, input, actor ?? Actor.System, commit, null, false, correlationKey);
         execution.StartRun();
         execution.Finish();
-        await _store.CommitAsync(commit.Build(), cancellationToken);
-        await AfterCommitAsync(commit, cancellationToken);
+        var pending = await _store.CommitAndFindPendingAsync(commit.Build(), UtcNow, cancellationToken);
+        await AfterCommitAsync(commit, pending, cancellationToken);
         return execution.Instance.Id;
     }
 
@@ -64,6 +64,7 @@ public sealed partial class WorkflowRuntime
         {
             var commit = new CommitBuilder();
             T result;
+            IReadOnlyList<PendingStimulus> pending;
             var gate = _locks[(id.Value.GetHashCode() & 0x7fffffff) % _locks.Length];
             await gate.WaitAsync(cancellationToken);
             try
@@ -102,7 +103,7 @@ public sealed partial class WorkflowRuntime
                 execution.Finish();
                 try
                 {
-                    await _store.CommitAsync(commit.Build(), cancellationToken);
+                    pending = await _store.CommitAndFindPendingAsync(commit.Build(), UtcNow, cancellationToken);
                 }
                 catch (WorkflowConcurrencyException) when (attempt < _services.Options.MaxConcurrencyRetries)
                 {
@@ -122,13 +123,13 @@ public sealed partial class WorkflowRuntime
                 gate.Release();
             }
 
-            await AfterCommitAsync(commit, cancellationToken);
+            await AfterCommitAsync(commit, pending, cancellationToken);
             return result;
         }
     }
 
-    /// <summary>After a commit: arm new timers, cancel removed ones, and deliver queued stimuli that new bookmarks match.</summary>
-    private async Task AfterCommitAsync(CommitBuilder commit, CancellationToken cancellationToken)
+    /// <summary>After a commit: arm new timers, cancel removed ones, and deliver the queued stimuli that new bookmarks match (read after the commit).</summary>
+    private async Task AfterCommitAsync(CommitBuilder commit, IReadOnlyList<PendingStimulus> matchingPending, CancellationToken cancellationToken)
     {
         foreach (var removed in commit.Removed.Where(b => b.Kind == BookmarkKind.Timer))
         {
@@ -140,12 +141,9 @@ public sealed partial class WorkflowRuntime
             await _scheduler.ScheduleAsync(timer.Id, timer.DueUtc!.Value, cancellationToken);
         }
 
-        foreach (var waiting in commit.Added.Where(b => b.StimulusType is not null).ToList())
+        foreach (var pending in matchingPending)
         {
-            foreach (var pending in await _store.FindPendingAsync(waiting.StimulusType!, waiting.CorrelationKey ?? "", UtcNow, cancellationToken))
-            {
-                await DeliverPendingAsync(pending, cancellationToken);
-            }
+            await DeliverPendingAsync(pending, cancellationToken);
         }
 
         // Stimuli produced by the commit itself (a finished child tells its parent).

@@ -190,7 +190,14 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
         return dead;
     }
 
-    public async Task CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken = default)
+    public Task CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken = default) =>
+        CommitCoreAsync(commit, null, cancellationToken);
+
+    /// <summary>The commit, then the queued stimuli its waiting bookmarks match, read after the commit with the same context and connection.</summary>
+    public Task<IReadOnlyList<PendingStimulus>> CommitAndFindPendingAsync(WorkflowCommit commit, DateTime nowUtc, CancellationToken cancellationToken = default) =>
+        CommitCoreAsync(commit, nowUtc, cancellationToken);
+
+    private async Task<IReadOnlyList<PendingStimulus>> CommitCoreAsync(WorkflowCommit commit, DateTime? findPendingAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commit);
         foreach (var write in commit.Instances)
@@ -199,6 +206,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
         }
 
         await using var db = createContext();
+        await db.Database.OpenConnectionAsync(cancellationToken); // one open for the commit and the read after it
         var writer = _writer ??= new EfCommitWriter(db);
         var serialise = _isSqlite ??= db.Database.ProviderName?.Contains("Sqlite", StringComparison.OrdinalIgnoreCase) == true;
         if (serialise)
@@ -251,6 +259,22 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
             // A stale version, an already-removed row or a duplicate inbox key: someone else committed first.
             throw new WorkflowConcurrencyException("the instance changed concurrently; reload and retry");
         }
+
+        if (findPendingAt is not { } now)
+        {
+            return [];
+        }
+
+        List<PendingStimulus>? found = null;
+        foreach (var waiting in commit.AddedBookmarks)
+        {
+            if (waiting.StimulusType is not null)
+            {
+                (found ??= []).AddRange(await ToListAsync(_pendingFor(db, waiting.StimulusType, waiting.CorrelationKey ?? "", now), cancellationToken));
+            }
+        }
+
+        return found ?? [];
     }
 
     public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(InstanceId id, CancellationToken cancellationToken = default)
