@@ -75,6 +75,24 @@ public sealed class Item_streams(AllianceAppFactory app) : IClassFixture<Allianc
         Assert.True(submitted.GetProperty("sequence").GetInt64() > head);
     }
 
+    [Fact]
+    public async Task An_urgent_item_is_raised_to_the_member_units_the_moment_it_is_submitted()
+    {
+        var alliance = DemoRegion.CommunityAlliance(1).Value;
+        await using var member = await HubClients.ConnectAsync(app, await app.TokenForAsync(DemoUsers.SeveralRoles));
+        var raised = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        member.On<JsonElement>("UrgentRaised", e => raised.TrySetResult(e));
+        var head = (await WatchAsync(member, $"alliance:{alliance:D}")).Head;
+
+        var item = await app.SubmitAsync(DemoUsers.CommunitySecretary, app.Item("urgent", "安全", days: 1, title: "暴雨导致地下车库进水"));
+
+        var urgent = await raised.Task.WaitAsync(Patience);
+        Assert.Equal(item, urgent.GetProperty("itemId").GetGuid());
+        Assert.Equal(alliance, urgent.GetProperty("allianceId").GetGuid());
+        Assert.Equal("暴雨导致地下车库进水", urgent.GetProperty("title").GetString());
+        Assert.True(urgent.GetProperty("sequence").GetInt64() > head);
+    }
+
     private static void ListenToItems(HubConnection connection, List<JsonElement> pushed)
     {
         foreach (var method in new[] { "ItemChanged", "TaskAssigned", "TaskClaimed", "UrgentRaised", "Overdue", "Escalated" })
