@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Alliance.Server.Features.Demo;
+using Alliance.Server.Tests.Infrastructure;
+
+namespace Alliance.Server.Tests.Items;
+
+/// <summary>Delegating a task, the intake deadline escalating to the street, and one audit entry per action.</summary>
+public sealed class Handing_over_and_auditing(AllianceAppFactory app) : IClassFixture<AllianceAppFactory>
+{
+    private const string Secretary = DemoUsers.CommunitySecretary;
+
+    [Fact]
+    public async Task A_held_task_can_be_delegated_to_a_colleague_who_then_holds_it()
+    {
+        var id = await app.SubmitAsync(Secretary, app.JointTask(designated: DemoRegion.Unit(1).Value));
+        await app.DoAsync(DemoUsers.UnitContact, id, "claim", "accept");
+        var work = await app.TaskAsync(DemoUsers.UnitContact, id, "work");
+        await app.ClaimAsync(DemoUsers.UnitContact, work["id"]!.GetValue<Guid>());
+
+        using var nobody = await app.PostAsync(DemoUsers.UnitContact, $"/api/tasks/{work["id"]}/delegate", new { toUserId = Guid.NewGuid() });
+        Assert.Equal(HttpStatusCode.BadRequest, nobody.StatusCode);
+        Assert.NotNull((await nobody.ProblemAsync())["errors"]!["toUserId"]);
+        using var delegated = await app.PostAsync(DemoUsers.UnitContact, $"/api/tasks/{work["id"]}/delegate",
+            new { toUserId = DemoRegion.Person(DemoUsers.UnitSecretary), comment = "请马书记牵头" });
+        Assert.Equal(HttpStatusCode.OK, delegated.StatusCode);
+
+        Assert.DoesNotContain((await app.InboxAsync(DemoUsers.UnitContact)).OfType<JsonObject>(), t => t["id"]!.GetValue<Guid>() == work["id"]!.GetValue<Guid>());
+        await app.DoAsync(DemoUsers.UnitSecretary, id, "work", "done", fields: new { report = "已完成" });
+        Assert.Equal("verifying", (await app.ItemAsync(Secretary, id)).Status());
+    }
+
+    [Fact]
+    public async Task An_intake_review_past_its_deadline_goes_to_the_street_chair_and_every_action_is_audited()
+    {
+        var id = await app.SubmitAsync(Secretary, app.Item("deliberation", days: null));
+        await app.AdvanceAsync(TimeSpan.FromDays(2).Add(TimeSpan.FromMinutes(1)));
+
+        var item = await app.ItemAsync(Secretary, id);
+        Assert.True(item["escalated"]!.GetValue<bool>());
+        Assert.Contains("ItemEscalated", item.Events());
+        Assert.Contains("ItemOverdue", item.Events());
+        await app.DoAsync(DemoUsers.StreetChair, id, "intake", "reject", "不属于联盟议事范围");
+        Assert.Equal("rejected", (await app.ItemAsync(Secretary, id)).Status());
+
+        using var admin = await app.ClientForAsync(DemoUsers.DistrictAdmin);
+        var audit = await admin.GetFromJsonAsync<JsonArray>($"/api/audit?entityId={id}&take=100");
+        Assert.Equal(["item.submitted", "item.supervised", "task.completed"],
+            audit!.Select(e => e!["action"]!.GetValue<string>()).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/audit/verify")).StatusCode);
+    }
+}
