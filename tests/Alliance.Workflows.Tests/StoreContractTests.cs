@@ -54,6 +54,64 @@ public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<Stor
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task Concurrent_commits_each_stand_or_fall_alone(StoreKind kind)
+    {
+        // Commits arriving together may share one transaction (SQLite group commit); each must still be all or nothing.
+        var harness = new RuntimeHarness(stores.CreateStore(kind));
+        var ids = new List<InstanceId>();
+        for (var i = 0; i < 8; i++)
+        {
+            ids.Add(await harness.StartAsync(Tasks()));
+        }
+
+        var commits = new List<(InstanceId Id, string Marker, WorkflowCommit Commit)>();
+        foreach (var id in ids)
+        {
+            for (var k = 0; k < 3; k++)
+            {
+                var instance = await harness.InstanceAsync(id);
+                var marker = $"{id}-{k}";
+                instance.BusinessStatus = marker;
+                var commit = new WorkflowCommit(
+                    [new InstanceWrite(instance, instance.Version)], [], [], [],
+                    [new JournalEntry { Id = Guid.NewGuid(), InstanceId = id, ActivityId = marker, ActivityType = "X", Actor = "a", Outcome = "o", AtUtc = DateTime.UtcNow }],
+                    [], [], [], [new ProcessedStimulus { StimulusId = marker, InstanceId = id, ProcessedUtc = DateTime.UtcNow }], [], []);
+                commits.Add((id, marker, commit));
+            }
+        }
+
+        var attempts = commits.Select(c => (c.Id, c.Marker, Commit: Task.Run(() => harness.Store.CommitAsync(c.Commit)))).ToList();
+
+        foreach (var attempt in attempts)
+        {
+            try
+            {
+                await attempt.Commit;
+            }
+            catch (WorkflowConcurrencyException)
+            {
+                // the losers
+            }
+        }
+
+        foreach (var id in ids)
+        {
+            var mine = attempts.Where(a => a.Id == id).ToList();
+            var winner = Assert.Single(mine, a => a.Commit.IsCompletedSuccessfully);
+            var stored = await harness.InstanceAsync(id);
+            Assert.Equal(winner.Marker, stored.BusinessStatus);
+            var journal = await harness.Store.GetJournalAsync(id);
+            Assert.Contains(journal, j => j.ActivityId == winner.Marker);
+            foreach (var loser in mine.Where(a => a != winner))
+            {
+                Assert.DoesNotContain(journal, j => j.ActivityId == loser.Marker);
+                Assert.False(await harness.Store.IsProcessedAsync(loser.Marker, id));
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task Open_human_tasks_are_queryable_in_the_store(StoreKind kind)
     {
         var harness = new RuntimeHarness(stores.CreateStore(kind));

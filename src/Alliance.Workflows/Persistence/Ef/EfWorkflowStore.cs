@@ -13,6 +13,8 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
     where TContext : DbContext
 {
     private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+    private const int MaxGroupCommit = 64;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<QueuedCommit> _sqliteQueue = new();
     private EfCommitWriter? _writer;
     private bool? _isSqlite;
 
@@ -205,47 +207,22 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
             write.Instance.Version = write.ExpectedVersion is { } expected ? expected + 1 : 1;
         }
 
-        await using var db = createContext();
-        await db.Database.OpenConnectionAsync(cancellationToken); // one open for the commit and the read after it
-        var writer = _writer ??= new EfCommitWriter(db);
-        var serialise = _isSqlite ??= db.Database.ProviderName?.Contains("Sqlite", StringComparison.OrdinalIgnoreCase) == true;
-        if (serialise)
-        {
-            // SQLite has one writer: queueing commits here is far cheaper than its busy-retry back-off.
-            await _sqliteWriter.WaitAsync(cancellationToken);
-        }
-
-        var written = false;
+        IReadOnlyList<PendingStimulus>? found = null;
         try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            try
+            if (_isSqlite is null)
             {
-                written = await writer.WriteAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), commit, cancellationToken);
-            }
-            catch (System.Data.Common.DbException ex) when (IsUniqueViolation(ex))
-            {
-                // A duplicate inbox key (or any other key): someone else committed first.
-                written = false;
+                await using var probe = createContext();
+                _isSqlite = probe.Database.ProviderName?.Contains("Sqlite", StringComparison.OrdinalIgnoreCase) == true;
             }
 
-            if (written)
-            {
-                await transaction.CommitAsync(cancellationToken);
-            }
-            else
-            {
-                await transaction.RollbackAsync(CancellationToken.None);
-            }
+            found = _isSqlite == true
+                ? await CommitQueuedAsync(new QueuedCommit(commit, findPendingAt))
+                : await CommitOneAsync(commit, findPendingAt, cancellationToken);
         }
         finally
         {
-            if (serialise)
-            {
-                _sqliteWriter.Release();
-            }
-
-            if (!written)
+            if (found is null)
             {
                 foreach (var write in commit.Instances)
                 {
@@ -254,12 +231,134 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
             }
         }
 
-        if (!written)
+        return found ?? throw new WorkflowConcurrencyException("the instance changed concurrently; reload and retry");
+    }
+
+    /// <summary>One commit in its own transaction, then the read after it on the same connection; null on a concurrent change.</summary>
+    private async Task<IReadOnlyList<PendingStimulus>?> CommitOneAsync(WorkflowCommit commit, DateTime? findPendingAt, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        await db.Database.OpenConnectionAsync(cancellationToken); // one open for the commit and the read after it
+        var writer = _writer ??= new EfCommitWriter(db);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            // A stale version, an already-removed row or a duplicate inbox key: someone else committed first.
-            throw new WorkflowConcurrencyException("the instance changed concurrently; reload and retry");
+            if (!await WriteOrRefuseAsync(writer, db, transaction.GetDbTransaction(), commit, cancellationToken))
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                return null;
+            }
+
+            await transaction.CommitAsync(cancellationToken);
         }
 
+        return await FindPendingAfterAsync(db, commit, findPendingAt, cancellationToken);
+    }
+
+    /// <summary>
+    /// SQLite has one writer, so commits queue here (far cheaper than its busy-retry back-off), and whoever holds the writer
+    /// writes every commit queued meanwhile in one transaction (group commit: one WAL append and sync for the lot). Each commit
+    /// is still all-or-nothing: it runs in its own savepoint, and one that meets a concurrent change is rolled back alone.
+    /// Nobody returns before the transaction holding their commit is durable.
+    /// </summary>
+    private async Task<IReadOnlyList<PendingStimulus>?> CommitQueuedAsync(QueuedCommit mine)
+    {
+        _sqliteQueue.Enqueue(mine);
+        while (!mine.Done.Task.IsCompleted)
+        {
+            // Not cancellable once queued: the commit may already be part of a group being written.
+            await _sqliteWriter.WaitAsync(CancellationToken.None);
+            try
+            {
+                if (!mine.Done.Task.IsCompleted)
+                {
+                    var group = new List<QueuedCommit>();
+                    while (group.Count < MaxGroupCommit && _sqliteQueue.TryDequeue(out var next))
+                    {
+                        group.Add(next);
+                    }
+
+                    await WriteGroupAsync(group);
+                }
+            }
+            finally
+            {
+                _sqliteWriter.Release();
+            }
+        }
+
+        return await mine.Done.Task;
+    }
+
+    private async Task WriteGroupAsync(List<QueuedCommit> group)
+    {
+        var results = new bool[group.Count];
+        try
+        {
+            await using var db = createContext();
+            await db.Database.OpenConnectionAsync();
+            var writer = _writer ??= new EfCommitWriter(db);
+            await using (var transaction = await db.Database.BeginTransactionAsync())
+            {
+                var tx = transaction.GetDbTransaction();
+                if (group.Count == 1)
+                {
+                    results[0] = await WriteOrRefuseAsync(writer, db, tx, group[0].Commit, CancellationToken.None);
+                }
+                else
+                {
+                    for (var i = 0; i < group.Count; i++)
+                    {
+                        await tx.SaveAsync("wf_commit");
+                        results[i] = await WriteOrRefuseAsync(writer, db, tx, group[i].Commit, CancellationToken.None);
+                        if (!results[i])
+                        {
+                            await tx.RollbackAsync("wf_commit");
+                        }
+
+                        await tx.ReleaseAsync("wf_commit");
+                    }
+                }
+
+                if (results.Any(r => r))
+                {
+                    await transaction.CommitAsync();
+                }
+                else
+                {
+                    await transaction.RollbackAsync();
+                }
+            }
+
+            for (var i = 0; i < group.Count; i++)
+            {
+                group[i].Done.TrySetResult(results[i] ? await FindPendingAfterAsync(db, group[i].Commit, group[i].FindPendingAt, CancellationToken.None) : null);
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var queued in group)
+            {
+                queued.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    /// <summary>Writes the commit in the transaction; false (the caller rolls back) on a stale version, a missing row or a duplicate key.</summary>
+    private static async Task<bool> WriteOrRefuseAsync(EfCommitWriter writer, TContext db, System.Data.Common.DbTransaction transaction, WorkflowCommit commit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await writer.WriteAsync(db.Database.GetDbConnection(), transaction, commit, cancellationToken);
+        }
+        catch (System.Data.Common.DbException ex) when (IsUniqueViolation(ex))
+        {
+            return false; // a duplicate inbox key (or any other key): someone else committed first
+        }
+    }
+
+    /// <summary>After a commit: the queued stimuli that its added waiting bookmarks match.</summary>
+    private async Task<IReadOnlyList<PendingStimulus>> FindPendingAfterAsync(TContext db, WorkflowCommit commit, DateTime? findPendingAt, CancellationToken cancellationToken)
+    {
         if (findPendingAt is not { } now)
         {
             return [];
@@ -275,6 +374,15 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
         }
 
         return found ?? [];
+    }
+
+    private sealed class QueuedCommit(WorkflowCommit commit, DateTime? findPendingAt)
+    {
+        public WorkflowCommit Commit { get; } = commit;
+
+        public DateTime? FindPendingAt { get; } = findPendingAt;
+
+        public TaskCompletionSource<IReadOnlyList<PendingStimulus>?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(InstanceId id, CancellationToken cancellationToken = default)
