@@ -42,6 +42,7 @@ internal sealed class TimingStore(IWorkflowStore inner) : IWorkflowStore
     public Task<IReadOnlyList<Bookmark>> GetBookmarksAsync(InstanceId id, CancellationToken c = default) => inner.GetBookmarksAsync(id, c);
     public Task<Bookmark?> FindBookmarkAsync(BookmarkId id, CancellationToken c = default) => inner.FindBookmarkAsync(id, c);
     public Task<IReadOnlyList<Bookmark>> FindBookmarksAsync(string t, string k, CancellationToken c = default) => Time("FindBookmarks", () => inner.FindBookmarksAsync(t, k, c));
+    public Task<IReadOnlyList<InstanceId>> FindWaitingInstancesAsync(string t, string k, CancellationToken c = default) => Time("FindWaitingInstances", () => inner.FindWaitingInstancesAsync(t, k, c));
     public Task<IReadOnlyList<Bookmark>> ListTimersAsync(CancellationToken c = default) => inner.ListTimersAsync(c);
     public Task<IReadOnlyList<Bookmark>> QueryHumanTasksAsync(HumanTaskQuery q, CancellationToken c = default) => inner.QueryHumanTasksAsync(q, c);
     public Task<bool> IsProcessedAsync(string s, InstanceId? i, CancellationToken c = default) => Time("IsProcessed", () => inner.IsProcessedAsync(s, i, c));

@@ -26,6 +26,10 @@ public interface IWorkflowStore
     /// <summary>Bookmarks waiting for a stimulus of this type and correlation key.</summary>
     Task<IReadOnlyList<Bookmark>> FindBookmarksAsync(string stimulusType, string correlationKey, CancellationToken cancellationToken = default);
 
+    /// <summary>The instances with a bookmark waiting for a stimulus of this type and correlation key (what delivery needs first).</summary>
+    async Task<IReadOnlyList<InstanceId>> FindWaitingInstancesAsync(string stimulusType, string correlationKey, CancellationToken cancellationToken = default) =>
+        [.. (await FindBookmarksAsync(stimulusType, correlationKey, cancellationToken)).Select(b => b.InstanceId).Distinct()];
+
     /// <summary>Every timer bookmark (for re-arming on start-up), earliest first.</summary>
     Task<IReadOnlyList<Bookmark>> ListTimersAsync(CancellationToken cancellationToken = default);
 

@@ -67,10 +67,10 @@ public sealed partial class WorkflowRuntime
     /// <summary>Applies the stimulus to each instance with a matching bookmark; null when none matched.</summary>
     private async Task<DeliveryResult?> ApplyToMatchesAsync(Stimulus stimulus, string? pendingId, CancellationToken cancellationToken)
     {
-        var matches = await _store.FindBookmarksAsync(stimulus.Type, stimulus.CorrelationKey, cancellationToken);
+        var matches = await _store.FindWaitingInstancesAsync(stimulus.Type, stimulus.CorrelationKey, cancellationToken);
         var applied = new List<InstanceId>();
         var duplicate = false;
-        foreach (var instanceId in matches.Select(b => b.InstanceId).Distinct())
+        foreach (var instanceId in matches)
         {
             var outcome = await ResumeWithStimulusAsync(instanceId, stimulus, applied.Count == 0 ? pendingId : null, cancellationToken);
             if (outcome == DeliveryStatus.Applied)

@@ -32,6 +32,9 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
     private readonly Func<TContext, string, string, IAsyncEnumerable<Bookmark>> _bookmarksWaitingFor =
         EF.CompileAsyncQuery((TContext db, string type, string key) => db.Set<Bookmark>().AsNoTracking().Where(b => b.StimulusType == type && b.CorrelationKey == key));
 
+    private readonly Func<TContext, string, string, IAsyncEnumerable<InstanceId>> _instancesWaitingFor =
+        EF.CompileAsyncQuery((TContext db, string type, string key) => db.Set<Bookmark>().Where(b => b.StimulusType == type && b.CorrelationKey == key).Select(b => b.InstanceId).Distinct());
+
     private readonly Func<TContext, string, string, DateTime, IAsyncEnumerable<PendingStimulus>> _pendingFor =
         EF.CompileAsyncQuery<TContext, string, string, DateTime, PendingStimulus>((TContext db, string type, string key, DateTime now) => db.Set<PendingStimulus>().AsNoTracking()
             .Where(p => p.DeadLetteredUtc == null && p.ExpiresUtc > now && p.StimulusType == type && p.CorrelationKey == key)
@@ -74,6 +77,13 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
     {
         await using var db = createContext();
         return await db.Set<Bookmark>().AsNoTracking().FirstOrDefaultAsync(b => b.Id == id, cancellationToken);
+    }
+
+    /// <summary>Only the instance ids (no bookmark rows to materialise): the first read of every delivery.</summary>
+    public async Task<IReadOnlyList<InstanceId>> FindWaitingInstancesAsync(string stimulusType, string correlationKey, CancellationToken cancellationToken = default)
+    {
+        await using var db = createContext();
+        return await ToListAsync(_instancesWaitingFor(db, stimulusType, correlationKey), cancellationToken);
     }
 
     public async Task<IReadOnlyList<Bookmark>> FindBookmarksAsync(string stimulusType, string correlationKey, CancellationToken cancellationToken = default)
