@@ -24,30 +24,34 @@ public sealed class ItemStreamKind(AllianceDbContext db) : IStreamKind
 /// The items feature's bus events (issue 5) → live streams. The item's own stream gets everything; the alliance's
 /// board gets status changes, urgent items and escalations; each concerned organisation's inbox gets its task
 /// events; an escalation also goes to the supervision list of the organisation it went to. <see cref="TaskCompleted"/>
-/// is not streamed by itself: the status change that follows it is.
+/// is not streamed by itself: the status change that follows it is. <see cref="ItemChangedEvent"/> also goes out
+/// when a task is assigned or claimed; its current step and holder are read from the item's open tasks when the
+/// event is fed (the latest opened task's step; the holding organisation when exactly one holds the open tasks).
 /// </summary>
-public sealed class ItemStreamFeed(LiveFeed feed) :
+public sealed class ItemStreamFeed(LiveFeed feed, IDbContextFactory<AllianceDbContext> contexts) :
     IConsumer<ItemSubmitted>, IConsumer<ItemStatusChanged>, IConsumer<ItemClosed>, IConsumer<TaskAssigned>,
     IConsumer<TaskClaimed>, IConsumer<ItemOverdue>, IConsumer<ItemEscalated>
 {
-    public Task Consume(ConsumeContext<ItemSubmitted> context)
+    public async Task Consume(ConsumeContext<ItemSubmitted> context)
     {
         var m = context.Message;
-        var changed = new ItemChangedEvent(m.ItemId, "submitted", null, null) { At = m.OccurredAt };
+        var (_, step, holder) = await SnapshotAsync(m.ItemId, context.CancellationToken);
+        var changed = new ItemChangedEvent(m.ItemId, "submitted", step, holder) { At = m.OccurredAt };
         List<(StreamId, LiveEvent)> entries = [(Item(m), changed), (Alliance(m), changed)];
         if (string.Equals(m.Kind, nameof(ItemKind.Urgent), StringComparison.OrdinalIgnoreCase))
         {
             entries.Add((Alliance(m), new UrgentRaisedEvent(m.ItemId, m.AllianceId, m.Title) { At = m.OccurredAt }));
         }
 
-        return feed.PublishAsync(m.EventId, entries, context.CancellationToken);
+        await feed.PublishAsync(m.EventId, entries, context.CancellationToken);
     }
 
-    public Task Consume(ConsumeContext<ItemStatusChanged> context)
+    public async Task Consume(ConsumeContext<ItemStatusChanged> context)
     {
         var m = context.Message;
-        var changed = new ItemChangedEvent(m.ItemId, m.To, null, null) { At = m.OccurredAt };
-        return feed.PublishAsync(m.EventId, [(Item(m), changed), (Alliance(m), changed)], context.CancellationToken);
+        var (_, step, holder) = await SnapshotAsync(m.ItemId, context.CancellationToken);
+        var changed = new ItemChangedEvent(m.ItemId, m.To, step, holder) { At = m.OccurredAt };
+        await feed.PublishAsync(m.EventId, [(Item(m), changed), (Alliance(m), changed)], context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<ItemClosed> context)
@@ -57,24 +61,28 @@ public sealed class ItemStreamFeed(LiveFeed feed) :
         return feed.PublishAsync(m.EventId, [(Item(m), changed), (Alliance(m), changed)], context.CancellationToken);
     }
 
-    public Task Consume(ConsumeContext<TaskAssigned> context)
+    public async Task Consume(ConsumeContext<TaskAssigned> context)
     {
         var m = context.Message;
+        var (status, step, holder) = await SnapshotAsync(m.ItemId, context.CancellationToken);
+        var changed = new ItemChangedEvent(m.ItemId, status ?? "", step ?? m.Step, holder) { At = m.OccurredAt };
         List<(StreamId, LiveEvent)> entries =
-            [(Item(m), new TaskAssignedEvent(m.TaskId, m.ItemId, null, m.Step, m.Title, m.Deadline) { At = m.OccurredAt })];
+            [(Item(m), new TaskAssignedEvent(m.TaskId, m.ItemId, null, m.Step, m.Title, m.Deadline) { At = m.OccurredAt }), (Item(m), changed), (Alliance(m), changed)];
         entries.AddRange(m.Organisations.Select(o =>
             (Inbox(o), (LiveEvent)new TaskAssignedEvent(m.TaskId, m.ItemId, o, m.Step, m.Title, m.Deadline) { At = m.OccurredAt })));
-        return feed.PublishAsync(m.EventId, entries, context.CancellationToken);
+        await feed.PublishAsync(m.EventId, entries, context.CancellationToken);
     }
 
-    public Task Consume(ConsumeContext<TaskClaimed> context)
+    public async Task Consume(ConsumeContext<TaskClaimed> context)
     {
         var m = context.Message;
+        var (status, step, holder) = await SnapshotAsync(m.ItemId, context.CancellationToken);
+        var changed = new ItemChangedEvent(m.ItemId, status ?? "", step ?? m.Step, holder) { At = m.OccurredAt };
         List<(StreamId, LiveEvent)> entries =
-            [(Item(m), new TaskClaimedEvent(m.TaskId, m.ItemId, null, m.Step, m.By) { At = m.OccurredAt })];
+            [(Item(m), new TaskClaimedEvent(m.TaskId, m.ItemId, null, m.Step, m.By) { At = m.OccurredAt }), (Item(m), changed), (Alliance(m), changed)];
         entries.AddRange(m.Organisations.Select(o =>
             (Inbox(o), (LiveEvent)new TaskClaimedEvent(m.TaskId, m.ItemId, o, m.Step, m.By) { At = m.OccurredAt })));
-        return feed.PublishAsync(m.EventId, entries, context.CancellationToken);
+        await feed.PublishAsync(m.EventId, entries, context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<ItemOverdue> context)
@@ -97,6 +105,23 @@ public sealed class ItemStreamFeed(LiveFeed feed) :
         }
 
         return feed.PublishAsync(m.EventId, entries, context.CancellationToken);
+    }
+
+    /// <summary>The item's status, its latest open task's step, and the one organisation holding its open tasks (if one).</summary>
+    private async Task<(string? Status, string? Step, string? Holder)> SnapshotAsync(Guid itemId, CancellationToken cancellationToken)
+    {
+        var id = new ItemId(itemId);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var status = await db.Set<Item>().AsNoTracking().Where(i => i.Id == id).Select(i => i.Status).FirstOrDefaultAsync(cancellationToken);
+        var open = await db.Set<ItemTask>().AsNoTracking()
+            .Where(t => t.ItemId == id && t.ClosedUtc == null)
+            .Select(t => new { t.Step, t.HolderOrganisationId, t.OpenedUtc })
+            .ToListAsync(cancellationToken);
+        var latest = open.OrderByDescending(t => t.OpenedUtc).FirstOrDefault();
+        var holders = open.Where(t => t.HolderOrganisationId is not null).Select(t => t.HolderOrganisationId!.Value.Value).Distinct().ToList();
+        return (status, latest?.Step, holders.Count == 1 && open.All(t => t.HolderOrganisationId is not null)
+            ? holders[0].ToString("D")
+            : null);
     }
 
     private static StreamId Item(ItemEvent m) => StreamId.For(StreamId.Item, m.ItemId);
