@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Alliance.Server.Features.Demo;
+using Alliance.Workflows.Expressions;
+using Alliance.Workflows.Runtime;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -114,6 +116,15 @@ public class AllianceAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             builder.UseSetting("Alliance:Jobs", "InMemory");
             builder.UseSetting("Alliance:Redis", "");
         }
+
+        // The 100 ms expression limit is wall-clock time; on a loaded 2-core machine a first Jint run can
+        // exceed it, fault the activity and leave the route waiting for a retry that fake time never fires.
+        // The production limit itself is tested in Alliance.Workflows.Tests (SandboxTests).
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<WorkflowRuntimeOptions>();
+            services.AddSingleton(new WorkflowRuntimeOptions { Sandbox = new SandboxLimits { Timeout = TimeSpan.FromSeconds(5) } });
+        });
 
         if (FakeTime)
         {
