@@ -2,7 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Alliance.Server.Features.Demo;
+using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Server.Tests.Infrastructure;
+using Alliance.Workflows;
+using Alliance.Workflows.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Alliance.Server.Tests.Items;
 
@@ -75,8 +80,9 @@ public sealed class Joint_task_branches(AllianceAppFactory app) : IClassFixture<
     {
         var id = await app.SubmitAsync(Secretary, app.JointTask(designated: DemoRegion.Unit(1).Value, days: 2));
         await app.DoAsync(Unit, id, "claim", "accept");
+        var deadline = (await app.TaskAsync(Unit, id, "work"))["deadlineUtc"]!.GetValue<DateTime>();
 
-        await app.AdvanceAsync(TimeSpan.FromDays(3));
+        await app.AdvanceAsync(deadline - app.Time.GetUtcNow().UtcDateTime + TimeSpan.FromMinutes(1));
         var item = await app.ItemAsync(Secretary, id);
         Assert.True(item["overdue"]!.GetValue<bool>());
         Assert.Contains("ItemOverdue", item.Events());
@@ -98,6 +104,28 @@ public sealed class Joint_task_branches(AllianceAppFactory app) : IClassFixture<
         await app.DoAsync(Unit, id, "work-late", "done", fields: new { report = "已补办" });
         await app.DoAsync(Secretary, id, "verify", "basicallySatisfied");
         Assert.NotNull(Assert.Single(await SupervisedAsync(StreetChair), e => e["itemId"]!.GetValue<Guid>() == id)["resolvedUtc"]);
+    }
+
+    [Fact]
+    public async Task Reminders_go_out_before_the_claim_deadline_at_the_offsets_of_the_rules()
+    {
+        var id = await app.SubmitAsync(Secretary, app.JointTask());
+        var instance = (await app.ItemAsync(Secretary, id))["workflowInstanceId"]!.GetValue<Guid>();
+
+        await app.AdvanceAsync(TimeSpan.FromDays(2).Add(TimeSpan.FromMinutes(1)));
+        var afterOneDay = await RemindersAsync(instance);
+        await app.AdvanceAsync(TimeSpan.FromHours(22));
+
+        Assert.Equal(1, afterOneDay);
+        Assert.Equal(2, await RemindersAsync(instance));
+        Assert.Equal("published", (await app.ItemAsync(Secretary, id)).Status());
+    }
+
+    private async Task<int> RemindersAsync(Guid instance)
+    {
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        return await db.Set<OutboxMessage>().CountAsync(o => o.InstanceId == new InstanceId(instance) && o.MessageType == "task.reminder");
     }
 
     private async Task<IReadOnlyList<JsonObject>> SupervisedAsync(string user)

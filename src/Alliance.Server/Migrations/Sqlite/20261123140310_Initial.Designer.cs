@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Alliance.Server.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAllianceDbContext))]
-    [Migration("20261123133721_Initial")]
+    [Migration("20261123140310_Initial")]
     partial class Initial
     {
         /// <inheritdoc />

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Alliance.Server.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAllianceDbContext))]
-    [Migration("20261123133725_Initial")]
+    [Migration("20261123140316_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
