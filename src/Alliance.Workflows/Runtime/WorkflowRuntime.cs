@@ -131,6 +131,11 @@ public sealed partial class WorkflowRuntime
     /// <summary>After a commit: arm new timers, cancel removed ones, and deliver the queued stimuli that new bookmarks match (read after the commit).</summary>
     private async Task AfterCommitAsync(CommitBuilder commit, IReadOnlyList<PendingStimulus> matchingPending, CancellationToken cancellationToken)
     {
+        if (commit.Outbox.Count > 0)
+        {
+            _services.Options.OutboxCommitted?.Invoke();
+        }
+
         foreach (var removed in commit.Removed.Where(b => b.Kind == BookmarkKind.Timer))
         {
             await _scheduler.CancelAsync(removed.Id, cancellationToken);

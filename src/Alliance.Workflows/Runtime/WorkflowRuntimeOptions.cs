@@ -24,4 +24,7 @@ public sealed record WorkflowRuntimeOptions
     public int InstanceCacheSize { get; init; } = 10_000;
 
     public SandboxLimits Sandbox { get; init; } = new();
+
+    /// <summary>Called after a commit that wrote outbox rows, so the host's dispatcher can publish them at once instead of on its next poll.</summary>
+    public Action? OutboxCommitted { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Alliance.Server.Features.Demo;
+using Alliance.Server.Infrastructure.Workflows;
 using Alliance.Workflows.Expressions;
 using Alliance.Workflows.Runtime;
 using Microsoft.AspNetCore.Hosting;
@@ -123,7 +124,11 @@ public class AllianceAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<WorkflowRuntimeOptions>();
-            services.AddSingleton(new WorkflowRuntimeOptions { Sandbox = new SandboxLimits { Timeout = TimeSpan.FromSeconds(5) } });
+            services.AddSingleton(provider => new WorkflowRuntimeOptions
+            {
+                Sandbox = new SandboxLimits { Timeout = TimeSpan.FromSeconds(5) },
+                OutboxCommitted = provider.GetRequiredService<OutboxSignal>().Notify,
+            });
         });
 
         if (FakeTime)

@@ -3,8 +3,8 @@ using Alliance.Workflows.Outbox;
 namespace Alliance.Server.Infrastructure.Workflows;
 
 /// <summary>
-/// Runs the runtime's <see cref="OutboxDispatcher"/>: at once when a commit added outbox rows (see
-/// <see cref="OutboxCommitInterceptor"/>), and every second as a fallback for rows committed by another node
+/// Runs the runtime's <see cref="OutboxDispatcher"/>: at once when a commit wrote outbox rows (the runtime calls
+/// <see cref="Alliance.Workflows.Runtime.WorkflowRuntimeOptions.OutboxCommitted"/>), and every second as a fallback for rows committed by another node
 /// or before a restart. Delivery is at least once; several nodes dispatching the same row only duplicate it.
 /// </summary>
 internal sealed class OutboxDispatchLoop(OutboxDispatcher dispatcher, OutboxSignal signal, ILogger<OutboxDispatchLoop> logger) : BackgroundService
