@@ -4,6 +4,7 @@ using Alliance.Server.Features.Agreements;
 using Alliance.Server.Features.Alliances;
 using Alliance.Server.Features.Organisations;
 using Alliance.Server.Features.People;
+using Alliance.Server.Features.Resources;
 
 namespace Alliance.Server.Features.Demo;
 
@@ -26,6 +27,11 @@ public static class DemoRegion
 
     public sealed record AgreementData(AgreementId Id, int Community, int Unit, string Scope, string CommunityOffers, string UnitOffers, string? CancelReason);
 
+    /// <summary>A shared resource of the demo region: owned by unit <see cref="Unit"/> or, when that is null, by community <see cref="Community"/>.</summary>
+    public sealed record ResourceData(
+        int No, int? Unit, int? Community, ResourceKind Kind, VenueType? VenueType, string Name, string Description, string[] Categories, int Capacity,
+        bool Exclusive, bool RequiresApproval, int SlotMinutes, OpeningPeriod[] Hours, SpecialDate[] Exceptions, string[] Groups);
+
     public const string DistrictName = "江滨区";
 
     public static OrganisationId District { get; } = new(IdOf("org/district"));
@@ -45,6 +51,8 @@ public static class DemoRegion
     public static AgreementId Agreement(int community, int unit) => new(IdOf($"agreement/{community}/{unit}"));
 
     public static Guid Person(string userName) => IdOf($"person/{userName}");
+
+    public static ResourceId Resource(int no) => new(IdOf($"resource/{no}"));
 
     public static IReadOnlyList<StreetData> Streets { get; } = [new(1, "东湖街道"), new(2, "西岭街道")];
 
@@ -105,6 +113,43 @@ public static class DemoRegion
     public static IReadOnlyList<MembershipData> Memberships { get; } = BuildMemberships();
 
     public static IReadOnlyList<AgreementData> Agreements { get; } = BuildAgreements();
+
+    /// <summary>Shared venues and resources (资源清单), each shared through its owner's community alliance (docs/demo-region.md).</summary>
+    public static IReadOnlyList<ResourceData> Resources { get; } =
+    [
+        new(1, 1, null, ResourceKind.Venue, VenueType.ActivityRoom, "东湖税务所党员活动室",
+            "税务所二楼党员活动室，配投影和音响，可开展主题党日、政策宣讲和居民议事。", ["场地", "法律"], 30, true, true, 30,
+            Days(9, 17, DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday),
+            [new(new DateOnly(2026, 12, 31), true, null, "年终结账，暂停开放")], ["党员", "居民"]),
+        new(2, null, 1, ResourceKind.Venue, VenueType.SharedPartyHome, "桂花社区党建共享之家",
+            "社区党群服务中心一楼，开放式布局，可容纳四十人，适合组织生活、志愿服务和老年活动。", ["场地", "文体", "养老"], 40, true, true, 30,
+            [.. Days(9, 21, DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday), .. Days(9, 12, DayOfWeek.Saturday)],
+            [new(new DateOnly(2026, 12, 24), false, [new(new TimeOnly(9, 0), new TimeOnly(12, 0))], "社区年终总结，下午不开放")], ["党员", "居民", "老年人"]),
+        new(3, 3, null, ResourceKind.Venue, VenueType.OpenOrganisationalLifeBase, "国网江滨供电公司开放式组织生活基地",
+            "企业党建展厅与电力安全体验区，可承接参观学习和安全用电宣讲。", ["场地", "安全"], 60, true, true, 60,
+            Days(14, 17, DayOfWeek.Tuesday, DayOfWeek.Thursday), [], ["党员", "青少年"]),
+        new(4, 4, null, ResourceKind.Venue, VenueType.Hall, "东湖实验小学礼堂",
+            "三百座礼堂，周末向社区开放，可举办文艺汇演、讲座和表彰大会。", ["场地", "文体", "教育"], 300, true, true, 60,
+            Days(9, 17, DayOfWeek.Saturday, DayOfWeek.Sunday), [], ["青少年", "居民"]),
+        new(5, 2, null, ResourceKind.HealthService, null, "江滨区人民医院社区义诊",
+            "每周六上午派出医生团队到社区开展义诊、慢病随访和健康讲座。", ["医疗", "养老"], 100, false, true, 240,
+            Days(8, 12, DayOfWeek.Saturday), [], ["老年人", "慢病患者"]),
+        new(6, 11, null, ResourceKind.Venue, VenueType.ActivityRoom, "江滨区图书馆多功能活动室",
+            "图书馆三楼活动室，五十座，预约即确认，适合读书会、亲子阅读和讲座。", ["场地", "教育", "文体"], 50, true, false, 30,
+            Days(9, 20, Enum.GetValues<DayOfWeek>()), [], ["青少年", "居民"]),
+        new(7, 10, null, ResourceKind.Expertise, null, "滨江律师事务所律师坐班咨询",
+            "每周三下午律师到社区坐班，提供婚姻家庭、劳动争议和物业纠纷咨询。", ["法律"], 20, false, true, 60,
+            Days(14, 17, DayOfWeek.Wednesday), [], ["居民"]),
+        new(8, 21, null, ResourceKind.Equipment, null, "江滨区文化馆移动音响与投影设备",
+            "一套移动音响和一台投影仪，按天借用，借出期间他人不能预约。", ["文体"], 1, true, true, 1440,
+            Days(0, 0, DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday), [], ["居民"]),
+        new(9, 18, null, ResourceKind.Material, null, "长青养老服务中心应急物资",
+            "口罩、消毒液、轮椅等应急和助老物资，可按需申领。", ["养老", "医疗"], 500, false, true, 60,
+            Days(9, 17, DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday), [], ["老年人"]),
+        new(10, 9, null, ResourceKind.Fund, null, "工商银行江滨支行党建共建微项目资金",
+            "每年资助社区公益微项目，单个项目不超过两万元，须说明用途和受益人数。", ["养老", "教育", "环境"], 500, false, true, 1440,
+            Days(0, 0, DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday), [], ["居民"]),
+    ];
 
     public static string StreetAllianceName(int street) => $"{Streets[street - 1].Name}大党工委";
 
@@ -211,6 +256,9 @@ public static class DemoRegion
         list.Add(new(Agreement(3, 10), 3, 10, "为滨江社区居民提供法律咨询", "提供咨询场地", "每月一次律师坐班", "律所搬迁出辖区，协议提前终止"));
         return list;
     }
+
+    private static OpeningPeriod[] Days(int from, int to, params DayOfWeek[] days) =>
+        [.. days.Select(d => new OpeningPeriod(d, new TimeOnly(from, 0), new TimeOnly(to % 24, 0)))];
 
     /// <summary>A stable id from a key, so that the demo region has the same ids everywhere.</summary>
     public static Guid IdOf(string key)

@@ -3,6 +3,7 @@ using Alliance.Server.Features.Alliances;
 using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Organisations;
 using Alliance.Server.Features.People;
+using Alliance.Server.Features.Resources;
 using Alliance.Server.Infrastructure;
 using Alliance.Server.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Identity;
@@ -49,6 +50,7 @@ public static class DemoSeeder
             AddAlliances(db, now);
             AddPeople(db, provider.GetRequiredService<IPasswordHasher<AllianceUser>>(), provider.GetRequiredService<ILookupNormalizer>(), now);
             AddAgreements(db, now);
+            AddResources(db, now);
             await provider.GetRequiredService<AuditTrail>().SaveAsync(new("demo.seeded", "region", DemoRegion.District.ToString(), null, null, new
             {
                 district = DemoRegion.DistrictName,
@@ -57,6 +59,7 @@ public static class DemoSeeder
                 units = DemoRegion.Units.Count,
                 people = DemoRegion.People.Count,
                 agreements = DemoRegion.Agreements.Count,
+                resources = DemoRegion.Resources.Count,
             }), cancel);
             await transaction.CommitAsync(cancel);
         }, cancellationToken);
@@ -183,6 +186,41 @@ public static class DemoSeeder
                 CancelReason = a.CancelReason,
                 CancelledAt = a.CancelReason is null ? null : now,
                 CreatedAt = now,
+            });
+        }
+    }
+
+    private static void AddResources(AllianceDbContext db, DateTimeOffset now)
+    {
+        foreach (var r in DemoRegion.Resources)
+        {
+            var community = r.Unit is { } unitNo ? DemoRegion.Units[unitNo - 1].Community : r.Community!.Value;
+            var street = DemoRegion.Communities[community - 1].Street;
+            var address = r.Unit is { } u
+                ? DemoRegion.AddressOf(street, DemoRegion.Units[u - 1].Address)
+                : DemoRegion.AddressOf(street, $"{DemoRegion.Communities[community - 1].Road}{community * 10 + 1}号{DemoRegion.Communities[community - 1].Name}党群服务中心");
+            db.Add(new Resource
+            {
+                Id = DemoRegion.Resource(r.No),
+                OwnerId = r.Unit is { } owner ? DemoRegion.Unit(owner) : DemoRegion.Community(community),
+                AllianceId = DemoRegion.CommunityAlliance(community),
+                StreetId = DemoRegion.Street(street),
+                Kind = r.Kind,
+                VenueType = r.VenueType,
+                Name = r.Name,
+                Description = r.Description,
+                Categories = [.. r.Categories],
+                Capacity = r.Capacity,
+                Exclusive = r.Exclusive,
+                RequiresApproval = r.RequiresApproval,
+                SlotMinutes = r.SlotMinutes,
+                OpeningHours = [.. r.Hours],
+                Exceptions = [.. r.Exceptions],
+                SuitableGroups = [.. r.Groups],
+                Address = address,
+                Status = ResourceStatus.Active,
+                CreatedAt = now,
+                UpdatedAt = now,
             });
         }
     }

@@ -3,6 +3,7 @@ using Alliance.Server.Features.Alliances;
 using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Organisations;
 using Alliance.Server.Features.People;
+using Alliance.Server.Features.Resources;
 using Alliance.Server.Infrastructure.Messaging;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
@@ -44,6 +45,7 @@ public abstract class AllianceDbContext(DbContextOptions options)
         configurationBuilder.Properties<MembershipId>().HaveConversion<StronglyTypedIdValueConverter<MembershipId>>();
         configurationBuilder.Properties<AgreementId>().HaveConversion<StronglyTypedIdValueConverter<AgreementId>>();
         configurationBuilder.Properties<RoleGrantId>().HaveConversion<StronglyTypedIdValueConverter<RoleGrantId>>();
+        configurationBuilder.Properties<ResourceId>().HaveConversion<StronglyTypedIdValueConverter<ResourceId>>();
         configurationBuilder.Properties<Enum>().HaveConversion<string>();
     }
 

@@ -525,6 +525,50 @@ namespace Alliance.Server.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "resources",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OwnerId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AllianceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    StreetId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    VenueType = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Categories = table.Column<string>(type: "TEXT", nullable: false),
+                    Capacity = table.Column<int>(type: "INTEGER", nullable: false),
+                    Exclusive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    RequiresApproval = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SlotMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    OpeningHours = table.Column<string>(type: "TEXT", nullable: false),
+                    Exceptions = table.Column<string>(type: "TEXT", nullable: false),
+                    SuitableGroups = table.Column<string>(type: "TEXT", nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Contact = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_resources", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_resources_alliances_AllianceId",
+                        column: x => x.AllianceId,
+                        principalTable: "alliances",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_resources_organisations_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "item_events",
                 columns: table => new
                 {
@@ -680,6 +724,21 @@ namespace Alliance.Server.Migrations.Sqlite
                 column: "ParentId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_resources_AllianceId_Status",
+                table: "resources",
+                columns: new[] { "AllianceId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_resources_OwnerId",
+                table: "resources",
+                column: "OwnerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_resources_StreetId_Status",
+                table: "resources",
+                columns: new[] { "StreetId", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_role_grants_OrganisationId",
                 table: "role_grants",
                 column: "OrganisationId");
@@ -816,6 +875,9 @@ namespace Alliance.Server.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "processed_messages");
+
+            migrationBuilder.DropTable(
+                name: "resources");
 
             migrationBuilder.DropTable(
                 name: "role_grants");

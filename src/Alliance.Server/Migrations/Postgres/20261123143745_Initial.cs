@@ -527,6 +527,50 @@ namespace Alliance.Server.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "resources",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OwnerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AllianceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    StreetId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    VenueType = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Categories = table.Column<List<string>>(type: "text[]", nullable: false),
+                    Capacity = table.Column<int>(type: "integer", nullable: false),
+                    Exclusive = table.Column<bool>(type: "boolean", nullable: false),
+                    RequiresApproval = table.Column<bool>(type: "boolean", nullable: false),
+                    SlotMinutes = table.Column<int>(type: "integer", nullable: false),
+                    OpeningHours = table.Column<string>(type: "text", nullable: false),
+                    Exceptions = table.Column<string>(type: "text", nullable: false),
+                    SuitableGroups = table.Column<List<string>>(type: "text[]", nullable: false),
+                    Address = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Contact = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Revision = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_resources", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_resources_alliances_AllianceId",
+                        column: x => x.AllianceId,
+                        principalTable: "alliances",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_resources_organisations_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "item_events",
                 columns: table => new
                 {
@@ -682,6 +726,21 @@ namespace Alliance.Server.Migrations.Postgres
                 column: "ParentId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_resources_AllianceId_Status",
+                table: "resources",
+                columns: new[] { "AllianceId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_resources_OwnerId",
+                table: "resources",
+                column: "OwnerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_resources_StreetId_Status",
+                table: "resources",
+                columns: new[] { "StreetId", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_role_grants_OrganisationId",
                 table: "role_grants",
                 column: "OrganisationId");
@@ -818,6 +877,9 @@ namespace Alliance.Server.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "processed_messages");
+
+            migrationBuilder.DropTable(
+                name: "resources");
 
             migrationBuilder.DropTable(
                 name: "role_grants");
