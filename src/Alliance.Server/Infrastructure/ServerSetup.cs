@@ -4,6 +4,7 @@ using Alliance.Server.Features.Auth;
 using Alliance.Server.Features.Items;
 using Alliance.Server.Infrastructure.Jobs;
 using Alliance.Server.Infrastructure.Messaging;
+using Alliance.Server.Infrastructure.Messaging.Outbox;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Server.Infrastructure.Problems;
 using Alliance.Server.Infrastructure.Realtime;
@@ -28,6 +29,7 @@ public static class ServerSetup
         services.AddAllianceAccess();
         services.AddScoped<AuditTrail>();
         services.AddAllianceMessaging(options);
+        services.AddAllianceOutbox();
         services.AddAllianceJobs(options);
         services.AddAllianceRealtime(options);
         services.AddAllianceWorkflows(options);

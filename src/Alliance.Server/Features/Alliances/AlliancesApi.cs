@@ -3,10 +3,10 @@ using Alliance.Server.Features.Access;
 using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Organisations;
 using Alliance.Server.Features.People;
+using Alliance.Server.Infrastructure.Messaging.Outbox;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Server.Infrastructure.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
-using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Server.Features.Alliances;
@@ -115,7 +115,7 @@ public static class AlliancesApi
     }
 
     public static async Task<Ok<AllianceResponse>> Update(
-        AllianceId id, UpdateAllianceRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit, IPublishEndpoint bus, CancellationToken cancellationToken)
+        AllianceId id, UpdateAllianceRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var alliance = await FindVisibleAsync(db, scope, id, cancellationToken, tracked: true);
@@ -123,9 +123,9 @@ public static class AlliancesApi
         new FieldErrors().Text("name", request.Name, new("名称", "name"), 200).ThrowIfAny();
         var before = new { alliance.Name };
         alliance.Name = request.Name!.Trim();
+        db.AddOutboxEvent(new AllianceChanged(id.Value, "alliance.renamed", alliance.Name));
         await audit.SaveAsync(new("alliance.renamed", "alliance", id.ToString(), scope.AdministeringOrganisationFor(alliance.HostOrganisationId),
             before, new { alliance.Name }), cancellationToken);
-        await bus.Publish(new AllianceChanged(id.Value, "alliance.renamed", alliance.Name), cancellationToken);
         return TypedResults.Ok(AllianceResponse.From(alliance, null));
     }
 
@@ -136,7 +136,7 @@ public static class AlliancesApi
     }
 
     public static async Task<Ok<RulesOfProcedure>> PutRules(
-        AllianceId id, RulesOfProcedure rules, AccessScope scope, AllianceDbContext db, AuditTrail audit, IPublishEndpoint bus, CancellationToken cancellationToken)
+        AllianceId id, RulesOfProcedure rules, AccessScope scope, AllianceDbContext db, AuditTrail audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rules);
         var alliance = await FindVisibleAsync(db, scope, id, cancellationToken, tracked: true);
@@ -146,9 +146,9 @@ public static class AlliancesApi
         errors.ThrowIfAny();
         var before = alliance.Rules;
         alliance.Rules = rules;
+        db.AddOutboxEvent(new AllianceChanged(id.Value, "alliance.rules-changed", alliance.Name));
         await audit.SaveAsync(new("alliance.rules-changed", "alliance", id.ToString(), scope.AdministeringOrganisationFor(alliance.HostOrganisationId),
             before, rules), cancellationToken);
-        await bus.Publish(new AllianceChanged(id.Value, "alliance.rules-changed", alliance.Name), cancellationToken);
         return TypedResults.Ok(rules);
     }
 
@@ -160,7 +160,7 @@ public static class AlliancesApi
     }
 
     public static async Task<Created<MembershipResponse>> AddMembership(
-        AllianceId id, MembershipRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit, IPublishEndpoint bus, CancellationToken cancellationToken)
+        AllianceId id, MembershipRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var alliance = await FindVisibleAsync(db, scope, id, cancellationToken);
@@ -209,14 +209,14 @@ public static class AlliancesApi
         };
         db.AllianceMemberships.Add(membership);
         var response = await DescribeAsync(db, membership, cancellationToken);
+        db.AddOutboxEvent(new AllianceChanged(id.Value, "membership.added", alliance.Name));
         await audit.SaveAsync(new("membership.added", "membership", membership.Id.ToString(), scope.AdministeringOrganisationFor(alliance.HostOrganisationId),
             null, response), cancellationToken);
-        await bus.Publish(new AllianceChanged(id.Value, "membership.added", alliance.Name), cancellationToken);
         return TypedResults.Created($"/api/alliances/{id}/memberships/{membership.Id}", response);
     }
 
     public static async Task<Ok<MembershipResponse>> UpdateMembership(
-        AllianceId id, MembershipId membershipId, MembershipRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit, IPublishEndpoint bus,
+        AllianceId id, MembershipId membershipId, MembershipRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -235,14 +235,14 @@ public static class AlliancesApi
         membership.Since = request.Since!.Value;
         membership.Until = request.Until;
         var after = await DescribeAsync(db, membership, cancellationToken);
+        db.AddOutboxEvent(new AllianceChanged(id.Value, "membership.updated", alliance.Name));
         await audit.SaveAsync(new("membership.updated", "membership", membershipId.ToString(), scope.AdministeringOrganisationFor(alliance.HostOrganisationId),
             before, after), cancellationToken);
-        await bus.Publish(new AllianceChanged(id.Value, "membership.updated", alliance.Name), cancellationToken);
         return TypedResults.Ok(after);
     }
 
     public static async Task<Ok<MembershipResponse>> EndMembership(
-        AllianceId id, MembershipId membershipId, EndMembershipRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit, IPublishEndpoint bus,
+        AllianceId id, MembershipId membershipId, EndMembershipRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -265,9 +265,9 @@ public static class AlliancesApi
         membership.Until = request.Until;
         membership.Status = MembershipStatus.Ended;
         var after = await DescribeAsync(db, membership, cancellationToken);
+        db.AddOutboxEvent(new AllianceChanged(id.Value, "membership.ended", alliance.Name));
         await audit.SaveAsync(new("membership.ended", "membership", membershipId.ToString(), scope.AdministeringOrganisationFor(alliance.HostOrganisationId),
             before, after), cancellationToken);
-        await bus.Publish(new AllianceChanged(id.Value, "membership.ended", alliance.Name), cancellationToken);
         return TypedResults.Ok(after);
     }
 

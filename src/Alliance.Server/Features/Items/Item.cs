@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Alliance.Server.Features.Alliances;
 using Alliance.Server.Features.Organisations;
+using Alliance.Server.Infrastructure.Messaging.Outbox;
 using Alliance.Server.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -168,7 +169,7 @@ public sealed class ItemTask
 /// An event of an item: its timeline, and the host's outbox. It is written in the same SaveChanges as the change
 /// it describes; <see cref="ItemEventDispatcher"/> publishes rows whose <see cref="DispatchedUtc"/> is null.
 /// </summary>
-public sealed class ItemEventRecord
+public sealed class ItemEventRecord : IOutboxRow
 {
     public Guid Id { get; init; }
 

@@ -77,6 +77,22 @@ namespace Alliance.Server.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "outbox_messages",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Type = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    PayloadJson = table.Column<string>(type: "text", nullable: false),
+                    CreatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Position = table.Column<long>(type: "bigint", nullable: false),
+                    DispatchedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_outbox_messages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "processed_messages",
                 columns: table => new
                 {
@@ -726,6 +742,11 @@ namespace Alliance.Server.Migrations.Postgres
                 column: "ParentId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_outbox_messages_DispatchedUtc_CreatedUtc_Position",
+                table: "outbox_messages",
+                columns: new[] { "DispatchedUtc", "CreatedUtc", "Position" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_resources_AllianceId_Status",
                 table: "resources",
                 columns: new[] { "AllianceId", "Status" });
@@ -874,6 +895,9 @@ namespace Alliance.Server.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "item_tasks");
+
+            migrationBuilder.DropTable(
+                name: "outbox_messages");
 
             migrationBuilder.DropTable(
                 name: "processed_messages");
