@@ -3,6 +3,7 @@ using Alliance.Server.Features.Agreements;
 using Alliance.Server.Features.Alliances;
 using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Auth;
+using Alliance.Server.Features.Commitments;
 using Alliance.Server.Features.Demo;
 using Alliance.Server.Features.Ledger;
 using Alliance.Server.Features.Items;
@@ -52,6 +53,7 @@ app.MapSupervisionApi();
 app.MapLedgerApi();
 app.MapItemsApi();
 app.MapTasksApi();
+app.MapCommitmentsApi();
 app.MapWorkflowOperationsApi();
 app.MapStreamsApi();
 

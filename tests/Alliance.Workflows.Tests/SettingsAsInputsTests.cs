@@ -63,6 +63,47 @@ public sealed class SettingsAsInputsTests(StoreFixture stores) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_cron_schedule_and_its_time_zone_given_as_expressions_take_the_values_of_the_inputs_and_loop()
+    {
+        var definition = Flow("schedule", """
+            { "id": "start", "type": "Start" },
+            { "id": "tick", "type": "Timer", "cron": "vars.schedule", "timeZone": "vars.zone" },
+            { "id": "count", "type": "SetVariable", "variable": "ticks", "value": "(vars.ticks || 0) + 1" },
+            { "id": "more", "type": "Decision", "condition": "vars.ticks < 2" },
+            { "id": "end", "type": "End" }
+            """, Links("start->tick", "tick->count", "count->more", "more:true->tick", "more:false->end"),
+            extra: """
+            "inputs": [ { "name": "schedule", "type": "string" }, { "name": "zone", "type": "string" } ],
+            """);
+        var harness = new RuntimeHarness();
+        var id = await harness.StartAsync(definition, new JsonObject { ["schedule"] = "0 0 1 1,4,7,10 *", ["zone"] = "Asia/Shanghai" });
+
+        var first = Assert.Single(await harness.BookmarksAsync(id)).DueUtc;
+        await harness.AdvanceAsync(first!.Value - harness.Time.GetUtcNow().UtcDateTime);
+        var second = Assert.Single(await harness.BookmarksAsync(id)).DueUtc;
+        await harness.AdvanceAsync(second!.Value - harness.Time.GetUtcNow().UtcDateTime);
+
+        Assert.Equal(new DateTime(2026, 3, 31, 16, 0, 0, DateTimeKind.Utc), first);
+        Assert.Equal(new DateTime(2026, 6, 30, 16, 0, 0, DateTimeKind.Utc), second);
+        Assert.Equal(InstanceStatus.Completed, (await harness.InstanceAsync(id)).Status);
+    }
+
+    [Fact]
+    public void A_cron_that_is_neither_a_schedule_nor_an_expression_is_refused()
+    {
+        var (definition, errors) = DefinitionLoader.Parse($$"""
+            {
+              "id": "bad-cron", "version": 1, "name": { "zh-CN": "测试", "en": "Test" },
+              "activities": [ { "id": "start", "type": "Start" }, { "id": "tick", "type": "Timer", "cron": "61 * * * * *" }, { "id": "end", "type": "End" } ],
+              "connections": [ {{Links("start->tick", "tick->end")}} ]
+            }
+            """, "bad-cron.json");
+
+        Assert.Null(definition);
+        Assert.Contains(errors, e => e.Path.EndsWith(".cron", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_task_offered_to_several_organisations_is_claimed_by_the_first_of_them_only()
     {
         var harness = new RuntimeHarness();

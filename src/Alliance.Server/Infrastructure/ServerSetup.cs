@@ -1,6 +1,7 @@
 using Alliance.Server.Features.Access;
 using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Auth;
+using Alliance.Server.Features.Commitments;
 using Alliance.Server.Features.Items;
 using Alliance.Server.Infrastructure.Jobs;
 using Alliance.Server.Infrastructure.Messaging;
@@ -34,6 +35,7 @@ public static class ServerSetup
         services.AddAllianceRealtime(options);
         services.AddAllianceWorkflows(options);
         services.AddAllianceItems();
+        services.AddAllianceCommitments();
         services.AddHostedService<StartupBanner>();
         return options;
     }

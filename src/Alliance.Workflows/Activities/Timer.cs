@@ -17,17 +17,42 @@ public sealed record Timer : Activity
     [JsonPropertyName("at")]
     public string? At { get; init; }
 
-    /// <summary>A 5-field cron expression, evaluated in <see cref="TimeZone"/> (default UTC).</summary>
+    /// <summary>
+    /// A 5-field cron expression, evaluated in <see cref="TimeZone"/> (default UTC); or a JavaScript expression giving
+    /// one (e.g. <c>vars.reportSchedule</c>, a setting passed in as an input). A text that parses as cron is a literal.
+    /// </summary>
     [JsonPropertyName("cron")]
     public string? Cron { get; init; }
 
+    /// <summary>A time zone id (IANA or Windows), or a JavaScript expression giving one (e.g. <c>vars.timeZone</c>).</summary>
     [JsonPropertyName("timeZone")]
     public string? TimeZone { get; init; }
 
+    /// <summary>Whether <paramref name="cron"/> is a literal 5-field cron expression rather than an expression giving one.</summary>
+    public static bool IsCronLiteral(string cron) => CronExpression.TryParse(cron, out _);
+
+    /// <summary>Whether <paramref name="timeZone"/> is a time zone id rather than an expression giving one.</summary>
+    public static bool IsTimeZoneLiteral(string timeZone) => TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _);
+
     public override bool Waits => true;
 
-    internal override IEnumerable<(string Property, string Source)> Expressions() =>
-        At is null ? [] : [("at", At)];
+    internal override IEnumerable<(string Property, string Source)> Expressions()
+    {
+        if (At is not null)
+        {
+            yield return ("at", At);
+        }
+
+        if (Cron is not null && !IsCronLiteral(Cron))
+        {
+            yield return ("cron", Cron);
+        }
+
+        if (TimeZone is not null && !IsTimeZoneLiteral(TimeZone))
+        {
+            yield return ("timeZone", TimeZone);
+        }
+    }
 
     internal override IReadOnlyList<string> Execute(ActivityContext context)
     {
@@ -51,9 +76,11 @@ public sealed record Timer : Activity
             return DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).UtcDateTime;
         }
 
-        var zone = TimeZone is null ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
-        var next = CronExpression.Parse(Cron!).GetNextOccurrence(DateTime.SpecifyKind(now, DateTimeKind.Utc), zone)
-            ?? throw new InvalidOperationException($"cron '{Cron}' has no next occurrence");
+        var zoneId = TimeZone is null ? null : IsTimeZoneLiteral(TimeZone) ? TimeZone : context.EvaluateString(TimeZone);
+        var zone = zoneId is null ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        var cron = IsCronLiteral(Cron!) ? Cron! : context.EvaluateString(Cron) ?? throw new InvalidOperationException($"cron '{Cron}' gave no value");
+        var next = CronExpression.Parse(cron).GetNextOccurrence(DateTime.SpecifyKind(now, DateTimeKind.Utc), zone)
+            ?? throw new InvalidOperationException($"cron '{cron}' has no next occurrence");
         return next;
     }
 }

@@ -135,9 +135,9 @@ internal static class SemanticValidator
                 }
 
                 Duration("duration", timer.Duration);
-                if (timer.Cron is not null && !CronExpression.TryParse(timer.Cron, out _))
+                if (timer.Cron is not null && !CronExpression.TryParse(timer.Cron, out _) && ExpressionEvaluator.CheckSyntax(timer.Cron) is not null)
                 {
-                    add($"{path}.cron", DefinitionErrorCodes.Schema, $"'{timer.Cron}' is not a valid cron expression");
+                    add($"{path}.cron", DefinitionErrorCodes.Schema, $"'{timer.Cron}' is neither a valid cron expression nor an expression");
                 }
 
                 break;

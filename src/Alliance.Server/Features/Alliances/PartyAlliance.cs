@@ -126,6 +126,7 @@ internal sealed class AllianceConfiguration : IEntityTypeConfiguration<PartyAlli
             rules.Property(r => r.PassThreshold).HasConversion(t => t.ToString(), s => Threshold.Parse(s)).HasMaxLength(20);
             rules.Property(r => r.QualifiedPassThreshold).HasConversion(t => t.ToString(), s => Threshold.Parse(s)).HasMaxLength(20);
             rules.Property(r => r.MeetingSchedule).HasMaxLength(100);
+            rules.Property(r => r.CommitmentReportSchedule).HasMaxLength(100);
             rules.Property(r => r.TimeZone).HasMaxLength(60);
         });
         builder.Navigation(a => a.Rules).IsRequired();

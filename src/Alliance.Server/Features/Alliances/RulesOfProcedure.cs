@@ -53,6 +53,21 @@ public sealed class RulesOfProcedure
     /// <summary>Members are notified of a meeting this many days before it.</summary>
     public int MeetingNoticeDays { get; set; } = 3;
 
+    /// <summary>
+    /// 共驻共建承诺: when each unit reports progress on its confirmed commitments, as a five-field cron expression in
+    /// <see cref="TimeZone"/>; each occurrence closes a reporting period (default: the first day of each quarter).
+    /// </summary>
+    public string CommitmentReportSchedule { get; set; } = "0 0 1 1,4,7,10 *";
+
+    /// <summary>承诺进展: how long a unit has to hand in a period's progress report before it is missing (overdue).</summary>
+    public TimeSpan CommitmentReportWindow { get; set; } = TimeSpan.FromDays(15);
+
+    /// <summary>承诺进展: reminders are sent this long before a report is due (one per offset).</summary>
+    public List<TimeSpan> CommitmentReportReminders { get; set; } = [TimeSpan.FromDays(7), TimeSpan.FromDays(1)];
+
+    /// <summary>承诺年终评定: how long the alliance has for the year-end assessment before it escalates to the street.</summary>
+    public TimeSpan CommitmentAssessmentWindow { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>How often finished work may be sent back as unsatisfactory before it escalates.</summary>
     public int MaxReworks { get; set; } = 2;
 
@@ -105,6 +120,20 @@ public sealed class RulesOfProcedure
         {
             errors.Add(prefix + "meetingSchedule", "例会时间须为五段式 cron 表达式，如 \"0 9 5 * *\"（每月5日9点）。",
                 "The meeting schedule must be a five-field cron expression such as \"0 9 5 * *\" (09:00 on the 5th of each month).");
+        }
+
+        if (string.IsNullOrWhiteSpace(CommitmentReportSchedule) || !Cronos.CronExpression.TryParse(CommitmentReportSchedule, out _))
+        {
+            errors.Add(prefix + "commitmentReportSchedule", "承诺进展报送时间须为五段式 cron 表达式，如 \"0 0 1 1,4,7,10 *\"（每季度首日）。",
+                "The commitment report schedule must be a five-field cron expression such as \"0 0 1 1,4,7,10 *\" (the first day of each quarter).");
+        }
+
+        Positive(errors, prefix + "commitmentReportWindow", CommitmentReportWindow, new("承诺进展报送期限", "commitment report window"));
+        Positive(errors, prefix + "commitmentAssessmentWindow", CommitmentAssessmentWindow, new("承诺年终评定期限", "commitment assessment window"));
+        if (CommitmentReportReminders is null || CommitmentReportReminders.Any(o => o <= TimeSpan.Zero || o >= CommitmentReportWindow))
+        {
+            errors.Add(prefix + "commitmentReportReminders", "承诺进展提醒提前量须为正的时长，且短于报送期限。",
+                "Each commitment report reminder must be a positive duration shorter than the report window.");
         }
 
         if (MeetingNoticeDays is < 0 or > 60)

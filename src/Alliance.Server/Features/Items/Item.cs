@@ -25,7 +25,7 @@ public readonly record struct ItemId(Guid Value) : IStronglyTypedId<ItemId>
     public override string ToString() => Value.ToString();
 }
 
-/// <summary>The four rules of procedure (议事原则); each kind is a route (a workflow definition in <c>workflows/</c>).</summary>
+/// <summary>The four rules of procedure (议事原则), and units' commitments; each kind is a route (a workflow definition in <c>workflows/</c>).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ItemKind>))]
 public enum ItemKind
 {
@@ -40,6 +40,12 @@ public enum ItemKind
 
     /// <summary>急事共商 (workflow <c>urgent</c>).</summary>
     [JsonStringEnumMemberName("urgent")] Urgent,
+
+    /// <summary>
+    /// 共驻共建承诺 (workflow <c>commitment</c>): a unit's commitment for a year, from confirmation through the periodic
+    /// progress reports to the year-end assessment. Raised through <c>/api/commitments</c>, never <c>/api/items</c>.
+    /// </summary>
+    [JsonStringEnumMemberName("commitment")] Commitment,
 }
 
 /// <summary>Where the submitter places the item: within its alliance, or beyond it (crosses communities, needs the street).</summary>

@@ -20,6 +20,7 @@ public static class ItemRoutes
         ItemKind.Deliberation => "deliberation",
         ItemKind.Decision => "decision",
         ItemKind.JointTask => "joint-task",
+        ItemKind.Commitment => "commitment",
         _ => "urgent",
     };
 

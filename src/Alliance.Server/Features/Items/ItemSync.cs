@@ -20,7 +20,7 @@ namespace Alliance.Server.Features.Items;
 /// SaveChanges as the audit entry (<see cref="AuditTrail"/>). The event rows are the host's outbox
 /// (<see cref="ItemEventDispatcher"/>) and the item's timeline.
 /// </summary>
-public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, AuditTrail audit, TimeProvider time)
+public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, AuditTrail audit, TimeProvider time, IEnumerable<IItemProjection> projections)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -66,13 +66,26 @@ public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, Audi
     }
 
     /// <summary>Saves a new item whose route has just started: its <see cref="ItemSubmitted"/> event and what the route did at once.</summary>
-    public async Task<Item> SubmitAsync(Item item, OrganisationId onBehalfOf, CancellationToken cancellationToken)
+    public Task<Item> SubmitAsync(Item item, OrganisationId onBehalfOf, CancellationToken cancellationToken) =>
+        SubmitAsync(item, onBehalfOf, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SubmitAsync(Item, OrganisationId, CancellationToken)"/>, with <paramref name="alongside"/> run after the
+    /// item's <see cref="ItemSubmitted"/> event and before the projection: what it adds to the context (the record the item
+    /// was started for, its events) is saved in the same SaveChanges.
+    /// </summary>
+    public async Task<Item> SubmitAsync(Item item, OrganisationId onBehalfOf, Func<Item, List<ItemEventRecord>, Task>? alongside, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
         db.ChangeTracker.Clear();
         db.Add(item);
         var events = new List<ItemEventRecord>();
         Submitted(item, events, time);
+        if (alongside is not null)
+        {
+            await alongside(item, events);
+        }
+
         await ProjectAsync(item, [], events, item.SubmittedBy?.ToString(), cancellationToken);
         db.AddRange(events);
         await audit.SaveAsync(new AuditRecord("item.submitted", "item", item.Id.ToString(), onBehalfOf, null,
@@ -188,6 +201,11 @@ public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, Audi
             Emit(item, events, actor, time, seq => new ItemClosed(item.Id.Value, item.AllianceId.Value, Concerned(item), seq, item.Status));
         }
 
+        foreach (var projection in projections.Where(p => p.Kind == item.Kind))
+        {
+            await projection.ProjectAsync(new ItemProjectionContext(item, instance, tasks, events, actor, time), cancellationToken);
+        }
+
         await SuperviseAsync(item, tasks, events, now, cancellationToken);
         await AdoptChildrenAsync(item, instanceId, events, actor, cancellationToken);
     }
@@ -287,13 +305,13 @@ public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, Audi
     private static IEnumerable<OrganisationId> Holders(ItemTask t) =>
         t.HolderOrganisationId is { } holder ? [holder] : t.Candidates();
 
-    private static List<Guid> Concerned(Item item, IEnumerable<OrganisationId>? more = null) =>
+    internal static List<Guid> Concerned(Item item, IEnumerable<OrganisationId>? more = null) =>
         [.. new[] { item.SubmitterOrganisationId, item.HostOrganisationId }.Concat(more ?? []).Where(o => o != default).Select(o => o.Value).Distinct()];
 
     private static DateTimeOffset? Offset(DateTime? utc) =>
         utc is { } value ? new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc)) : null;
 
-    private static void Emit(Item item, List<ItemEventRecord> events, string? actor, TimeProvider time, Func<long, ItemEvent> make)
+    internal static void Emit(Item item, List<ItemEventRecord> events, string? actor, TimeProvider time, Func<long, ItemEvent> make)
     {
         var now = time.GetUtcNow();
         var message = make(++item.Sequence) with { OccurredAt = now };

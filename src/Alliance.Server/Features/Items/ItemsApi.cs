@@ -65,6 +65,11 @@ public static class ItemsApi
         ArgumentNullException.ThrowIfNull(request);
         var errors = new FieldErrors();
         errors.Required("kind", request.Kind, new("事项类型", "kind"));
+        if (request.Kind == ItemKind.Commitment)
+        {
+            errors.Add("kind", "共建承诺请通过 /api/commitments 起草和提交。", "Commitments are drafted and submitted through /api/commitments.");
+        }
+
         errors.Text("title", request.Title, new("标题", "title"), 200);
         errors.Text("description", request.Description, new("内容", "description"), 4000);
         errors.Text("category", request.Category, new("类别", "category"), 50);

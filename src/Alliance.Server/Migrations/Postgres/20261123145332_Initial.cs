@@ -368,6 +368,10 @@ namespace Alliance.Server.Migrations.Postgres
                     Rules_EscalationGrace = table.Column<TimeSpan>(type: "interval", nullable: false),
                     Rules_MeetingSchedule = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     Rules_MeetingNoticeDays = table.Column<int>(type: "integer", nullable: false),
+                    Rules_CommitmentReportSchedule = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Rules_CommitmentReportWindow = table.Column<TimeSpan>(type: "interval", nullable: false),
+                    Rules_CommitmentReportReminders = table.Column<List<TimeSpan>>(type: "interval[]", nullable: false),
+                    Rules_CommitmentAssessmentWindow = table.Column<TimeSpan>(type: "interval", nullable: false),
                     Rules_MaxReworks = table.Column<int>(type: "integer", nullable: false),
                     Rules_TimeZone = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
@@ -587,6 +591,61 @@ namespace Alliance.Server.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "commitments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    AllianceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    UnitId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Category = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Description = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    TargetQuantity = table.Column<decimal>(type: "numeric(18,2)", precision: 18, scale: 2, nullable: false),
+                    TargetUnit = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Schedule = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    ResponsiblePerson = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    ResponsiblePhone = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: true),
+                    Status = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    ItemId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ReturnReason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    ConfirmedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ConfirmedBy = table.Column<string>(type: "text", nullable: true),
+                    DoneQuantity = table.Column<decimal>(type: "numeric(18,2)", precision: 18, scale: 2, nullable: false),
+                    Assessment = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: true),
+                    AssessmentEvidence = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    AssessmentOpinion = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    AssessedBy = table.Column<string>(type: "text", nullable: true),
+                    AssessedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    CreatedBy = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Revision = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_commitments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_commitments_alliances_AllianceId",
+                        column: x => x.AllianceId,
+                        principalTable: "alliances",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_commitments_items_ItemId",
+                        column: x => x.ItemId,
+                        principalTable: "items",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_commitments_organisations_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "item_events",
                 columns: table => new
                 {
@@ -668,6 +727,36 @@ namespace Alliance.Server.Migrations.Postgres
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "commitment_periods",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CommitmentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Number = table.Column<int>(type: "integer", nullable: false),
+                    FromUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ToUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ReportTaskId = table.Column<Guid>(type: "uuid", nullable: true),
+                    DueUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    MissedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Quantity = table.Column<decimal>(type: "numeric(18,2)", precision: 18, scale: 2, nullable: true),
+                    Note = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Evidence = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    ReportedBy = table.Column<string>(type: "text", nullable: true),
+                    ReportedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Late = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_commitment_periods", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_commitment_periods_commitments_CommitmentId",
+                        column: x => x.CommitmentId,
+                        principalTable: "commitments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_agreements_CommunityId",
                 table: "agreements",
@@ -698,6 +787,28 @@ namespace Alliance.Server.Migrations.Postgres
                 table: "audit_entries",
                 column: "PreviousHash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_commitment_periods_CommitmentId_Number",
+                table: "commitment_periods",
+                columns: new[] { "CommitmentId", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_commitments_AllianceId_Year",
+                table: "commitments",
+                columns: new[] { "AllianceId", "Year" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_commitments_ItemId",
+                table: "commitments",
+                column: "ItemId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_commitments_UnitId",
+                table: "commitments",
+                column: "UnitId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_item_events_DispatchedUtc",
@@ -888,6 +999,9 @@ namespace Alliance.Server.Migrations.Postgres
                 name: "audit_entries");
 
             migrationBuilder.DropTable(
+                name: "commitment_periods");
+
+            migrationBuilder.DropTable(
                 name: "data_protection_keys");
 
             migrationBuilder.DropTable(
@@ -948,10 +1062,13 @@ namespace Alliance.Server.Migrations.Postgres
                 name: "wf_pending_stimuli");
 
             migrationBuilder.DropTable(
-                name: "items");
+                name: "commitments");
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "items");
 
             migrationBuilder.DropTable(
                 name: "alliances");

@@ -366,6 +366,10 @@ namespace Alliance.Server.Migrations.Sqlite
                     Rules_EscalationGrace = table.Column<TimeSpan>(type: "TEXT", nullable: false),
                     Rules_MeetingSchedule = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     Rules_MeetingNoticeDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    Rules_CommitmentReportSchedule = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Rules_CommitmentReportWindow = table.Column<TimeSpan>(type: "TEXT", nullable: false),
+                    Rules_CommitmentReportReminders = table.Column<string>(type: "TEXT", nullable: false),
+                    Rules_CommitmentAssessmentWindow = table.Column<TimeSpan>(type: "TEXT", nullable: false),
                     Rules_MaxReworks = table.Column<int>(type: "INTEGER", nullable: false),
                     Rules_TimeZone = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
@@ -585,6 +589,61 @@ namespace Alliance.Server.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "commitments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AllianceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UnitId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    TargetQuantity = table.Column<decimal>(type: "TEXT", precision: 18, scale: 2, nullable: false),
+                    TargetUnit = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Schedule = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    ResponsiblePerson = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    ResponsiblePhone = table.Column<string>(type: "TEXT", maxLength: 30, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    ItemId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ReturnReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    ConfirmedUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ConfirmedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    DoneQuantity = table.Column<decimal>(type: "TEXT", precision: 18, scale: 2, nullable: false),
+                    Assessment = table.Column<string>(type: "TEXT", maxLength: 30, nullable: true),
+                    AssessmentEvidence = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    AssessmentOpinion = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    AssessedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    AssessedUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedBy = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_commitments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_commitments_alliances_AllianceId",
+                        column: x => x.AllianceId,
+                        principalTable: "alliances",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_commitments_items_ItemId",
+                        column: x => x.ItemId,
+                        principalTable: "items",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_commitments_organisations_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "item_events",
                 columns: table => new
                 {
@@ -666,6 +725,36 @@ namespace Alliance.Server.Migrations.Sqlite
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "commitment_periods",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CommitmentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    FromUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ToUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ReportTaskId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    DueUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    MissedUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Quantity = table.Column<decimal>(type: "TEXT", precision: 18, scale: 2, nullable: true),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Evidence = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    ReportedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    ReportedUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Late = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_commitment_periods", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_commitment_periods_commitments_CommitmentId",
+                        column: x => x.CommitmentId,
+                        principalTable: "commitments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_agreements_CommunityId",
                 table: "agreements",
@@ -696,6 +785,28 @@ namespace Alliance.Server.Migrations.Sqlite
                 table: "audit_entries",
                 column: "PreviousHash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_commitment_periods_CommitmentId_Number",
+                table: "commitment_periods",
+                columns: new[] { "CommitmentId", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_commitments_AllianceId_Year",
+                table: "commitments",
+                columns: new[] { "AllianceId", "Year" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_commitments_ItemId",
+                table: "commitments",
+                column: "ItemId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_commitments_UnitId",
+                table: "commitments",
+                column: "UnitId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_item_events_DispatchedUtc",
@@ -886,6 +997,9 @@ namespace Alliance.Server.Migrations.Sqlite
                 name: "audit_entries");
 
             migrationBuilder.DropTable(
+                name: "commitment_periods");
+
+            migrationBuilder.DropTable(
                 name: "data_protection_keys");
 
             migrationBuilder.DropTable(
@@ -946,10 +1060,13 @@ namespace Alliance.Server.Migrations.Sqlite
                 name: "wf_pending_stimuli");
 
             migrationBuilder.DropTable(
-                name: "items");
+                name: "commitments");
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "items");
 
             migrationBuilder.DropTable(
                 name: "alliances");
