@@ -121,6 +121,11 @@ public sealed class ExpressionEvaluator(SandboxLimits limits)
             {
                 // cold start (JIT) exceeded the time limit: try again, now warm
             }
+            catch (TimeoutException ex)
+            {
+                // a machine so loaded that even the warm-up misses the limit: a bounded error like any other
+                throw new ExpressionException($"time limit of {limits.Timeout.TotalMilliseconds} ms exceeded", ex);
+            }
         }
     }
 
