@@ -41,6 +41,7 @@ app.MapOpenApi();
 app.MapAllianceHealth();
 app.MapHangfireDashboard("/hangfire", DistrictAdminDashboardFilter.CreateOptions());
 app.MapHub<AllianceHub>(AllianceHub.Path);
+app.MapStartPage();
 app.MapSystemApi();
 app.MapAuthApi();
 app.MapOrganisationsApi();
