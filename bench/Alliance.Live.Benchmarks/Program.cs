@@ -8,10 +8,13 @@
 // A "change" is an AllianceChanged event published on the bus (as the alliance administration publishes it); the
 // server's feed consumer appends it to alliance:{id} (numbered in PostgreSQL) and pushes it through the hub and
 // the Redis backplane. Latency = receipt time - the event's OccurredAt (same machine clock).
+// With --via http a change is instead a rename of the alliance through the REST API (PUT /api/alliances/{id}, as the
+// district administrator): request → audit + host outbox in one transaction → outbox dispatcher → RabbitMQ → feed →
+// hub. Latency = receipt time - the moment the benchmark sent that request.
 //
 // Usage (from the repository root, servers started with servers_start so ALLIANCE_TEST_* are set):
 //   dotnet build -c Release src/Alliance.Server && dotnet run -c Release --project bench/Alliance.Live.Benchmarks -- all
-//   ... -- latency --watchers 100 --rates 50,200,1000 --seconds 10
+//   ... -- latency --watchers 100 --rates 50,200,1000 --seconds 10 [--via bus|http]
 //   ... -- idle --connections 10000
 //   ... -- fanout --sizes 1000,10000
 using System.Diagnostics;
@@ -57,10 +60,21 @@ try
         var watchers = int.Parse(Arg("watchers", "100"));
         var seconds = double.Parse(Arg("seconds", "10"), System.Globalization.CultureInfo.InvariantCulture);
         await using var pool = await WatcherPool.OpenAsync(server, token, stream, watchers, parallel: 20);
-        await RunRateAsync(bus, pool, alliance, 20, 2, "warm-up"); // JIT, pools, consumer start
+        using var api = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = server.Address };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        Func<string, Task> change = Arg("via", "bus") == "http"
+            ? async name =>
+            {
+                pool.Sent(name);
+                using var response = await api.PutAsJsonAsync($"/api/alliances/{alliance}", new { name });
+                response.EnsureSuccessStatusCode();
+            }
+            : name => bus.Publish(new AllianceChanged(alliance, name, "bench"));
+        Console.WriteLine($"changes via {Arg("via", "bus")}");
+        await RunRateAsync(change, pool, 20, 2, "warm-up"); // JIT, pools, consumer start
         foreach (var rate in Arg("rates", "50,200,1000").Split(',').Select(int.Parse))
         {
-            await RunRateAsync(bus, pool, alliance, rate, seconds, null);
+            await RunRateAsync(change, pool, rate, seconds, null);
         }
     }
 
@@ -71,7 +85,7 @@ try
         foreach (var size in sizes)
         {
             await pool.GrowAsync(server, token, size, parallel: 50);
-            await RunRateAsync(bus, pool, alliance, 5, 1, null, quiet: true); // warm the path at this size
+            await RunRateAsync(name => bus.Publish(new AllianceChanged(alliance, name, "bench")), pool, 5, 1, null, quiet: true); // warm the path at this size
             var times = new List<double>();
             for (var i = 0; i < 5; i++)
             {
@@ -119,7 +133,7 @@ finally
 
 return 0;
 
-static async Task RunRateAsync(IBusControl bus, WatcherPool pool, Guid alliance, int rate, double seconds, string? label, bool quiet = false)
+static async Task RunRateAsync(Func<string, Task> change, WatcherPool pool, int rate, double seconds, string? label, bool quiet = false)
 {
     var count = (int)(rate * seconds);
     pool.Reset(count);
@@ -139,7 +153,7 @@ static async Task RunRateAsync(IBusControl bus, WatcherPool pool, Guid alliance,
             lateStarts++;
         }
 
-        publishes.Add(bus.Publish(new AllianceChanged(alliance, $"rate.{rate}.{i}", "bench"))); // not awaited one by one: the rate is the schedule's
+        publishes.Add(change($"rate.{rate}.{i}.{label}")); // not awaited one by one: the rate is the schedule's
     }
 
     await Task.WhenAll(publishes);
@@ -324,6 +338,7 @@ internal sealed class WatcherPool(string stream) : IAsyncDisposable
     private readonly List<HubConnection> _connections = [];
     private readonly List<long> _last = [];
     private readonly object _gate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _sent = new(StringComparer.Ordinal);
     private List<double> _latencies = [];
     private int[] _received = [];
     private int _expected;
@@ -399,10 +414,14 @@ internal sealed class WatcherPool(string stream) : IAsyncDisposable
         }
     }
 
+    /// <summary>Notes when the change that will carry <paramref name="name"/> was sent (the REST path).</summary>
+    public void Sent(string name) => _sent[name] = DateTimeOffset.UtcNow;
+
     private void OnReceived(int index, JsonElement e)
     {
         var now = DateTimeOffset.UtcNow;
-        var latency = (now - e.GetProperty("at").GetDateTimeOffset()).TotalMilliseconds;
+        var from = _sent.TryGetValue(e.GetProperty("name").GetString() ?? "", out var sent) ? sent : e.GetProperty("at").GetDateTimeOffset();
+        var latency = (now - from).TotalMilliseconds;
         var sequence = e.GetProperty("sequence").GetInt64();
         lock (_gate)
         {
