@@ -3,6 +3,7 @@ using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Auth;
 using Alliance.Server.Features.Commitments;
 using Alliance.Server.Features.Items;
+using Alliance.Server.Features.Resources;
 using Alliance.Server.Infrastructure.Jobs;
 using Alliance.Server.Infrastructure.Messaging;
 using Alliance.Server.Infrastructure.Messaging.Outbox;
@@ -36,6 +37,7 @@ public static class ServerSetup
         services.AddAllianceWorkflows(options);
         services.AddAllianceItems();
         services.AddAllianceCommitments();
+        services.AddAllianceResources();
         services.AddHostedService<StartupBanner>();
         return options;
     }

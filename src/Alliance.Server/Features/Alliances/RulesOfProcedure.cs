@@ -38,6 +38,18 @@ public sealed class RulesOfProcedure
     /// <summary>How long a resource owner has to approve or decline a booking request.</summary>
     public TimeSpan ResourceApprovalDeadline { get; set; } = TimeSpan.FromDays(2);
 
+    /// <summary>资源共享: the requester is reminded this long before the booked slot begins.</summary>
+    public TimeSpan BookingReminderOffset { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>资源共享: a requester may cancel a booking only up to this long before it begins (the owner may cancel later, with a reason).</summary>
+    public TimeSpan BookingCancellationCutoff { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>资源共享: after the slot, how long both sides have to give feedback before the use is counted without it.</summary>
+    public TimeSpan BookingFeedbackWindow { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>资源共享: how far ahead a slot may be requested.</summary>
+    public TimeSpan BookingHorizon { get; set; } = TimeSpan.FromDays(180);
+
     /// <summary>How long a requester has to verify finished work.</summary>
     public TimeSpan VerificationDeadline { get; set; } = TimeSpan.FromDays(3);
 
@@ -89,6 +101,18 @@ public sealed class RulesOfProcedure
 
         Positive(errors, prefix + "intakeReviewDeadline", IntakeReviewDeadline, new("受理审核期限", "intake review deadline"));
         Positive(errors, prefix + "resourceApprovalDeadline", ResourceApprovalDeadline, new("资源审批期限", "resource approval deadline"));
+        Positive(errors, prefix + "bookingReminderOffset", BookingReminderOffset, new("使用提醒提前量", "booking reminder offset"));
+        Positive(errors, prefix + "bookingFeedbackWindow", BookingFeedbackWindow, new("使用反馈期限", "booking feedback window"));
+        Positive(errors, prefix + "bookingHorizon", BookingHorizon, new("最远可预约时间", "booking horizon"));
+        if (BookingCancellationCutoff < TimeSpan.Zero)
+        {
+            errors.Add(prefix + "bookingCancellationCutoff", "取消截止提前量不能为负。", "The booking cancellation cut-off cannot be negative.");
+        }
+
+        if (BookingReminderOffset >= BookingHorizon)
+        {
+            errors.Add(prefix + "bookingReminderOffset", "使用提醒提前量须短于最远可预约时间。", "The booking reminder offset must be shorter than the booking horizon.");
+        }
         Positive(errors, prefix + "verificationDeadline", VerificationDeadline, new("验收期限", "verification deadline"));
         Positive(errors, prefix + "escalationGrace", EscalationGrace, new("督办宽限期", "escalation grace"));
         if (ReminderOffsets is null || ReminderOffsets.Any(o => o <= TimeSpan.Zero))

@@ -46,6 +46,12 @@ public enum ItemKind
     /// progress reports to the year-end assessment. Raised through <c>/api/commitments</c>, never <c>/api/items</c>.
     /// </summary>
     [JsonStringEnumMemberName("commitment")] Commitment,
+
+    /// <summary>
+    /// 资源共享: a request to use a shared venue or resource (workflow <c>resource-request</c>): the owner's approval,
+    /// the reminder before use, feedback after it. Raised through <c>POST /api/resources/{id}/bookings</c>, never <c>/api/items</c>.
+    /// </summary>
+    [JsonStringEnumMemberName("resourceRequest")] ResourceRequest,
 }
 
 /// <summary>Where the submitter places the item: within its alliance, or beyond it (crosses communities, needs the street).</summary>

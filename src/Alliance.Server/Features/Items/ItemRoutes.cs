@@ -21,6 +21,7 @@ public static class ItemRoutes
         ItemKind.Decision => "decision",
         ItemKind.JointTask => "joint-task",
         ItemKind.Commitment => "commitment",
+        ItemKind.ResourceRequest => "resource-request",
         _ => "urgent",
     };
 

@@ -111,6 +111,11 @@ public static class ItemsApi
             }
         }
 
+        if (request.Kind == ItemKind.ResourceRequest)
+        {
+            errors.Add("kind", "使用共享资源请通过 /api/resources/{id}/bookings 预约。", "Resource requests are made through /api/resources/{id}/bookings.");
+        }
+
         errors.ThrowIfAny();
         var submitter = SubmitterFor(scope, alliance!, members)
             ?? throw new ForbiddenProblem("item.not-member", new(

@@ -46,6 +46,7 @@ public abstract class AllianceDbContext(DbContextOptions options)
         configurationBuilder.Properties<AgreementId>().HaveConversion<StronglyTypedIdValueConverter<AgreementId>>();
         configurationBuilder.Properties<RoleGrantId>().HaveConversion<StronglyTypedIdValueConverter<RoleGrantId>>();
         configurationBuilder.Properties<ResourceId>().HaveConversion<StronglyTypedIdValueConverter<ResourceId>>();
+        configurationBuilder.Properties<BookingId>().HaveConversion<StronglyTypedIdValueConverter<BookingId>>();
         configurationBuilder.Properties<Enum>().HaveConversion<string>();
     }
 

@@ -855,6 +855,124 @@ namespace Alliance.Server.Migrations.Postgres
                     b.ToTable("role_grants", (string)null);
                 });
 
+            modelBuilder.Entity("Alliance.Server.Features.Resources.Booking", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CancelCause")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("CancelledUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("DecidedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<Guid?>("EmergencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("EndUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("HeadCount")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("ItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("OwnerFeedback")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<Guid?>("RequestedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RequesterFeedback")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<Guid>("RequesterId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RequesterRating")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("StartUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("UsedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ItemId")
+                        .IsUnique();
+
+                    b.HasIndex("RequesterId");
+
+                    b.HasIndex("ResourceId", "StartUtc");
+
+                    b.ToTable("bookings", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Resources.BookingSlot", b =>
+                {
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("StartUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("BookingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("EmergencyId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("ResourceId", "StartUtc");
+
+                    b.HasIndex("BookingId");
+
+                    b.HasIndex("EmergencyId");
+
+                    b.ToTable("booking_slots", (string)null);
+                });
+
             modelBuilder.Entity("Alliance.Server.Features.Resources.Resource", b =>
                 {
                     b.Property<Guid>("Id")
@@ -949,6 +1067,51 @@ namespace Alliance.Server.Migrations.Postgres
                     b.HasIndex("StreetId", "Status");
 
                     b.ToTable("resources", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Resources.ResourceEmergency", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("CancelledBookings")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("EndedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("EndedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("FromUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("StartedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("StartedFor")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("StartedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ToUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ResourceId", "FromUtc");
+
+                    b.ToTable("resource_emergencies", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Server.Infrastructure.Messaging.Outbox.OutboxMessage", b =>
@@ -1471,6 +1634,18 @@ namespace Alliance.Server.Migrations.Postgres
                             b1.Property<Guid>("PartyAllianceId")
                                 .HasColumnType("uuid");
 
+                            b1.Property<TimeSpan>("BookingCancellationCutoff")
+                                .HasColumnType("interval");
+
+                            b1.Property<TimeSpan>("BookingFeedbackWindow")
+                                .HasColumnType("interval");
+
+                            b1.Property<TimeSpan>("BookingHorizon")
+                                .HasColumnType("interval");
+
+                            b1.Property<TimeSpan>("BookingReminderOffset")
+                                .HasColumnType("interval");
+
                             b1.Property<TimeSpan>("ClaimWindow")
                                 .HasColumnType("interval");
 
@@ -1649,6 +1824,35 @@ namespace Alliance.Server.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Alliance.Server.Features.Resources.Booking", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("RequesterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Server.Features.Resources.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Resources.BookingSlot", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Resources.Booking", null)
+                        .WithMany()
+                        .HasForeignKey("BookingId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Alliance.Server.Features.Resources.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alliance.Server.Features.Resources.Resource", b =>
                 {
                     b.HasOne("Alliance.Server.Features.Alliances.PartyAlliance", null)
@@ -1660,6 +1864,15 @@ namespace Alliance.Server.Migrations.Postgres
                     b.HasOne("Alliance.Server.Features.Organisations.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Resources.ResourceEmergency", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Resources.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

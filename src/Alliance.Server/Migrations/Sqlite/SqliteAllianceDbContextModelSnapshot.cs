@@ -849,6 +849,124 @@ namespace Alliance.Server.Migrations.Sqlite
                     b.ToTable("role_grants", (string)null);
                 });
 
+            modelBuilder.Entity("Alliance.Server.Features.Resources.Booking", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CancelCause")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CancelledUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecidedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("EmergencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("EndUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("HeadCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerFeedback")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RequestedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequesterFeedback")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RequesterId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequesterRating")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UsedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ItemId")
+                        .IsUnique();
+
+                    b.HasIndex("RequesterId");
+
+                    b.HasIndex("ResourceId", "StartUtc");
+
+                    b.ToTable("bookings", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Resources.BookingSlot", b =>
+                {
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("BookingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("EmergencyId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ResourceId", "StartUtc");
+
+                    b.HasIndex("BookingId");
+
+                    b.HasIndex("EmergencyId");
+
+                    b.ToTable("booking_slots", (string)null);
+                });
+
             modelBuilder.Entity("Alliance.Server.Features.Resources.Resource", b =>
                 {
                     b.Property<Guid>("Id")
@@ -943,6 +1061,51 @@ namespace Alliance.Server.Migrations.Sqlite
                     b.HasIndex("StreetId", "Status");
 
                     b.ToTable("resources", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Resources.ResourceEmergency", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CancelledBookings")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("EndedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EndedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("FromUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("StartedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("StartedFor")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ToUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ResourceId", "FromUtc");
+
+                    b.ToTable("resource_emergencies", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Server.Infrastructure.Messaging.Outbox.OutboxMessage", b =>
@@ -1461,6 +1624,18 @@ namespace Alliance.Server.Migrations.Sqlite
                             b1.Property<Guid>("PartyAllianceId")
                                 .HasColumnType("TEXT");
 
+                            b1.Property<TimeSpan>("BookingCancellationCutoff")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<TimeSpan>("BookingFeedbackWindow")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<TimeSpan>("BookingHorizon")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<TimeSpan>("BookingReminderOffset")
+                                .HasColumnType("TEXT");
+
                             b1.Property<TimeSpan>("ClaimWindow")
                                 .HasColumnType("TEXT");
 
@@ -1639,6 +1814,35 @@ namespace Alliance.Server.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Alliance.Server.Features.Resources.Booking", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("RequesterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Server.Features.Resources.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Resources.BookingSlot", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Resources.Booking", null)
+                        .WithMany()
+                        .HasForeignKey("BookingId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Alliance.Server.Features.Resources.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alliance.Server.Features.Resources.Resource", b =>
                 {
                     b.HasOne("Alliance.Server.Features.Alliances.PartyAlliance", null)
@@ -1650,6 +1854,15 @@ namespace Alliance.Server.Migrations.Sqlite
                     b.HasOne("Alliance.Server.Features.Organisations.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Resources.ResourceEmergency", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Resources.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

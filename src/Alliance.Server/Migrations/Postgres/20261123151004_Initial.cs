@@ -363,6 +363,10 @@ namespace Alliance.Server.Migrations.Postgres
                     Rules_QualifiedCategories = table.Column<List<string>>(type: "text[]", nullable: false),
                     Rules_IntakeReviewDeadline = table.Column<TimeSpan>(type: "interval", nullable: false),
                     Rules_ResourceApprovalDeadline = table.Column<TimeSpan>(type: "interval", nullable: false),
+                    Rules_BookingReminderOffset = table.Column<TimeSpan>(type: "interval", nullable: false),
+                    Rules_BookingCancellationCutoff = table.Column<TimeSpan>(type: "interval", nullable: false),
+                    Rules_BookingFeedbackWindow = table.Column<TimeSpan>(type: "interval", nullable: false),
+                    Rules_BookingHorizon = table.Column<TimeSpan>(type: "interval", nullable: false),
                     Rules_VerificationDeadline = table.Column<TimeSpan>(type: "interval", nullable: false),
                     Rules_ReminderOffsets = table.Column<List<TimeSpan>>(type: "interval[]", nullable: false),
                     Rules_EscalationGrace = table.Column<TimeSpan>(type: "interval", nullable: false),
@@ -728,6 +732,78 @@ namespace Alliance.Server.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "bookings",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ResourceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RequesterId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RequestedBy = table.Column<Guid>(type: "uuid", nullable: true),
+                    StartUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    EndUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Purpose = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    HeadCount = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    ItemId = table.Column<Guid>(type: "uuid", nullable: true),
+                    DecidedBy = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    DecidedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    DecisionNote = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    CancelCause = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    CancelReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    CancelledUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    EmergencyId = table.Column<Guid>(type: "uuid", nullable: true),
+                    OwnerFeedback = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    RequesterFeedback = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    RequesterRating = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: true),
+                    UsedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    CreatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Revision = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_bookings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_bookings_organisations_RequesterId",
+                        column: x => x.RequesterId,
+                        principalTable: "organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_bookings_resources_ResourceId",
+                        column: x => x.ResourceId,
+                        principalTable: "resources",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "resource_emergencies",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ResourceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    FromUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ToUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    StartedBy = table.Column<Guid>(type: "uuid", nullable: true),
+                    StartedFor = table.Column<Guid>(type: "uuid", nullable: true),
+                    StartedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CancelledBookings = table.Column<int>(type: "integer", nullable: false),
+                    EndedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    EndedBy = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_resource_emergencies", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_resource_emergencies_resources_ResourceId",
+                        column: x => x.ResourceId,
+                        principalTable: "resources",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "commitment_periods",
                 columns: table => new
                 {
@@ -753,6 +829,32 @@ namespace Alliance.Server.Migrations.Postgres
                         name: "FK_commitment_periods_commitments_CommitmentId",
                         column: x => x.CommitmentId,
                         principalTable: "commitments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "booking_slots",
+                columns: table => new
+                {
+                    ResourceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    StartUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    BookingId = table.Column<Guid>(type: "uuid", nullable: true),
+                    EmergencyId = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_booking_slots", x => new { x.ResourceId, x.StartUtc });
+                    table.ForeignKey(
+                        name: "FK_booking_slots_bookings_BookingId",
+                        column: x => x.BookingId,
+                        principalTable: "bookings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_booking_slots_resources_ResourceId",
+                        column: x => x.ResourceId,
+                        principalTable: "resources",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -787,6 +889,32 @@ namespace Alliance.Server.Migrations.Postgres
                 table: "audit_entries",
                 column: "PreviousHash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_booking_slots_BookingId",
+                table: "booking_slots",
+                column: "BookingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_booking_slots_EmergencyId",
+                table: "booking_slots",
+                column: "EmergencyId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_bookings_ItemId",
+                table: "bookings",
+                column: "ItemId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_bookings_RequesterId",
+                table: "bookings",
+                column: "RequesterId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_bookings_ResourceId_StartUtc",
+                table: "bookings",
+                columns: new[] { "ResourceId", "StartUtc" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_commitment_periods_CommitmentId_Number",
@@ -856,6 +984,11 @@ namespace Alliance.Server.Migrations.Postgres
                 name: "IX_outbox_messages_DispatchedUtc_CreatedUtc_Position",
                 table: "outbox_messages",
                 columns: new[] { "DispatchedUtc", "CreatedUtc", "Position" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_resource_emergencies_ResourceId_FromUtc",
+                table: "resource_emergencies",
+                columns: new[] { "ResourceId", "FromUtc" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_resources_AllianceId_Status",
@@ -999,6 +1132,9 @@ namespace Alliance.Server.Migrations.Postgres
                 name: "audit_entries");
 
             migrationBuilder.DropTable(
+                name: "booking_slots");
+
+            migrationBuilder.DropTable(
                 name: "commitment_periods");
 
             migrationBuilder.DropTable(
@@ -1017,7 +1153,7 @@ namespace Alliance.Server.Migrations.Postgres
                 name: "processed_messages");
 
             migrationBuilder.DropTable(
-                name: "resources");
+                name: "resource_emergencies");
 
             migrationBuilder.DropTable(
                 name: "role_grants");
@@ -1062,10 +1198,16 @@ namespace Alliance.Server.Migrations.Postgres
                 name: "wf_pending_stimuli");
 
             migrationBuilder.DropTable(
+                name: "bookings");
+
+            migrationBuilder.DropTable(
                 name: "commitments");
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "resources");
 
             migrationBuilder.DropTable(
                 name: "items");

@@ -1,0 +1,76 @@
+using Alliance.Contracts.Resources;
+using Alliance.Server.Features.Access;
+using Alliance.Server.Features.Live;
+using Alliance.Server.Infrastructure.Persistence;
+using Alliance.Server.Infrastructure.Realtime;
+using MassTransit;
+
+namespace Alliance.Server.Features.Resources;
+
+/// <summary><c>resource:{id}</c>: whoever <c>GET /api/resources/{id}</c> answers.</summary>
+public sealed class ResourceStreamKind(AllianceDbContext db) : IStreamKind
+{
+    public const string Kind = "resource";
+
+    public string Name => Kind;
+
+    public async Task<bool> CanReadAsync(AccessScope scope, Guid key, CancellationToken cancellationToken)
+    {
+        var resource = await db.Set<Resource>().FindAsync([new ResourceId(key)], cancellationToken);
+        return resource is not null && ResourcesApi.CanSee(scope, resource);
+    }
+}
+
+/// <summary>
+/// Booking events → <c>BookingChanged</c> on the resource's stream (its calendar: ids and status only) and on the inboxes
+/// of the owner and the requesting organisation, through the one live feed (gap-free per stream).
+/// </summary>
+public sealed class BookingStreamFeed(LiveFeed feed) : IConsumer<BookingRequested>, IConsumer<BookingConfirmed>, IConsumer<BookingCancelled>
+{
+    public Task Consume(ConsumeContext<BookingRequested> context) => PublishAsync(context.Message, "pending", context.CancellationToken);
+
+    public Task Consume(ConsumeContext<BookingConfirmed> context) => PublishAsync(context.Message, "confirmed", context.CancellationToken);
+
+    public Task Consume(ConsumeContext<BookingCancelled> context) =>
+        PublishAsync(context.Message, context.Message.Cause == "declined" ? "declined" : "cancelled", context.CancellationToken);
+
+    private async Task PublishAsync(BookingEvent m, string status, CancellationToken cancellationToken)
+    {
+        var changed = new BookingChangedEvent(m.BookingId, m.ResourceId, status) { At = m.OccurredAt };
+        List<(StreamId, LiveEvent)> entries = [(StreamId.For(ResourceStreamKind.Kind, m.ResourceId), changed), (StreamId.For(StreamId.Inbox, m.OwnerId), changed)];
+        if (m.RequesterId != m.OwnerId)
+        {
+            entries.Add((StreamId.For(StreamId.Inbox, m.RequesterId), changed));
+        }
+
+        await feed.PublishAsync(m.EventId, entries, cancellationToken);
+    }
+}
+
+/// <summary>A booking's events are fed one at a time per booking, in the order the outbox publishes them.</summary>
+public sealed class BookingStreamFeedDefinition : ConsumerDefinition<BookingStreamFeed>
+{
+    public BookingStreamFeedDefinition() => ConcurrentMessageLimit = 16;
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<BookingStreamFeed> consumerConfigurator, IRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(endpointConfigurator);
+        ArgumentNullException.ThrowIfNull(consumerConfigurator);
+        var byBooking = endpointConfigurator.CreatePartitioner(16);
+        consumerConfigurator.Message<BookingRequested>(m => m.UsePartitioner(byBooking, c => c.Message.BookingId));
+        consumerConfigurator.Message<BookingConfirmed>(m => m.UsePartitioner(byBooking, c => c.Message.BookingId));
+        consumerConfigurator.Message<BookingCancelled>(m => m.UsePartitioner(byBooking, c => c.Message.BookingId));
+    }
+}
+
+public static class ResourcesSetup
+{
+    public static IServiceCollection AddAllianceResources(this IServiceCollection services)
+    {
+        services.AddScoped<Items.IItemProjection, BookingProjection>();
+        services.AddSingleton<BookingExpiry>();
+        services.AddHostedService<BookingExpiryStartup>();
+        LiveSetup.AddStreamKind<ResourceStreamKind>(services);
+        return services;
+    }
+}
