@@ -1,9 +1,12 @@
 namespace Alliance.Workflows;
 
+// New instance and bookmark ids (and journal, outbox and incident row ids) are time-ordered UUIDs (version 7): a new
+// row lands at the end of its key index, on the page the previous commit already wrote, instead of on a random page.
+
 /// <summary>Identifies one workflow instance.</summary>
 public readonly record struct InstanceId(Guid Value)
 {
-    public static InstanceId New() => new(Guid.NewGuid());
+    public static InstanceId New() => new(Guid.CreateVersion7());
 
     public override string ToString() => Value.ToString("N");
 }
@@ -11,7 +14,7 @@ public readonly record struct InstanceId(Guid Value)
 /// <summary>Identifies one bookmark (a wait). A human task's id is its bookmark id.</summary>
 public readonly record struct BookmarkId(Guid Value)
 {
-    public static BookmarkId New() => new(Guid.NewGuid());
+    public static BookmarkId New() => new(Guid.CreateVersion7());
 
     public override string ToString() => Value.ToString("N");
 }

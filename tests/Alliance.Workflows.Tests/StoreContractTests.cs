@@ -112,6 +112,53 @@ public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<Stor
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task A_bookmark_consumed_and_replaced_by_two_commits_at_once_is_consumed_by_one(StoreKind kind)
+    {
+        // A store may write "remove one bookmark, add another" as a rewrite of the removed row: the loser must still fail whole.
+        var harness = new RuntimeHarness(stores.CreateStore(kind));
+        var id = await harness.StartAsync(Tasks());
+        var consumed = (await harness.BookmarksAsync(id))[0];
+        WorkflowCommit Replace(string marker, out Bookmark added)
+        {
+            added = new Bookmark { Id = BookmarkId.New(), InstanceId = id, ActivityId = marker, Kind = BookmarkKind.Message, StimulusType = "Next", CorrelationKey = marker, CreatedUtc = DateTime.UtcNow };
+            return new WorkflowCommit(
+                [], [added], [], [consumed.Id],
+                [new JournalEntry { Id = Guid.NewGuid(), InstanceId = id, ActivityId = marker, ActivityType = "X", Actor = "a", Outcome = "o", AtUtc = DateTime.UtcNow }],
+                [], [], [], [], [], []);
+        }
+
+        var first = Replace("first", out var firstAdded);
+        var second = Replace("second", out var secondAdded);
+        var attempts = new[] { Task.Run(() => harness.Store.CommitAsync(first)), Task.Run(() => harness.Store.CommitAsync(second)) };
+        var failures = 0;
+        foreach (var attempt in attempts)
+        {
+            try
+            {
+                await attempt;
+            }
+            catch (WorkflowConcurrencyException)
+            {
+                failures++;
+            }
+        }
+
+        Assert.Equal(1, failures);
+        var winner = attempts[0].IsCompletedSuccessfully ? firstAdded : secondAdded;
+        var loser = winner == firstAdded ? secondAdded : firstAdded;
+        var bookmarks = await harness.BookmarksAsync(id);
+        Assert.DoesNotContain(bookmarks, b => b.Id == consumed.Id);
+        var stored = Assert.Single(bookmarks, b => b.Id == winner.Id);
+        Assert.Equal((winner.ActivityId, winner.StimulusType, winner.CorrelationKey, BookmarkKind.Message), (stored.ActivityId, stored.StimulusType, stored.CorrelationKey, stored.Kind));
+        Assert.DoesNotContain(bookmarks, b => b.Id == loser.Id);
+        Assert.Equal([winner.Id], (await harness.Store.FindBookmarksAsync("Next", winner.CorrelationKey!)).Select(b => b.Id));
+        Assert.Empty(await harness.Store.FindWaitingInstancesAsync("Next", loser.CorrelationKey!));
+        var journal = await harness.Store.GetJournalAsync(id);
+        Assert.DoesNotContain(journal, j => j.ActivityId == loser.ActivityId);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task Open_human_tasks_are_queryable_in_the_store(StoreKind kind)
     {
         var harness = new RuntimeHarness(stores.CreateStore(kind));

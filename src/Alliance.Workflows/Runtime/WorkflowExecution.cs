@@ -273,7 +273,7 @@ internal sealed partial class WorkflowExecution
             : null;
         _commit.AddedIncidents.Add(new Incident
         {
-            Id = Guid.NewGuid(),
+            Id = Guid.CreateVersion7(),
             InstanceId = Instance.Id,
             ActivityId = token.ActivityId,
             Attempt = faulted.Attempts,
@@ -342,7 +342,7 @@ internal sealed partial class WorkflowExecution
     internal void Send(OutboxKind kind, string type, JsonNode payload) =>
         _commit.Outbox.Add(new OutboxMessage
         {
-            Id = Guid.NewGuid(),
+            Id = Guid.CreateVersion7(),
             InstanceId = Instance.Id,
             Kind = kind,
             MessageType = type,
@@ -356,7 +356,7 @@ internal sealed partial class WorkflowExecution
     private JournalEntry NewJournal(string activityId, string type, string outcome, string actor, string? detail, JournalKind kind) => new()
     {
         Kind = kind,
-        Id = Guid.NewGuid(),
+        Id = Guid.CreateVersion7(),
         InstanceId = Instance.Id,
         ActivityId = activityId,
         ActivityType = type,

@@ -14,9 +14,9 @@ namespace Alliance.Workflows.Persistence.Ef;
 /// Writes one <see cref="WorkflowCommit"/> as plain SQL statements in one transaction, without EF's change tracker.
 /// Table and column names, value conversions and parameter types all come from the host's EF model and provider
 /// (the same type mappings SaveChanges uses), so the rows are exactly what SaveChanges would write, on every provider.
-/// Statements go in one round trip where the provider supports ADO.NET batches (PostgreSQL), else one by one
-/// (SQLite, in process). Every update and delete must touch exactly one row: a stale <see cref="WorkflowInstance.Version"/>,
-/// an already-removed bookmark or pending stimulus aborts the transaction, as does a duplicate key (the inbox).
+/// It only builds the statements; <see cref="StoreSession"/> runs them (prepared on SQLite, batched where the provider
+/// supports ADO.NET batches). Every update and delete must touch exactly one row: a stale <see cref="WorkflowInstance.Version"/>,
+/// an already-removed bookmark or pending stimulus aborts the commit, as does a duplicate key (the inbox).
 /// </summary>
 internal sealed class EfCommitWriter
 {
@@ -44,10 +44,13 @@ internal sealed class EfCommitWriter
         _pending = new Table(model, typeof(PendingStimulus), _sql);
     }
 
-    /// <summary>Writes the commit in the open transaction; false when a row to update or delete was not there (a concurrent change).</summary>
-    public async Task<bool> WriteAsync(DbConnection connection, DbTransaction transaction, WorkflowCommit commit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The statements of one commit, in order. Updates and deletes carry <see cref="Statement.ExpectOne"/>: touching no row
+    /// means a concurrent change (a stale <see cref="WorkflowInstance.Version"/>, a bookmark or pending stimulus already gone).
+    /// <paramref name="factory"/> is any command of the connection that will run them (it creates the parameters).
+    /// </summary>
+    public List<Statement> Statements(DbCommand factory, WorkflowCommit commit)
     {
-        using var factory = connection.CreateCommand();
         var statements = new List<Statement>();
         foreach (var write in commit.Instances)
         {
@@ -58,9 +61,18 @@ internal sealed class EfCommitWriter
         }
 
         _instances.Insert(factory, statements, commit.Instances.Where(w => w.ExpectedVersion is null).Select(w => w.Instance).ToList());
-        foreach (var id in commit.RemovedBookmarks)
+        // A resume usually consumes a bookmark and arms the next: the row of a removed bookmark is rewritten in place as an
+        // added one (same outcome as DELETE + INSERT, and still refused if the removed row is gone), so the database
+        // touches only the row and the key index instead of every bookmark index twice.
+        var recycled = Math.Min(commit.RemovedBookmarks.Count, commit.AddedBookmarks.Count);
+        for (var i = 0; i < recycled; i++)
         {
-            statements.Add(_bookmarks.Delete(factory, id));
+            statements.Add(_bookmarks.Replace(factory, commit.RemovedBookmarks[i], commit.AddedBookmarks[i]));
+        }
+
+        for (var i = recycled; i < commit.RemovedBookmarks.Count; i++)
+        {
+            statements.Add(_bookmarks.Delete(factory, commit.RemovedBookmarks[i]));
         }
 
         foreach (var bookmark in commit.UpdatedBookmarks)
@@ -68,7 +80,7 @@ internal sealed class EfCommitWriter
             statements.Add(_bookmarks.Update(factory, bookmark, null));
         }
 
-        _bookmarks.Insert(factory, statements, commit.AddedBookmarks);
+        _bookmarks.Insert(factory, statements, recycled == 0 ? commit.AddedBookmarks : [.. commit.AddedBookmarks.Skip(recycled)]);
         _journal.Insert(factory, statements, EnsureIds(commit.Journal, j => j.Id, (j, id) => j.Id = id));
         _incidents.Insert(factory, statements, EnsureIds(commit.AddedIncidents, i => i.Id, (i, id) => i.Id = id));
         foreach (var incident in commit.UpdatedIncidents)
@@ -84,58 +96,22 @@ internal sealed class EfCommitWriter
         }
 
         _pending.Insert(factory, statements, commit.AddedPending);
-        if (statements.Count == 0)
-        {
-            return true;
-        }
-
-        if (connection.CanCreateBatch)
-        {
-            await using var batch = connection.CreateBatch();
-            batch.Transaction = transaction;
-            foreach (var statement in statements)
-            {
-                var command = batch.CreateBatchCommand();
-                command.CommandText = statement.Sql;
-                foreach (var parameter in statement.Parameters)
-                {
-                    command.Parameters.Add(parameter);
-                }
-
-                batch.BatchCommands.Add(command);
-            }
-
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-            for (var i = 0; i < statements.Count; i++)
-            {
-                if (statements[i].ExpectOne && batch.BatchCommands[i].RecordsAffected != 1)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        foreach (var statement in statements)
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = statement.Sql;
-            foreach (var parameter in statement.Parameters)
-            {
-                command.Parameters.Add(parameter);
-            }
-
-            var rows = await command.ExecuteNonQueryAsync(cancellationToken);
-            if (statement.ExpectOne && rows != 1)
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return statements;
     }
+
+    /// <summary>The instances with a bookmark waiting for a stimulus of this type and key (the first read of every delivery).</summary>
+    public Statement WaitingInstances(DbCommand factory, string stimulusType, string correlationKey) =>
+        _bookmarks.SelectDistinct(factory, nameof(Bookmark.InstanceId), [(nameof(Bookmark.StimulusType), stimulusType), (nameof(Bookmark.CorrelationKey), correlationKey)]);
+
+    /// <summary>
+    /// A query that returns a row when a live (neither dead-lettered nor expired at <paramref name="nowUtc"/>) queued stimulus
+    /// of this type and key exists: the cheap check after a commit, before reading any stimulus in full.
+    /// </summary>
+    public Statement PendingExists(DbCommand factory, string stimulusType, string correlationKey, DateTime nowUtc) =>
+        _pending.Exists(
+            factory,
+            [(nameof(PendingStimulus.StimulusType), "=", stimulusType), (nameof(PendingStimulus.CorrelationKey), "=", correlationKey), (nameof(PendingStimulus.ExpiresUtc), ">", nowUtc)],
+            nameof(PendingStimulus.DeadLetteredUtc));
 
     /// <summary>Keys the runtime left empty get a new one, as EF's client-side generation would.</summary>
     private static IReadOnlyList<T> EnsureIds<T>(IReadOnlyList<T> rows, Func<T, Guid> get, Action<T, Guid> set)
@@ -144,14 +120,15 @@ internal sealed class EfCommitWriter
         {
             if (get(row) == Guid.Empty)
             {
-                set(row, Guid.NewGuid());
+                set(row, Guid.CreateVersion7());
             }
         }
 
         return rows;
     }
 
-    private sealed record Statement(string Sql, List<DbParameter> Parameters, bool ExpectOne);
+    /// <summary>One SQL statement with its parameters; <see cref="ExpectOne"/>: it must touch exactly one row.</summary>
+    internal sealed record Statement(string Sql, List<DbParameter> Parameters, bool ExpectOne);
 
     /// <summary>One mapped table: its columns, their type mappings and getters, and the SQL fragments built from them.</summary>
     private sealed class Table
@@ -162,6 +139,11 @@ internal sealed class EfCommitWriter
         private readonly Column[] _tokens;
         private readonly string _name;
         private readonly string _insertPrefix;
+        private readonly string _update;
+        private readonly string _updateWithToken;
+        private readonly string _delete;
+        private readonly string _replace;
+        private readonly string?[] _inserts = new string?[9]; // INSERT texts by row count (a commit rarely adds more); a race only builds one twice
         private readonly ISqlGenerationHelper _sql;
 
         public Table(IModel model, Type clrType, ISqlGenerationHelper sql)
@@ -181,79 +163,173 @@ internal sealed class EfCommitWriter
             _values = [.. _columns.Where(c => !c.IsKey)];
             _tokens = [.. _columns.Where(c => c.Property.IsConcurrencyToken)];
             _insertPrefix = $"INSERT INTO {_name} ({string.Join(", ", _columns.Select(c => c.Name))}) VALUES ";
+            _update = UpdateSql(withToken: false);
+            _updateWithToken = UpdateSql(withToken: true);
+            _delete = $"DELETE FROM {_name} WHERE {_keys[0].Name} = {Placeholder(0)}";
+            _replace = $"UPDATE {_name} SET {string.Join(", ", _columns.Select((c, i) => $"{c.Name} = {Placeholder(i)}"))} WHERE {_keys[0].Name} = {Placeholder(_columns.Length)}";
         }
 
+        /// <summary>Inserts the rows, as many per statement as the parameter limit allows (the statement text is cached per row count).</summary>
         public void Insert<T>(DbCommand factory, List<Statement> statements, IReadOnlyList<T> rows)
             where T : class
         {
             var perStatement = Math.Max(1, MaxParametersPerStatement / _columns.Length);
             for (var start = 0; start < rows.Count; start += perStatement)
             {
-                var sql = new StringBuilder(_insertPrefix);
-                var parameters = new List<DbParameter>();
-                for (var r = start; r < Math.Min(rows.Count, start + perStatement); r++)
+                var count = Math.Min(rows.Count - start, perStatement);
+                var parameters = new List<DbParameter>(count * _columns.Length);
+                for (var r = start; r < start + count; r++)
                 {
-                    sql.Append(r == start ? "(" : ", (");
-                    for (var c = 0; c < _columns.Length; c++)
+                    foreach (var column in _columns)
                     {
-                        if (c > 0)
-                        {
-                            sql.Append(", ");
-                        }
-
-                        sql.Append(Parameter(factory, parameters, _columns[c], _columns[c].Getter.GetClrValueUsingContainingEntity(rows[r])));
+                        Parameter(factory, parameters, column, column.Getter.GetClrValueUsingContainingEntity(rows[r]));
                     }
-
-                    sql.Append(')');
                 }
 
-                statements.Add(new Statement(sql.ToString(), parameters, ExpectOne: false));
+                statements.Add(new Statement(InsertSql(count), parameters, ExpectOne: false));
             }
         }
 
         /// <summary>Updates every column of the row; with <paramref name="expectedToken"/>, only if the concurrency token still has that value.</summary>
         public Statement Update(DbCommand factory, object row, object? expectedToken)
         {
-            var sql = new StringBuilder("UPDATE ").Append(_name).Append(" SET ");
-            var parameters = new List<DbParameter>();
-            for (var c = 0; c < _values.Length; c++)
+            var parameters = new List<DbParameter>(_columns.Length + _tokens.Length);
+            foreach (var column in _values)
             {
-                sql.Append(c == 0 ? "" : ", ").Append(_values[c].Name).Append(" = ")
-                    .Append(Parameter(factory, parameters, _values[c], _values[c].Getter.GetClrValueUsingContainingEntity(row)));
+                Parameter(factory, parameters, column, column.Getter.GetClrValueUsingContainingEntity(row));
             }
 
-            sql.Append(" WHERE ");
-            for (var k = 0; k < _keys.Length; k++)
+            foreach (var key in _keys)
             {
-                sql.Append(k == 0 ? "" : " AND ").Append(_keys[k].Name).Append(" = ")
-                    .Append(Parameter(factory, parameters, _keys[k], _keys[k].Getter.GetClrValueUsingContainingEntity(row)));
+                Parameter(factory, parameters, key, key.Getter.GetClrValueUsingContainingEntity(row));
             }
 
             if (expectedToken is not null)
             {
                 foreach (var token in _tokens)
                 {
-                    sql.Append(" AND ").Append(token.Name).Append(" = ").Append(Parameter(factory, parameters, token, expectedToken));
+                    Parameter(factory, parameters, token, expectedToken);
                 }
             }
 
-            return new Statement(sql.ToString(), parameters, ExpectOne: true);
+            return new Statement(expectedToken is null ? _update : _updateWithToken, parameters, ExpectOne: true);
+        }
+
+        /// <summary>Rewrites the row with (single-column) key <paramref name="oldKey"/> as <paramref name="row"/>, key included.</summary>
+        public Statement Replace(DbCommand factory, object oldKey, object row)
+        {
+            var parameters = new List<DbParameter>(_columns.Length + 1);
+            foreach (var column in _columns)
+            {
+                Parameter(factory, parameters, column, column.Getter.GetClrValueUsingContainingEntity(row));
+            }
+
+            Parameter(factory, parameters, _keys[0], oldKey);
+            return new Statement(_replace, parameters, ExpectOne: true);
         }
 
         /// <summary>Deletes the row with this (single-column) key.</summary>
         public Statement Delete(DbCommand factory, object key)
         {
-            var parameters = new List<DbParameter>();
-            var sql = $"DELETE FROM {_name} WHERE {_keys[0].Name} = {Parameter(factory, parameters, _keys[0], key)}";
-            return new Statement(sql, parameters, ExpectOne: true);
+            var parameters = new List<DbParameter>(1);
+            Parameter(factory, parameters, _keys[0], key);
+            return new Statement(_delete, parameters, ExpectOne: true);
         }
 
-        private string Parameter(DbCommand factory, List<DbParameter> parameters, Column column, object? value)
+        private string InsertSql(int rows)
         {
-            var name = "p" + parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            parameters.Add(column.Mapping.CreateParameter(factory, _sql.GenerateParameterName(name), value, column.Property.IsNullable, ParameterDirection.Input));
-            return _sql.GenerateParameterNamePlaceholder(name);
+            if (rows < _inserts.Length && _inserts[rows] is { } cached)
+            {
+                return cached;
+            }
+
+            var sql = new StringBuilder(_insertPrefix);
+            var parameter = 0;
+            for (var r = 0; r < rows; r++)
+            {
+                sql.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < _columns.Length; c++)
+                {
+                    sql.Append(c == 0 ? "" : ", ").Append(Placeholder(parameter++));
+                }
+
+                sql.Append(')');
+            }
+
+            var text = sql.ToString();
+            if (rows < _inserts.Length)
+            {
+                _inserts[rows] = text;
+            }
+
+            return text;
         }
+
+        /// <summary>UPDATE ... SET every value column WHERE key (AND token): placeholders in the order <see cref="Update"/> adds parameters.</summary>
+        private string UpdateSql(bool withToken)
+        {
+            var parameter = 0;
+            var sql = new StringBuilder("UPDATE ").Append(_name).Append(" SET ");
+            for (var c = 0; c < _values.Length; c++)
+            {
+                sql.Append(c == 0 ? "" : ", ").Append(_values[c].Name).Append(" = ").Append(Placeholder(parameter++));
+            }
+
+            sql.Append(" WHERE ");
+            for (var k = 0; k < _keys.Length; k++)
+            {
+                sql.Append(k == 0 ? "" : " AND ").Append(_keys[k].Name).Append(" = ").Append(Placeholder(parameter++));
+            }
+
+            if (withToken)
+            {
+                foreach (var token in _tokens)
+                {
+                    sql.Append(" AND ").Append(token.Name).Append(" = ").Append(Placeholder(parameter++));
+                }
+            }
+
+            return sql.ToString();
+        }
+
+        /// <summary>SELECT 1 ... LIMIT 1 where each (property, operator, value) holds and <paramref name="nullProperty"/> is null.</summary>
+        public Statement Exists(DbCommand factory, (string Property, string Operator, object Value)[] conditions, string nullProperty)
+        {
+            var parameters = new List<DbParameter>();
+            var sql = new StringBuilder("SELECT 1 FROM ").Append(_name).Append(" WHERE ").Append(Column(nullProperty).Name).Append(" IS NULL");
+            foreach (var (property, op, value) in conditions)
+            {
+                var column = Column(property);
+                sql.Append(" AND ").Append(column.Name).Append(' ').Append(op).Append(' ').Append(Placeholder(parameters.Count));
+                Parameter(factory, parameters, column, value);
+            }
+
+            return new Statement(sql.Append(" LIMIT 1").ToString(), parameters, ExpectOne: false);
+        }
+
+        /// <summary>SELECT DISTINCT one column WHERE each property equals its value.</summary>
+        public Statement SelectDistinct(DbCommand factory, string selected, (string Property, object Value)[] equal)
+        {
+            var parameters = new List<DbParameter>();
+            var sql = new StringBuilder("SELECT DISTINCT ").Append(Column(selected).Name).Append(" FROM ").Append(_name).Append(" WHERE ");
+            foreach (var (property, value) in equal)
+            {
+                var column = Column(property);
+                sql.Append(parameters.Count == 0 ? "" : " AND ").Append(column.Name).Append(" = ").Append(Placeholder(parameters.Count));
+                Parameter(factory, parameters, column, value);
+            }
+
+            return new Statement(sql.ToString(), parameters, ExpectOne: false);
+        }
+
+        private Column Column(string property) => _columns.Single(c => c.Property.Name == property);
+
+        private string Placeholder(int index) => _sql.GenerateParameterNamePlaceholder(ParameterName(index));
+
+        private static string ParameterName(int index) => "p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        private void Parameter(DbCommand factory, List<DbParameter> parameters, Column column, object? value) =>
+            parameters.Add(column.Mapping.CreateParameter(factory, _sql.GenerateParameterName(ParameterName(parameters.Count)), value, column.Property.IsNullable, ParameterDirection.Input));
     }
 
     private sealed record Column(IProperty Property, string Name, RelationalTypeMapping Mapping, IClrPropertyGetter Getter, bool IsKey);

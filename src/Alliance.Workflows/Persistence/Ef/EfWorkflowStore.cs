@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Alliance.Workflows.Model;
 using Alliance.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
@@ -6,17 +7,21 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Alliance.Workflows.Persistence.Ef;
 
 /// <summary>
-/// The EF Core store over the host's DbContext (which must call <c>ApplyWorkflowModel()</c>). Each call uses a fresh
-/// context from the factory; <see cref="CommitAsync"/> is one SaveChanges, hence one transaction on every provider.
+/// The EF Core store over the host's DbContext (which must call <c>ApplyWorkflowModel()</c>). Each read uses a fresh
+/// context from the factory. Commits go through one writer with its own long-lived context and connection
+/// (<see cref="StoreSession"/>), which writes the commits queued meanwhile together (group commit), each still all or
+/// nothing, in one transaction.
 /// </summary>
 public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IWorkflowStore, IDisposable
     where TContext : DbContext
 {
-    private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
     private const int MaxGroupCommit = 64;
-    private readonly System.Collections.Concurrent.ConcurrentQueue<QueuedCommit> _sqliteQueue = new();
+    private const int MaxIdleSessions = 8;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<QueuedCommit> _queue = new();
+    private readonly System.Collections.Concurrent.ConcurrentBag<StoreSession> _idle = [];
+    private SemaphoreSlim? _writers;
     private EfCommitWriter? _writer;
-    private bool? _isSqlite;
+    private bool _disposed;
 
     // The queries of every resume, compiled once: no expression-tree work or query-cache lookup per call.
     // Per store, not static: a compiled query is bound to one model, and a context type may be used with several providers.
@@ -32,15 +37,26 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
     private readonly Func<TContext, string, string, IAsyncEnumerable<Bookmark>> _bookmarksWaitingFor =
         EF.CompileAsyncQuery((TContext db, string type, string key) => db.Set<Bookmark>().AsNoTracking().Where(b => b.StimulusType == type && b.CorrelationKey == key));
 
-    private readonly Func<TContext, string, string, IAsyncEnumerable<InstanceId>> _instancesWaitingFor =
-        EF.CompileAsyncQuery((TContext db, string type, string key) => db.Set<Bookmark>().Where(b => b.StimulusType == type && b.CorrelationKey == key).Select(b => b.InstanceId).Distinct());
-
     private readonly Func<TContext, string, string, DateTime, IAsyncEnumerable<PendingStimulus>> _pendingFor =
         EF.CompileAsyncQuery<TContext, string, string, DateTime, PendingStimulus>((TContext db, string type, string key, DateTime now) => db.Set<PendingStimulus>().AsNoTracking()
             .Where(p => p.DeadLetteredUtc == null && p.ExpiresUtc > now && p.StimulusType == type && p.CorrelationKey == key)
             .OrderBy(p => p.ReceivedUtc));
 
-    public void Dispose() => _sqliteWriter.Dispose();
+    /// <summary>Closes the idle sessions' connections (one in use is closed when it is handed back).</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        lock (_idle)
+        {
+            _idleTimer?.Dispose();
+            _idleTimer = null;
+        }
+
+        while (_idle.TryTake(out var session))
+        {
+            session.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
 
     public EfWorkflowStore(IDbContextFactory<TContext> factory)
         : this(() => factory.CreateDbContext())
@@ -82,8 +98,18 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
     /// <summary>Only the instance ids (no bookmark rows to materialise): the first read of every delivery.</summary>
     public async Task<IReadOnlyList<InstanceId>> FindWaitingInstancesAsync(string stimulusType, string correlationKey, CancellationToken cancellationToken = default)
     {
-        await using var db = createContext();
-        return await ToListAsync(_instancesWaitingFor(db, stimulusType, correlationKey), cancellationToken);
+        var session = await RentAsync();
+        try
+        {
+            var ids = await session.GuidsAsync(Writer(session).WaitingInstances(session.ParameterFactory, stimulusType, correlationKey), cancellationToken);
+            Return(session);
+            return [.. ids.Select(id => new InstanceId(id))];
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task<IReadOnlyList<Bookmark>> FindBookmarksAsync(string stimulusType, string correlationKey, CancellationToken cancellationToken = default)
@@ -212,6 +238,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
     private async Task<IReadOnlyList<PendingStimulus>> CommitCoreAsync(WorkflowCommit commit, DateTime? findPendingAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commit);
+        cancellationToken.ThrowIfCancellationRequested();
         foreach (var write in commit.Instances)
         {
             write.Instance.Version = write.ExpectedVersion is { } expected ? expected + 1 : 1;
@@ -220,15 +247,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
         IReadOnlyList<PendingStimulus>? found = null;
         try
         {
-            if (_isSqlite is null)
-            {
-                await using var probe = createContext();
-                _isSqlite = probe.Database.ProviderName?.Contains("Sqlite", StringComparison.OrdinalIgnoreCase) == true;
-            }
-
-            found = _isSqlite == true
-                ? await CommitQueuedAsync(new QueuedCommit(commit, findPendingAt))
-                : await CommitOneAsync(commit, findPendingAt, cancellationToken);
+            found = await CommitQueuedAsync(new QueuedCommit(commit, findPendingAt));
         }
         finally
         {
@@ -244,108 +263,166 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
         return found ?? throw new WorkflowConcurrencyException("the instance changed concurrently; reload and retry");
     }
 
-    /// <summary>One commit in its own transaction, then the read after it on the same connection; null on a concurrent change.</summary>
-    private async Task<IReadOnlyList<PendingStimulus>?> CommitOneAsync(WorkflowCommit commit, DateTime? findPendingAt, CancellationToken cancellationToken)
-    {
-        await using var db = createContext();
-        await db.Database.OpenConnectionAsync(cancellationToken); // one open for the commit and the read after it
-        var writer = _writer ??= new EfCommitWriter(db);
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            if (!await WriteOrRefuseAsync(writer, db, transaction.GetDbTransaction(), commit, cancellationToken))
-            {
-                await transaction.RollbackAsync(CancellationToken.None);
-                return null;
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        return await FindPendingAfterAsync(db, commit, findPendingAt, cancellationToken);
-    }
-
     /// <summary>
-    /// SQLite has one writer, so commits queue here (far cheaper than its busy-retry back-off), and whoever holds the writer
-    /// writes every commit queued meanwhile in one transaction (group commit: one WAL append and sync for the lot). Each commit
-    /// is still all-or-nothing: it runs in its own savepoint, and one that meets a concurrent change is rolled back alone.
-    /// Nobody returns before the transaction holding their commit is durable.
+    /// Commits queue here, and whoever holds the writer writes every commit queued meanwhile in one transaction on the
+    /// writer's own long-lived connection (group commit: one log append and sync for the lot, one round trip for their
+    /// statements on PostgreSQL). SQLite has one writer anyway, and a queue is far cheaper than its busy-retry back-off.
+    /// Each commit is still all-or-nothing and one that meets a concurrent change fails alone (see
+    /// <see cref="WriteGroupAsync"/>). Nobody returns before the transaction holding their commit is durable.
     /// </summary>
     private async Task<IReadOnlyList<PendingStimulus>?> CommitQueuedAsync(QueuedCommit mine)
     {
-        _sqliteQueue.Enqueue(mine);
+        var writers = _writers ?? await CreateWritersAsync();
+        _queue.Enqueue(mine);
         while (!mine.Done.Task.IsCompleted)
         {
             // Not cancellable once queued: the commit may already be part of a group being written.
-            await _sqliteWriter.WaitAsync(CancellationToken.None);
+            await writers.WaitAsync(CancellationToken.None);
+            var group = new List<QueuedCommit>();
             try
             {
                 if (!mine.Done.Task.IsCompleted)
                 {
-                    var group = new List<QueuedCommit>();
-                    while (group.Count < MaxGroupCommit && _sqliteQueue.TryDequeue(out var next))
+                    while (group.Count < MaxGroupCommit && _queue.TryDequeue(out var next))
                     {
                         group.Add(next);
                     }
 
-                    await WriteGroupAsync(group);
+                    if (group.Count > 0)
+                    {
+                        await WriteGroupAsync(group);
+                    }
                 }
             }
             finally
             {
-                _sqliteWriter.Release();
+                writers.Release();
+            }
+
+            if (group.Count == 0)
+            {
+                break; // another writer has taken this commit and will finish it
             }
         }
 
         return await mine.Done.Task;
     }
 
-    private async Task WriteGroupAsync(List<QueuedCommit> group)
+    /// <summary>
+    /// How many groups may be written at once: one on SQLite (it has one writer anyway), a few where statements go to a
+    /// server in batches (PostgreSQL), so that one group's round trips and log flush overlap the next group's.
+    /// </summary>
+    private async Task<SemaphoreSlim> CreateWritersAsync()
     {
-        var results = new bool[group.Count];
-        try
+        var session = await RentAsync();
+        var count = session.Connection.CanCreateBatch ? ConcurrentGroupsWithBatches : 1;
+        Return(session);
+        var created = new SemaphoreSlim(count, count);
+        if (Interlocked.CompareExchange(ref _writers, created, null) is { } existing)
         {
-            await using var db = createContext();
-            await db.Database.OpenConnectionAsync();
-            var writer = _writer ??= new EfCommitWriter(db);
-            await using (var transaction = await db.Database.BeginTransactionAsync())
+            created.Dispose();
+            return existing;
+        }
+
+        return created;
+    }
+
+    private const int ConcurrentGroupsWithBatches = 4;
+
+    private async Task<StoreSession> RentAsync() =>
+        _idle.TryTake(out var session) ? session : await StoreSession.OpenAsync(createContext());
+
+    /// <summary>
+    /// Hands a healthy session back: kept for the next caller, or closed when enough are idle. Idle sessions are closed
+    /// once the store has been quiet for <see cref="IdleTimeout"/>, so a quiet store holds no connection.
+    /// </summary>
+    private void Return(StoreSession session)
+    {
+        if (!_disposed && _idle.Count < MaxIdleSessions)
+        {
+            _idle.Add(session);
+            Volatile.Write(ref _lastReturnMs, Environment.TickCount64);
+            if (_idleTimer is null)
             {
-                var tx = transaction.GetDbTransaction();
-                if (group.Count == 1)
+                lock (_idle)
                 {
-                    results[0] = await WriteOrRefuseAsync(writer, db, tx, group[0].Commit, CancellationToken.None);
-                }
-                else
-                {
-                    for (var i = 0; i < group.Count; i++)
-                    {
-                        await tx.SaveAsync("wf_commit");
-                        results[i] = await WriteOrRefuseAsync(writer, db, tx, group[i].Commit, CancellationToken.None);
-                        if (!results[i])
-                        {
-                            await tx.RollbackAsync("wf_commit");
-                        }
-
-                        await tx.ReleaseAsync("wf_commit");
-                    }
-                }
-
-                if (results.Any(r => r))
-                {
-                    await transaction.CommitAsync();
-                }
-                else
-                {
-                    await transaction.RollbackAsync();
+                    _idleTimer ??= new Timer(_ => CloseIdle(), null, IdleTimeout, IdleTimeout);
                 }
             }
+        }
+        else
+        {
+            session.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
 
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(5);
+    private long _lastReturnMs;
+    private Timer? _idleTimer;
+
+    private void CloseIdle()
+    {
+        if (Environment.TickCount64 - Volatile.Read(ref _lastReturnMs) < IdleTimeout.TotalMilliseconds)
+        {
+            return;
+        }
+
+        lock (_idle)
+        {
+            _idleTimer?.Dispose();
+            _idleTimer = null;
+        }
+
+        while (_idle.TryTake(out var session))
+        {
+            session.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private EfCommitWriter Writer(StoreSession session) => _writer ??= new EfCommitWriter(session.Context);
+
+    /// <summary>
+    /// Writes a group of commits in one transaction. Without ADO.NET batches (SQLite, in process) each commit runs in its
+    /// own savepoint and one that meets a concurrent change is rolled back alone. With batches (PostgreSQL) the whole group
+    /// goes in one batch; if any commit meets a concurrent change (or a duplicate key, which aborts a PostgreSQL
+    /// transaction), the group is rolled back and each of its commits is written again in a transaction of its own.
+    /// </summary>
+    private async Task WriteGroupAsync(List<QueuedCommit> group)
+    {
+        bool[] results;
+        StoreSession? session = null;
+        try
+        {
+            session = await RentAsync();
+            Writer(session);
+            results = session.Connection.CanCreateBatch
+                ? await WriteBatchedAsync(session, group)
+                : await WriteWithSavepointsAsync(session, group);
+        }
+        catch (Exception ex)
+        {
+            await DropAsync(session);
+            foreach (var queued in group)
+            {
+                queued.Done.TrySetException(ex);
+            }
+
+            return;
+        }
+
+        // Durable now: the reads after the commit, then everyone is told.
+        try
+        {
+            var pending = await FindPendingAfterAsync(session, group, results);
+            Return(session);
             for (var i = 0; i < group.Count; i++)
             {
-                group[i].Done.TrySetResult(results[i] ? await FindPendingAfterAsync(db, group[i].Commit, group[i].FindPendingAt, CancellationToken.None) : null);
+                group[i].Done.TrySetResult(results[i] ? pending[i] : null);
             }
         }
         catch (Exception ex)
         {
+            await DropAsync(session);
             foreach (var queued in group)
             {
                 queued.Done.TrySetException(ex);
@@ -353,38 +430,206 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
         }
     }
 
-    /// <summary>Writes the commit in the transaction; false (the caller rolls back) on a stale version, a missing row or a duplicate key.</summary>
-    private static async Task<bool> WriteOrRefuseAsync(EfCommitWriter writer, TContext db, System.Data.Common.DbTransaction transaction, WorkflowCommit commit, CancellationToken cancellationToken)
+    private async Task<bool[]> WriteWithSavepointsAsync(StoreSession session, List<QueuedCommit> group)
+    {
+        var results = new bool[group.Count];
+        await using var transaction = await session.Connection.BeginTransactionAsync();
+        for (var i = 0; i < group.Count; i++)
+        {
+            var statements = _writer!.Statements(session.ParameterFactory, group[i].Commit);
+            if (group.Count == 1)
+            {
+                results[i] = await RunOrRefuseAsync(session, transaction, statements);
+                continue;
+            }
+
+            await session.ExecuteAsync(Savepoint, transaction);
+            results[i] = await RunOrRefuseAsync(session, transaction, statements);
+            if (!results[i])
+            {
+                await session.ExecuteAsync(RollbackToSavepoint, transaction);
+            }
+
+            await session.ExecuteAsync(ReleaseSavepoint, transaction);
+        }
+
+        if (results.Any(r => r))
+        {
+            await transaction.CommitAsync();
+        }
+        else
+        {
+            await transaction.RollbackAsync();
+        }
+
+        return results;
+    }
+
+    /// <summary>Runs one commit's statements one by one; false (the caller rolls it back) on a stale version, a missing row or a duplicate key.</summary>
+    private static async Task<bool> RunOrRefuseAsync(StoreSession session, DbTransaction transaction, List<EfCommitWriter.Statement> statements)
     {
         try
         {
-            return await writer.WriteAsync(db.Database.GetDbConnection(), transaction, commit, cancellationToken);
+            foreach (var statement in statements)
+            {
+                var rows = await session.ExecuteAsync(statement, transaction);
+                if (statement.ExpectOne && rows != 1)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
-        catch (System.Data.Common.DbException ex) when (IsUniqueViolation(ex))
+        catch (DbException ex) when (IsUniqueViolation(ex))
         {
             return false; // a duplicate inbox key (or any other key): someone else committed first
         }
     }
 
-    /// <summary>After a commit: the queued stimuli that its added waiting bookmarks match.</summary>
-    private async Task<IReadOnlyList<PendingStimulus>> FindPendingAfterAsync(TContext db, WorkflowCommit commit, DateTime? findPendingAt, CancellationToken cancellationToken)
+    private async Task<bool[]> WriteBatchedAsync(StoreSession session, List<QueuedCommit> group)
     {
-        if (findPendingAt is not { } now)
+        var perCommit = group.Select(q => _writer!.Statements(session.ParameterFactory, q.Commit)).ToList();
+        if (group.Count > 1)
         {
-            return [];
+            await using var transaction = await session.Connection.BeginTransactionAsync();
+            if (await BatchOrRefuseAsync(session, transaction, [.. perCommit.SelectMany(s => s)], perCommit) is { } results)
+            {
+                await transaction.CommitAsync();
+                return results;
+            }
+
+            await transaction.RollbackAsync();
+
+            // Someone in the group met a concurrent change: each one again, alone, with parameters bound afresh.
+            perCommit = [.. group.Select(q => _writer!.Statements(session.ParameterFactory, q.Commit))];
         }
 
-        List<PendingStimulus>? found = null;
-        foreach (var waiting in commit.AddedBookmarks)
+        var alone = new bool[group.Count];
+        for (var i = 0; i < group.Count; i++)
         {
-            if (waiting.StimulusType is not null)
+            await using var transaction = await session.Connection.BeginTransactionAsync();
+            alone[i] = await BatchOrRefuseAsync(session, transaction, perCommit[i], [perCommit[i]]) is not null;
+            if (alone[i])
             {
-                (found ??= []).AddRange(await ToListAsync(_pendingFor(db, waiting.StimulusType, waiting.CorrelationKey ?? "", now), cancellationToken));
+                await transaction.CommitAsync();
+            }
+            else
+            {
+                await transaction.RollbackAsync();
             }
         }
 
-        return found ?? [];
+        return alone;
     }
+
+    /// <summary>Runs the statements in one batch; the result per commit when every commit's statements touched what they must, else null.</summary>
+    private static async Task<bool[]?> BatchOrRefuseAsync(StoreSession session, DbTransaction transaction, List<EfCommitWriter.Statement> statements, List<List<EfCommitWriter.Statement>> perCommit)
+    {
+        if (statements.Count == 0)
+        {
+            return [.. perCommit.Select(_ => true)];
+        }
+
+        int[] rows;
+        try
+        {
+            rows = await session.ExecuteBatchAsync(statements, transaction);
+        }
+        catch (DbException ex) when (IsUniqueViolation(ex))
+        {
+            return null;
+        }
+
+        for (var i = 0; i < statements.Count; i++)
+        {
+            if (statements[i].ExpectOne && rows[i] != 1)
+            {
+                return null;
+            }
+        }
+
+        return [.. perCommit.Select(_ => true)];
+    }
+
+    /// <summary>
+    /// After the group's transaction: for each commit that stood, the queued stimuli that its added waiting bookmarks match.
+    /// A cheap existence check first (one batch on PostgreSQL, prepared statements on SQLite); full rows only for a match.
+    /// </summary>
+    private async Task<IReadOnlyList<PendingStimulus>[]> FindPendingAfterAsync(StoreSession session, List<QueuedCommit> group, bool[] committed)
+    {
+        var found = new IReadOnlyList<PendingStimulus>[group.Count];
+        var probes = new List<(int Commit, Bookmark Waiting, EfCommitWriter.Statement Query)>();
+        for (var i = 0; i < group.Count; i++)
+        {
+            found[i] = [];
+            if (!committed[i] || group[i].FindPendingAt is not { } now)
+            {
+                continue;
+            }
+
+            foreach (var waiting in group[i].Commit.AddedBookmarks)
+            {
+                if (waiting.StimulusType is not null)
+                {
+                    probes.Add((i, waiting, _writer!.PendingExists(session.ParameterFactory, waiting.StimulusType, waiting.CorrelationKey ?? "", now)));
+                }
+            }
+        }
+
+        if (probes.Count == 0)
+        {
+            return found;
+        }
+
+        bool[] any;
+        if (session.Connection.CanCreateBatch)
+        {
+            any = await session.AnyRowsBatchAsync([.. probes.Select(p => p.Query)]);
+        }
+        else
+        {
+            any = new bool[probes.Count];
+            for (var p = 0; p < probes.Count; p++)
+            {
+                any[p] = await session.AnyRowAsync(probes[p].Query, null);
+            }
+        }
+
+        for (var p = 0; p < probes.Count; p++)
+        {
+            if (any[p])
+            {
+                var (commit, waiting, _) = probes[p];
+                var rows = await ToListAsync(_pendingFor((TContext)session.Context, waiting.StimulusType!, waiting.CorrelationKey ?? "", group[commit].FindPendingAt!.Value), CancellationToken.None);
+                found[commit] = [.. found[commit], .. rows];
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Closes a session after an error (its connection may be broken or mid-transaction).</summary>
+    private static async Task DropAsync(StoreSession? session)
+    {
+        if (session is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await session.DisposeAsync();
+        }
+        catch (DbException)
+        {
+            // a broken connection: nothing left to close
+        }
+    }
+
+    private static readonly EfCommitWriter.Statement Savepoint = new("SAVEPOINT wf_commit", [], ExpectOne: false);
+    private static readonly EfCommitWriter.Statement RollbackToSavepoint = new("ROLLBACK TO SAVEPOINT wf_commit", [], ExpectOne: false);
+    private static readonly EfCommitWriter.Statement ReleaseSavepoint = new("RELEASE SAVEPOINT wf_commit", [], ExpectOne: false);
 
     private sealed class QueuedCommit(WorkflowCommit commit, DateTime? findPendingAt)
     {

@@ -1,0 +1,180 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alliance.Workflows.Persistence.Ef;
+
+/// <summary>
+/// A long-lived context and open connection of the store, rented by one caller at a time for the hot path (the
+/// group-commit writer, the first read of a delivery): no context rent, connection open or SQLite function registration
+/// per call. Each distinct statement text run on its own gets one command, prepared on first use and re-run with new
+/// parameter values afterwards, so the database parses each statement shape once per session. Dropped after any error.
+/// </summary>
+internal sealed class StoreSession : IAsyncDisposable
+{
+    private const int MaxPreparedCommands = 256;
+    private readonly Dictionary<string, DbCommand> _prepared = new(StringComparer.Ordinal);
+    private readonly DbCommand _factory;
+
+    private StoreSession(DbContext context, DbConnection connection)
+    {
+        Context = context;
+        Connection = connection;
+        _factory = connection.CreateCommand();
+    }
+
+    /// <summary>The session's context: its connection stays open, so EF queries on it run on <see cref="Connection"/>.</summary>
+    public DbContext Context { get; }
+
+    public DbConnection Connection { get; }
+
+    /// <summary>A command of this connection that only creates parameters (see <see cref="EfCommitWriter.Statements"/>).</summary>
+    public DbCommand ParameterFactory => _factory;
+
+    public static async Task<StoreSession> OpenAsync(DbContext context)
+    {
+        try
+        {
+            await context.Database.OpenConnectionAsync();
+            return new StoreSession(context, context.Database.GetDbConnection());
+        }
+        catch
+        {
+            await context.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Runs one statement (a prepared command per statement text); returns the rows it touched.</summary>
+    public Task<int> ExecuteAsync(EfCommitWriter.Statement statement, DbTransaction? transaction)
+    {
+        var command = Prepared(statement, transaction);
+        return command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs one query (a prepared command per statement text) and reads the first column of every row as a <see cref="Guid"/>.</summary>
+    public async Task<List<Guid>> GuidsAsync(EfCommitWriter.Statement statement, CancellationToken cancellationToken)
+    {
+        var command = Prepared(statement, null);
+        var values = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            values.Add(reader.GetFieldValue<Guid>(0));
+        }
+
+        return values;
+    }
+
+    /// <summary>Runs one query (a prepared command per statement text) to its end; true when it returned a row.</summary>
+    public async Task<bool> AnyRowAsync(EfCommitWriter.Statement statement, DbTransaction? transaction)
+    {
+        var command = Prepared(statement, transaction);
+        var any = false;
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            any = true;
+        }
+
+        return any;
+    }
+
+    /// <summary>Runs the statements in one ADO.NET batch (one round trip); returns the rows each touched.</summary>
+    public async Task<int[]> ExecuteBatchAsync(IReadOnlyList<EfCommitWriter.Statement> statements, DbTransaction? transaction)
+    {
+        await using var batch = Batch(statements, transaction);
+        await batch.ExecuteNonQueryAsync();
+        var rows = new int[statements.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = batch.BatchCommands[i].RecordsAffected;
+        }
+
+        return rows;
+    }
+
+    /// <summary>Runs the queries in one ADO.NET batch (one round trip); for each, whether it returned a row.</summary>
+    public async Task<bool[]> AnyRowsBatchAsync(IReadOnlyList<EfCommitWriter.Statement> statements)
+    {
+        var any = new bool[statements.Count];
+        if (statements.Count == 0)
+        {
+            return any;
+        }
+
+        await using var batch = Batch(statements, null);
+        await using var reader = await batch.ExecuteReaderAsync();
+        for (var i = 0; i < any.Length; i++)
+        {
+            while (await reader.ReadAsync())
+            {
+                any[i] = true;
+            }
+
+            await reader.NextResultAsync();
+        }
+
+        return any;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in _prepared.Values)
+        {
+            await command.DisposeAsync();
+        }
+
+        _prepared.Clear();
+        await _factory.DisposeAsync();
+        await Context.DisposeAsync(); // closes the connection EF opened
+    }
+
+    private DbBatch Batch(IReadOnlyList<EfCommitWriter.Statement> statements, DbTransaction? transaction)
+    {
+        var batch = Connection.CreateBatch();
+        batch.Transaction = transaction;
+        foreach (var statement in statements)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = statement.Sql;
+            command.Parameters.AddRange(statement.Parameters.ToArray());
+            batch.BatchCommands.Add(command);
+        }
+
+        return batch;
+    }
+
+    private DbCommand Prepared(EfCommitWriter.Statement statement, DbTransaction? transaction)
+    {
+        if (!_prepared.TryGetValue(statement.Sql, out var command))
+        {
+            if (_prepared.Count >= MaxPreparedCommands)
+            {
+                foreach (var old in _prepared.Values)
+                {
+                    old.Dispose();
+                }
+
+                _prepared.Clear();
+            }
+
+            command = Connection.CreateCommand();
+            command.CommandText = statement.Sql;
+            command.Transaction = transaction;
+            command.Parameters.AddRange(statement.Parameters.ToArray());
+            command.Prepare(); // parsed (and on PostgreSQL planned) here, once; later runs only bind new values
+            _prepared[statement.Sql] = command;
+            return command;
+        }
+
+        // Same text, same columns, same type mappings: only the values change. The parameter objects stay (a prepared
+        // Npgsql command keeps binding the ones it was prepared with).
+        command.Transaction = transaction;
+        for (var i = 0; i < statement.Parameters.Count; i++)
+        {
+            command.Parameters[i].Value = statement.Parameters[i].Value;
+        }
+
+        return command;
+    }
+}
