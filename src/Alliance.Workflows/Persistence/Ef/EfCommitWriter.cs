@@ -104,14 +104,15 @@ internal sealed class EfCommitWriter
         _bookmarks.SelectDistinct(factory, nameof(Bookmark.InstanceId), [(nameof(Bookmark.StimulusType), stimulusType), (nameof(Bookmark.CorrelationKey), correlationKey)]);
 
     /// <summary>
-    /// A query that returns a row when a live (neither dead-lettered nor expired at <paramref name="nowUtc"/>) queued stimulus
-    /// of this type and key exists: the cheap check after a commit, before reading any stimulus in full.
+    /// One query that returns the index of each (type, key) for which a live (neither dead-lettered nor expired at
+    /// <paramref name="nowUtc"/>) queued stimulus exists: the cheap check after a commit, before reading any stimulus in full.
     /// </summary>
-    public Statement PendingExists(DbCommand factory, string stimulusType, string correlationKey, DateTime nowUtc) =>
-        _pending.Exists(
+    public Statement PendingExists(DbCommand factory, IReadOnlyList<(string StimulusType, string CorrelationKey)> waiting, DateTime nowUtc) =>
+        _pending.ExistsEach(
             factory,
-            [(nameof(PendingStimulus.StimulusType), "=", stimulusType), (nameof(PendingStimulus.CorrelationKey), "=", correlationKey), (nameof(PendingStimulus.ExpiresUtc), ">", nowUtc)],
-            nameof(PendingStimulus.DeadLetteredUtc));
+            nameof(PendingStimulus.DeadLetteredUtc),
+            [(nameof(PendingStimulus.StimulusType), "="), (nameof(PendingStimulus.CorrelationKey), "="), (nameof(PendingStimulus.ExpiresUtc), ">")],
+            [.. waiting.Select(w => new object[] { w.StimulusType, w.CorrelationKey, nowUtc })]);
 
     /// <summary>Keys the runtime left empty get a new one, as EF's client-side generation would.</summary>
     private static IReadOnlyList<T> EnsureIds<T>(IReadOnlyList<T> rows, Func<T, Guid> get, Action<T, Guid> set)
@@ -292,19 +293,29 @@ internal sealed class EfCommitWriter
             return sql.ToString();
         }
 
-        /// <summary>SELECT 1 ... LIMIT 1 where each (property, operator, value) holds and <paramref name="nullProperty"/> is null.</summary>
-        public Statement Exists(DbCommand factory, (string Property, string Operator, object Value)[] conditions, string nullProperty)
+        /// <summary>
+        /// <c>SELECT i WHERE EXISTS (SELECT 1 FROM table WHERE nullProperty IS NULL AND each condition)</c> for each row i of
+        /// <paramref name="values"/>, joined by UNION ALL: the indexes of the value rows that match a row of the table.
+        /// </summary>
+        public Statement ExistsEach(DbCommand factory, string nullProperty, (string Property, string Operator)[] conditions, IReadOnlyList<object[]> values)
         {
             var parameters = new List<DbParameter>();
-            var sql = new StringBuilder("SELECT 1 FROM ").Append(_name).Append(" WHERE ").Append(Column(nullProperty).Name).Append(" IS NULL");
-            foreach (var (property, op, value) in conditions)
+            var sql = new StringBuilder();
+            var columns = conditions.Select(c => Column(c.Property)).ToArray();
+            for (var i = 0; i < values.Count; i++)
             {
-                var column = Column(property);
-                sql.Append(" AND ").Append(column.Name).Append(' ').Append(op).Append(' ').Append(Placeholder(parameters.Count));
-                Parameter(factory, parameters, column, value);
+                sql.Append(i == 0 ? "" : " UNION ALL ").Append("SELECT ").Append(i.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    .Append(" WHERE EXISTS (SELECT 1 FROM ").Append(_name).Append(" WHERE ").Append(Column(nullProperty).Name).Append(" IS NULL");
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    sql.Append(" AND ").Append(columns[c].Name).Append(' ').Append(conditions[c].Operator).Append(' ').Append(Placeholder(parameters.Count));
+                    Parameter(factory, parameters, columns[c], values[i][c]);
+                }
+
+                sql.Append(')');
             }
 
-            return new Statement(sql.Append(" LIMIT 1").ToString(), parameters, ExpectOne: false);
+            return new Statement(sql.ToString(), parameters, ExpectOne: false);
         }
 
         /// <summary>SELECT DISTINCT one column WHERE each property equals its value.</summary>

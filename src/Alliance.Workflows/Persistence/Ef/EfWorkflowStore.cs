@@ -390,14 +390,22 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
     private async Task WriteGroupAsync(List<QueuedCommit> group)
     {
         bool[] results;
+        List<Probe> probes;
+        bool[]? hits = null;
         StoreSession? session = null;
         try
         {
             session = await RentAsync();
             Writer(session);
-            results = session.Connection.CanCreateBatch
-                ? await WriteBatchedAsync(session, group)
-                : await WriteWithSavepointsAsync(session, group);
+            if (session.Connection.CanCreateBatch)
+            {
+                (results, probes, hits) = await WriteBatchedAsync(session, group);
+            }
+            else
+            {
+                results = await WriteWithSavepointsAsync(session, group);
+                probes = Probes(session, group, Enumerable.Range(0, group.Count).Where(i => results[i]));
+            }
         }
         catch (Exception ex)
         {
@@ -413,7 +421,8 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
         // Durable now: the reads after the commit, then everyone is told.
         try
         {
-            var pending = await FindPendingAfterAsync(session, group, results);
+            hits ??= await ProbeAsync(session, probes);
+            var pending = await ReadPendingAsync(session, group, probes, hits);
             Return(session);
             for (var i = 0; i < group.Count; i++)
             {
@@ -487,83 +496,87 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
         }
     }
 
-    private async Task<bool[]> WriteBatchedAsync(StoreSession session, List<QueuedCommit> group)
+    /// <summary>
+    /// Where statements go to a server in batches (PostgreSQL): BEGIN and the whole group's statements in one round trip,
+    /// then COMMIT and the group's pending check in a second. If any commit meets a concurrent change (or a duplicate key,
+    /// which aborts a PostgreSQL transaction), the group is rolled back and each commit is written again alone, so that
+    /// only the failing one fails. Returns, per commit, whether it stood, and the pending check's probes and hits.
+    /// </summary>
+    private async Task<(bool[] Results, List<Probe> Probes, bool[] Hits)> WriteBatchedAsync(StoreSession session, List<QueuedCommit> group)
     {
-        var perCommit = group.Select(q => _writer!.Statements(session.ParameterFactory, q.Commit)).ToList();
+        var results = new bool[group.Count];
         if (group.Count > 1)
         {
-            await using var transaction = await session.Connection.BeginTransactionAsync();
-            if (await BatchOrRefuseAsync(session, transaction, [.. perCommit.SelectMany(s => s)], perCommit) is { } results)
+            var probes = Probes(session, group, Enumerable.Range(0, group.Count));
+            if (await CommitBatchAsync(session, [.. group.SelectMany(q => _writer!.Statements(session.ParameterFactory, q.Commit))], probes) is { } hits)
             {
-                await transaction.CommitAsync();
-                return results;
+                Array.Fill(results, true);
+                return (results, probes, hits);
             }
-
-            await transaction.RollbackAsync();
-
-            // Someone in the group met a concurrent change: each one again, alone, with parameters bound afresh.
-            perCommit = [.. group.Select(q => _writer!.Statements(session.ParameterFactory, q.Commit))];
         }
 
-        var alone = new bool[group.Count];
+        // Alone, each with parameters bound afresh (a parameter belongs to the batch it ran in).
+        var allProbes = new List<Probe>();
+        var allHits = new List<bool>();
         for (var i = 0; i < group.Count; i++)
         {
-            await using var transaction = await session.Connection.BeginTransactionAsync();
-            alone[i] = await BatchOrRefuseAsync(session, transaction, perCommit[i], [perCommit[i]]) is not null;
-            if (alone[i])
+            var probes = Probes(session, group, [i]);
+            if (await CommitBatchAsync(session, _writer!.Statements(session.ParameterFactory, group[i].Commit), probes) is { } hits)
             {
-                await transaction.CommitAsync();
-            }
-            else
-            {
-                await transaction.RollbackAsync();
+                results[i] = true;
+                allProbes.AddRange(probes);
+                allHits.AddRange(hits);
             }
         }
 
-        return alone;
+        return (results, allProbes, [.. allHits]);
     }
 
-    /// <summary>Runs the statements in one batch; the result per commit when every commit's statements touched what they must, else null.</summary>
-    private static async Task<bool[]?> BatchOrRefuseAsync(StoreSession session, DbTransaction transaction, List<EfCommitWriter.Statement> statements, List<List<EfCommitWriter.Statement>> perCommit)
+    /// <summary>
+    /// BEGIN + the statements in one batch; if every statement that must touch one row did, COMMIT + the probes in a second
+    /// batch and the probes' hits are returned; else ROLLBACK and null.
+    /// </summary>
+    private async Task<bool[]?> CommitBatchAsync(StoreSession session, List<EfCommitWriter.Statement> statements, List<Probe> probes)
     {
-        if (statements.Count == 0)
-        {
-            return [.. perCommit.Select(_ => true)];
-        }
-
         int[] rows;
         try
         {
-            rows = await session.ExecuteBatchAsync(statements, transaction);
+            rows = await session.ExecuteBatchAsync([Begin, .. statements]);
         }
         catch (DbException ex) when (IsUniqueViolation(ex))
         {
-            return null;
+            await session.ExecuteBatchAsync([Rollback]);
+            return null; // a duplicate inbox key (or any other key): someone else committed first
         }
 
         for (var i = 0; i < statements.Count; i++)
         {
-            if (statements[i].ExpectOne && rows[i] != 1)
+            if (statements[i].ExpectOne && rows[i + 1] != 1)
             {
+                await session.ExecuteBatchAsync([Rollback]);
                 return null;
             }
         }
 
-        return [.. perCommit.Select(_ => true)];
+        if (probes.Count == 0)
+        {
+            await session.ExecuteBatchAsync([Commit]);
+            return [];
+        }
+
+        return Hits(probes, await session.BatchIntsAsync([Commit, ProbeStatement(session, probes)]));
     }
 
-    /// <summary>
-    /// After the group's transaction: for each commit that stood, the queued stimuli that its added waiting bookmarks match.
-    /// A cheap existence check first (one batch on PostgreSQL, prepared statements on SQLite); full rows only for a match.
-    /// </summary>
-    private async Task<IReadOnlyList<PendingStimulus>[]> FindPendingAfterAsync(StoreSession session, List<QueuedCommit> group, bool[] committed)
+    /// <summary>A queued stimulus to look for after a commit: the waiting bookmark a commit added (with its read time).</summary>
+    private sealed record Probe(int Commit, Bookmark Waiting, DateTime NowUtc);
+
+    /// <summary>The waiting bookmarks added by the given commits of the group, for the pending check after the commit.</summary>
+    private static List<Probe> Probes(StoreSession session, List<QueuedCommit> group, IEnumerable<int> commits)
     {
-        var found = new IReadOnlyList<PendingStimulus>[group.Count];
-        var probes = new List<(int Commit, Bookmark Waiting, EfCommitWriter.Statement Query)>();
-        for (var i = 0; i < group.Count; i++)
+        var probes = new List<Probe>();
+        foreach (var i in commits)
         {
-            found[i] = [];
-            if (!committed[i] || group[i].FindPendingAt is not { } now)
+            if (group[i].FindPendingAt is not { } now)
             {
                 continue;
             }
@@ -572,37 +585,44 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
             {
                 if (waiting.StimulusType is not null)
                 {
-                    probes.Add((i, waiting, _writer!.PendingExists(session.ParameterFactory, waiting.StimulusType, waiting.CorrelationKey ?? "", now)));
+                    probes.Add(new Probe(i, waiting, now));
                 }
             }
         }
 
-        if (probes.Count == 0)
+        return probes;
+    }
+
+    private EfCommitWriter.Statement ProbeStatement(StoreSession session, List<Probe> probes) =>
+        _writer!.PendingExists(session.ParameterFactory, [.. probes.Select(p => (p.Waiting.StimulusType!, p.Waiting.CorrelationKey ?? ""))], probes.Min(p => p.NowUtc)); // the earliest: a hit is re-read at each commit's own time
+
+    /// <summary>The pending check on its own (SQLite, in process): one prepared query.</summary>
+    private async Task<bool[]> ProbeAsync(StoreSession session, List<Probe> probes) =>
+        probes.Count == 0 ? [] : Hits(probes, await session.IntsAsync(ProbeStatement(session, probes)));
+
+    private static bool[] Hits(List<Probe> probes, List<int> indexes)
+    {
+        var hits = new bool[probes.Count];
+        foreach (var index in indexes)
         {
-            return found;
+            hits[index] = true;
         }
 
-        bool[] any;
-        if (session.Connection.CanCreateBatch)
-        {
-            any = await session.AnyRowsBatchAsync([.. probes.Select(p => p.Query)]);
-        }
-        else
-        {
-            any = new bool[probes.Count];
-            for (var p = 0; p < probes.Count; p++)
-            {
-                any[p] = await session.AnyRowAsync(probes[p].Query, null);
-            }
-        }
+        return hits;
+    }
 
+    /// <summary>After the group's transaction: for each commit that stood, the queued stimuli its added waiting bookmarks match (read in full only where the check hit).</summary>
+    private async Task<IReadOnlyList<PendingStimulus>[]> ReadPendingAsync(StoreSession session, List<QueuedCommit> group, List<Probe> probes, bool[] hits)
+    {
+        var found = new IReadOnlyList<PendingStimulus>[group.Count];
+        Array.Fill(found, []);
         for (var p = 0; p < probes.Count; p++)
         {
-            if (any[p])
+            if (hits[p])
             {
-                var (commit, waiting, _) = probes[p];
-                var rows = await ToListAsync(_pendingFor((TContext)session.Context, waiting.StimulusType!, waiting.CorrelationKey ?? "", group[commit].FindPendingAt!.Value), CancellationToken.None);
-                found[commit] = [.. found[commit], .. rows];
+                var probe = probes[p];
+                var rows = await ToListAsync(_pendingFor((TContext)session.Context, probe.Waiting.StimulusType!, probe.Waiting.CorrelationKey ?? "", probe.NowUtc), CancellationToken.None);
+                found[probe.Commit] = [.. found[probe.Commit], .. rows];
             }
         }
 
@@ -627,6 +647,9 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
         }
     }
 
+    private static readonly EfCommitWriter.Statement Begin = new("BEGIN", [], ExpectOne: false);
+    private static readonly EfCommitWriter.Statement Commit = new("COMMIT", [], ExpectOne: false);
+    private static readonly EfCommitWriter.Statement Rollback = new("ROLLBACK", [], ExpectOne: false);
     private static readonly EfCommitWriter.Statement Savepoint = new("SAVEPOINT wf_commit", [], ExpectOne: false);
     private static readonly EfCommitWriter.Statement RollbackToSavepoint = new("ROLLBACK TO SAVEPOINT wf_commit", [], ExpectOne: false);
     private static readonly EfCommitWriter.Statement ReleaseSavepoint = new("RELEASE SAVEPOINT wf_commit", [], ExpectOne: false);

@@ -65,24 +65,24 @@ internal sealed class StoreSession : IAsyncDisposable
         return values;
     }
 
-    /// <summary>Runs one query (a prepared command per statement text) to its end; true when it returned a row.</summary>
-    public async Task<bool> AnyRowAsync(EfCommitWriter.Statement statement, DbTransaction? transaction)
+    /// <summary>Runs one query (a prepared command per statement text) and reads the first column of every row as an int.</summary>
+    public async Task<List<int>> IntsAsync(EfCommitWriter.Statement statement)
     {
-        var command = Prepared(statement, transaction);
-        var any = false;
+        var command = Prepared(statement, null);
+        var values = new List<int>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            any = true;
+            values.Add(Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        return any;
+        return values;
     }
 
     /// <summary>Runs the statements in one ADO.NET batch (one round trip); returns the rows each touched.</summary>
-    public async Task<int[]> ExecuteBatchAsync(IReadOnlyList<EfCommitWriter.Statement> statements, DbTransaction? transaction)
+    public async Task<int[]> ExecuteBatchAsync(IReadOnlyList<EfCommitWriter.Statement> statements)
     {
-        await using var batch = Batch(statements, transaction);
+        await using var batch = Batch(statements);
         await batch.ExecuteNonQueryAsync();
         var rows = new int[statements.Count];
         for (var i = 0; i < rows.Length; i++)
@@ -93,28 +93,21 @@ internal sealed class StoreSession : IAsyncDisposable
         return rows;
     }
 
-    /// <summary>Runs the queries in one ADO.NET batch (one round trip); for each, whether it returned a row.</summary>
-    public async Task<bool[]> AnyRowsBatchAsync(IReadOnlyList<EfCommitWriter.Statement> statements)
+    /// <summary>Runs the statements in one ADO.NET batch (one round trip) and reads the first column of every row they return as an int.</summary>
+    public async Task<List<int>> BatchIntsAsync(IReadOnlyList<EfCommitWriter.Statement> statements)
     {
-        var any = new bool[statements.Count];
-        if (statements.Count == 0)
-        {
-            return any;
-        }
-
-        await using var batch = Batch(statements, null);
+        var values = new List<int>();
+        await using var batch = Batch(statements);
         await using var reader = await batch.ExecuteReaderAsync();
-        for (var i = 0; i < any.Length; i++)
+        do
         {
             while (await reader.ReadAsync())
             {
-                any[i] = true;
+                values.Add(Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
             }
-
-            await reader.NextResultAsync();
         }
-
-        return any;
+        while (await reader.NextResultAsync());
+        return values;
     }
 
     public async ValueTask DisposeAsync()
@@ -129,10 +122,9 @@ internal sealed class StoreSession : IAsyncDisposable
         await Context.DisposeAsync(); // closes the connection EF opened
     }
 
-    private DbBatch Batch(IReadOnlyList<EfCommitWriter.Statement> statements, DbTransaction? transaction)
+    private DbBatch Batch(IReadOnlyList<EfCommitWriter.Statement> statements)
     {
         var batch = Connection.CreateBatch();
-        batch.Transaction = transaction;
         foreach (var statement in statements)
         {
             var command = batch.CreateBatchCommand();
