@@ -182,6 +182,34 @@ public sealed class The_booking_route(AllianceAppFactory app) : IClassFixture<Al
         Assert.Empty(await SlotsAsync(room));
     }
 
+    [Fact]
+    public async Task A_booking_whose_route_never_started_gets_it_from_the_sweep()
+    {
+        // what a crash between holding the slot and starting the route leaves behind
+        var room = new ResourceId(await app.RoomAsync("补启动测试室"));
+        var start = app.Day(6, 10).UtcDateTime;
+        var id = BookingId.New();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+            db.Add(new Booking
+            {
+                Id = id, ResourceId = room, RequesterId = DemoRegion.Unit(2), RequestedBy = DemoRegion.Person(Requester), StartUtc = start,
+                EndUtc = start.AddHours(1), Purpose = "孤儿预约", HeadCount = 5, Status = BookingStatus.Pending, CreatedUtc = app.Time.GetUtcNow().UtcDateTime,
+            });
+            db.Add(new BookingSlot { ResourceId = room, StartUtc = start, BookingId = id });
+            db.Add(new BookingSlot { ResourceId = room, StartUtc = start.AddMinutes(30), BookingId = id });
+            await db.SaveChangesAsync();
+        }
+
+        await app.PassAsync(TimeSpan.FromMinutes(2));
+
+        var booking = await app.BookingAsync(Requester, id.Value);
+        Assert.NotNull(booking["itemId"]);
+        await app.DoAsync(Owner, booking.ItemOf(), "approve", "approve");
+        Assert.Equal("confirmed", (await app.BookingAsync(Requester, id.Value))["status"]!.GetValue<string>());
+    }
+
     private async Task<List<string>> EventsAsync(Guid booking)
     {
         await using var scope = app.Services.CreateAsyncScope();

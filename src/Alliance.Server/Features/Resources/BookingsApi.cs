@@ -101,7 +101,9 @@ public static class BookingsApi
         var startUtc = request.Start!.Value.UtcDateTime;
         var endUtc = request.End!.Value.UtcDateTime;
         var booking = await HoldAsync(db, audit, scope, resource, requester!.Value, startUtc, endUtc, request.Purpose!.Trim(), request.HeadCount!.Value, time, cancellationToken);
-        await StartRouteAsync(db, runtime, sync, scope, booking, resource, alliance, zone, time, cancellationToken);
+        var roles = WorkflowRoles.ByOrganisation(scope).GetValueOrDefault(booking.RequesterId) ?? [];
+        await StartRouteAsync(db, runtime, sync, new Actor(scope.UserId!.Value.ToString(), roles, booking.RequesterId.ToString()), booking, resource, alliance, zone, time,
+            cancellationToken);
         db.ChangeTracker.Clear();
         var saved = await db.Set<Booking>().AsNoTracking().SingleAsync(b => b.Id == booking.Id, cancellationToken);
         return TypedResults.Created($"/api/bookings/{booking.Id}", BookingResponse.From(saved, resource));
@@ -401,8 +403,12 @@ public static class BookingsApi
         }
     }
 
-    private static async Task StartRouteAsync(
-        AllianceDbContext db, WorkflowRuntime runtime, ItemSync sync, AccessScope scope, Booking booking, Resource resource, PartyAlliance alliance, TimeZoneInfo zone,
+    /// <summary>
+    /// Starts the booking's route and saves its item, linking the booking to it. Also used by <see cref="BookingExpiry"/> for a
+    /// booking whose route never started (the host stopped between holding the slot and starting the route).
+    /// </summary>
+    internal static async Task StartRouteAsync(
+        AllianceDbContext db, WorkflowRuntime runtime, ItemSync sync, Actor actor, Booking booking, Resource resource, PartyAlliance alliance, TimeZoneInfo zone,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var host = await db.Organisations.AsNoTracking().SingleAsync(o => o.Id == alliance.HostOrganisationId, cancellationToken);
@@ -425,7 +431,7 @@ public static class BookingsApi
             Scope = ItemScope.Alliance,
             DesiredDate = DateOnly.FromDateTime(localStart),
             SubmitterOrganisationId = booking.RequesterId,
-            SubmittedBy = scope.UserId,
+            SubmittedBy = booking.RequestedBy,
             CreatedUtc = now,
             UpdatedUtc = now,
         };
@@ -449,7 +455,6 @@ public static class BookingsApi
             ["usedAt"] = Iso(booking.EndUtc),
             ["feedbackWindow"] = ItemRoutes.Iso(rules.BookingFeedbackWindow),
         };
-        var actor = new Actor(scope.UserId!.Value.ToString(), [.. WorkflowRoles.ByOrganisation(scope).GetValueOrDefault(booking.RequesterId) ?? []], booking.RequesterId.ToString());
         var instance = await runtime.StartAsync(Workflow, input, actor, correlationKey: booking.Id.ToString(), cancellationToken: cancellationToken);
         item.WorkflowInstanceId = instance.Value;
         await sync.SubmitAsync(item, booking.RequesterId, async (started, _) =>
