@@ -61,6 +61,26 @@ public sealed class Booking_rules(AllianceAppFactory app) : IClassFixture<Allian
     }
 
     [Fact]
+    public async Task The_catalogue_search_for_a_free_slot_leaves_out_a_taken_room_and_one_in_emergency_use()
+    {
+        var taken = await app.RoomAsync("检索已约测试室");
+        var switched = await app.RoomAsync("检索应急测试室");
+        var open = await app.RoomAsync("检索空闲测试室");
+        var start = app.Day(7, 15);
+        await app.BookedAsync(Requester, taken, start, start.AddHours(1));
+        using (var emergency = await app.PostAsync(Owner, $"/api/resources/{switched}/emergency", new { from = start, to = start.AddHours(3), reason = "临时征用" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, emergency.StatusCode);
+        }
+
+        using var client = await app.ClientForAsync(Requester);
+        var from = Uri.EscapeDataString(start.AddMinutes(30).ToString("O"));
+        var to = Uri.EscapeDataString(start.AddHours(2).ToString("O"));
+        var page = await client.GetFromJsonAsync<JsonObject>($"/api/resources?q=检索&availableFrom={from}&availableTo={to}");
+        Assert.Equal([open], page!["items"]!.AsArray().Select(r => r!["id"]!.GetValue<Guid>()));
+    }
+
+    [Fact]
     public async Task A_shared_resource_takes_overlapping_requests_up_to_its_capacity()
     {
         var hall = await app.RoomAsync("共享讲座厅", exclusive: false, capacity: 50);
