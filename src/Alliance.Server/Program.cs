@@ -6,6 +6,7 @@ using Alliance.Server.Features.Auth;
 using Alliance.Server.Features.Commitments;
 using Alliance.Server.Features.Demo;
 using Alliance.Server.Features.Ledger;
+using Alliance.Server.Features.Lists;
 using Alliance.Server.Features.Items;
 using Alliance.Server.Features.Live;
 using Alliance.Server.Features.Organisations;
@@ -58,6 +59,8 @@ app.MapLedgerApi();
 app.MapItemsApi();
 app.MapTasksApi();
 app.MapCommitmentsApi();
+app.MapNeedsApi();
+app.MapProjectsApi();
 app.MapWorkflowOperationsApi();
 app.MapStreamsApi();
 

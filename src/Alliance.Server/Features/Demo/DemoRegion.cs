@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Alliance.Server.Features.Agreements;
 using Alliance.Server.Features.Alliances;
+using Alliance.Server.Features.Commitments;
+using Alliance.Server.Features.Lists;
 using Alliance.Server.Features.Organisations;
 using Alliance.Server.Features.People;
 using Alliance.Server.Features.Resources;
@@ -149,6 +151,30 @@ public static class DemoRegion
         new(10, 9, null, ResourceKind.Fund, null, "工商银行江滨支行党建共建微项目资金",
             "每年资助社区公益微项目，单个项目不超过两万元，须说明用途和受益人数。", ["养老", "教育", "环境"], 500, false, true, 1440,
             Days(0, 0, DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday), [], ["居民"]),
+    ];
+
+    public sealed record NeedData(int No, int Community, string Title, string Category, string Description, int HeadCount, DayOfWeek Day, int FromHour, int ToHour);
+
+    public sealed record CommitmentData(int No, int Unit, int Community, string Title, string Category, decimal Target, string TargetUnit, string Schedule, string Responsible);
+
+    public static NeedId Need(int no) => new(IdOf($"need/{no}"));
+
+    public static CommitmentId Commitment(int no) => new(IdOf($"commitment/{no}"));
+
+    /// <summary>Needs (需求清单) raised by communities, each wanted on the next such weekday at least five days after seeding (docs/demo-region.md).</summary>
+    public static IReadOnlyList<NeedData> Needs { get; } =
+    [
+        new(1, 1, "老年居民健康义诊", "医疗", "桂花社区约六十位老年居民希望接受血压血糖检测和慢病咨询。", 60, DayOfWeek.Saturday, 9, 11),
+        new(2, 1, "青少年暑期安全教育", "安全", "社区青少年希望参观学习用电和消防安全知识。", 30, DayOfWeek.Thursday, 14, 16),
+        new(3, 3, "居民法律咨询日", "法律", "滨江社区居民在物业纠纷和劳动争议方面需要律师现场咨询。", 20, DayOfWeek.Wednesday, 14, 17),
+    ];
+
+    /// <summary>Draft commitments (共建承诺) of units for the year of seeding, waiting for their units to submit them.</summary>
+    public static IReadOnlyList<CommitmentData> Commitments { get; } =
+    [
+        new(1, 1, 1, "党员活动室向社区开放", "场地", 24, "次", "每月第一、三周周六上午", "林晓东"),
+        new(2, 2, 1, "专家义诊进社区", "医疗", 4, "场", "每季度一场，周六上午", "黄丽娟"),
+        new(3, 3, 1, "安全用电宣传", "安全", 8, "场", "每季度两场", "杨帆"),
     ];
 
     public static string StreetAllianceName(int street) => $"{Streets[street - 1].Name}大党工委";

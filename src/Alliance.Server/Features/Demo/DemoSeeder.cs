@@ -1,6 +1,8 @@
 using Alliance.Server.Features.Agreements;
 using Alliance.Server.Features.Alliances;
 using Alliance.Server.Features.Audit;
+using Alliance.Server.Features.Commitments;
+using Alliance.Server.Features.Lists;
 using Alliance.Server.Features.Organisations;
 using Alliance.Server.Features.People;
 using Alliance.Server.Features.Resources;
@@ -51,6 +53,7 @@ public static class DemoSeeder
             AddPeople(db, provider.GetRequiredService<IPasswordHasher<AllianceUser>>(), provider.GetRequiredService<ILookupNormalizer>(), now);
             AddAgreements(db, now);
             AddResources(db, now);
+            AddNeedsAndCommitments(db, now);
             await provider.GetRequiredService<AuditTrail>().SaveAsync(new("demo.seeded", "region", DemoRegion.District.ToString(), null, null, new
             {
                 district = DemoRegion.DistrictName,
@@ -60,6 +63,8 @@ public static class DemoSeeder
                 people = DemoRegion.People.Count,
                 agreements = DemoRegion.Agreements.Count,
                 resources = DemoRegion.Resources.Count,
+                needs = DemoRegion.Needs.Count,
+                commitments = DemoRegion.Commitments.Count,
             }), cancel);
             await transaction.CommitAsync(cancel);
         }, cancellationToken);
@@ -221,6 +226,55 @@ public static class DemoSeeder
                 Status = ResourceStatus.Active,
                 CreatedAt = now,
                 UpdatedAt = now,
+            });
+        }
+    }
+
+    private static void AddNeedsAndCommitments(AllianceDbContext db, DateTimeOffset now)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(DemoRegion.RulesFor(AllianceLevel.Community).TimeZone);
+        var today = TimeZoneInfo.ConvertTime(now, zone).Date;
+        foreach (var n in DemoRegion.Needs)
+        {
+            var day = today.AddDays(5);
+            while (day.DayOfWeek != n.Day)
+            {
+                day = day.AddDays(1);
+            }
+
+            db.Add(new Need
+            {
+                Id = DemoRegion.Need(n.No),
+                CommunityId = DemoRegion.Community(n.Community),
+                StreetId = DemoRegion.Street(DemoRegion.Communities[n.Community - 1].Street),
+                AllianceId = DemoRegion.CommunityAlliance(n.Community),
+                Title = n.Title,
+                Category = n.Category,
+                Description = n.Description,
+                HeadCount = n.HeadCount,
+                WantedFromUtc = TimeZoneInfo.ConvertTimeToUtc(day.AddHours(n.FromHour), zone),
+                WantedToUtc = TimeZoneInfo.ConvertTimeToUtc(day.AddHours(n.ToHour), zone),
+                CreatedUtc = now.UtcDateTime,
+                UpdatedUtc = now.UtcDateTime,
+            });
+        }
+
+        foreach (var c in DemoRegion.Commitments)
+        {
+            db.Add(new Commitment
+            {
+                Id = DemoRegion.Commitment(c.No),
+                AllianceId = DemoRegion.CommunityAlliance(c.Community),
+                UnitId = DemoRegion.Unit(c.Unit),
+                Year = today.Year,
+                Title = c.Title,
+                Category = c.Category,
+                TargetQuantity = c.Target,
+                TargetUnit = c.TargetUnit,
+                Schedule = c.Schedule,
+                ResponsiblePerson = c.Responsible,
+                CreatedUtc = now.UtcDateTime,
+                UpdatedUtc = now.UtcDateTime,
             });
         }
     }

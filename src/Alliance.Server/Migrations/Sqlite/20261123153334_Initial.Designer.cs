@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Alliance.Server.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAllianceDbContext))]
-    [Migration("20261123150949_Initial")]
+    [Migration("20261123153334_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -629,6 +629,123 @@ namespace Alliance.Server.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("supervision_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Lists.Need", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AllianceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("HeadCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RaisedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StreetId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("WantedFromUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("WantedToUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId");
+
+                    b.HasIndex("AllianceId", "Status");
+
+                    b.ToTable("needs", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Lists.Project", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("NeedId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProviderUnitId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("StartedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ItemId")
+                        .IsUnique();
+
+                    b.HasIndex("NeedId");
+
+                    b.HasIndex("ProviderUnitId");
+
+                    b.ToTable("projects", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Lists.ProjectResource", b =>
+                {
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ProjectId", "ResourceId");
+
+                    b.HasIndex("ResourceId");
+
+                    b.ToTable("project_resources", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Server.Features.Live.StreamEvent", b =>
@@ -1790,6 +1907,57 @@ namespace Alliance.Server.Migrations.Sqlite
                     b.HasOne("Alliance.Server.Features.Items.Item", null)
                         .WithMany()
                         .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Lists.Need", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Alliances.PartyAlliance", null)
+                        .WithMany()
+                        .HasForeignKey("AllianceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Server.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Lists.Project", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Items.Item", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Server.Features.Lists.Need", null)
+                        .WithMany()
+                        .HasForeignKey("NeedId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Server.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Lists.ProjectResource", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Lists.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Server.Features.Resources.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

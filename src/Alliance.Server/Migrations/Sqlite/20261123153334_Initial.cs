@@ -549,6 +549,43 @@ namespace Alliance.Server.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "needs",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CommunityId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    StreetId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AllianceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    HeadCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    WantedFromUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    WantedToUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    RaisedBy = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_needs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_needs_alliances_AllianceId",
+                        column: x => x.AllianceId,
+                        principalTable: "alliances",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_needs_organisations_CommunityId",
+                        column: x => x.CommunityId,
+                        principalTable: "organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "resources",
                 columns: table => new
                 {
@@ -730,6 +767,41 @@ namespace Alliance.Server.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "projects",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    NeedId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ItemId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProviderUnitId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    StartedBy = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_projects", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_projects_items_ItemId",
+                        column: x => x.ItemId,
+                        principalTable: "items",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_projects_needs_NeedId",
+                        column: x => x.NeedId,
+                        principalTable: "needs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_projects_organisations_ProviderUnitId",
+                        column: x => x.ProviderUnitId,
+                        principalTable: "organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "bookings",
                 columns: table => new
                 {
@@ -827,6 +899,30 @@ namespace Alliance.Server.Migrations.Sqlite
                         name: "FK_commitment_periods_commitments_CommitmentId",
                         column: x => x.CommitmentId,
                         principalTable: "commitments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "project_resources",
+                columns: table => new
+                {
+                    ProjectId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ResourceId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_project_resources", x => new { x.ProjectId, x.ResourceId });
+                    table.ForeignKey(
+                        name: "FK_project_resources_projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_project_resources_resources_ResourceId",
+                        column: x => x.ResourceId,
+                        principalTable: "resources",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -974,6 +1070,16 @@ namespace Alliance.Server.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_needs_AllianceId_Status",
+                table: "needs",
+                columns: new[] { "AllianceId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_needs_CommunityId",
+                table: "needs",
+                column: "CommunityId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_organisations_ParentId",
                 table: "organisations",
                 column: "ParentId");
@@ -982,6 +1088,27 @@ namespace Alliance.Server.Migrations.Sqlite
                 name: "IX_outbox_messages_DispatchedUtc_CreatedUtc_Position",
                 table: "outbox_messages",
                 columns: new[] { "DispatchedUtc", "CreatedUtc", "Position" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_project_resources_ResourceId",
+                table: "project_resources",
+                column: "ResourceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_projects_ItemId",
+                table: "projects",
+                column: "ItemId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_projects_NeedId",
+                table: "projects",
+                column: "NeedId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_projects_ProviderUnitId",
+                table: "projects",
+                column: "ProviderUnitId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_resource_emergencies_ResourceId_FromUtc",
@@ -1151,6 +1278,9 @@ namespace Alliance.Server.Migrations.Sqlite
                 name: "processed_messages");
 
             migrationBuilder.DropTable(
+                name: "project_resources");
+
+            migrationBuilder.DropTable(
                 name: "resource_emergencies");
 
             migrationBuilder.DropTable(
@@ -1202,6 +1332,9 @@ namespace Alliance.Server.Migrations.Sqlite
                 name: "commitments");
 
             migrationBuilder.DropTable(
+                name: "projects");
+
+            migrationBuilder.DropTable(
                 name: "users");
 
             migrationBuilder.DropTable(
@@ -1209,6 +1342,9 @@ namespace Alliance.Server.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "items");
+
+            migrationBuilder.DropTable(
+                name: "needs");
 
             migrationBuilder.DropTable(
                 name: "alliances");

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Alliance.Server.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAllianceDbContext))]
-    [Migration("20261123151004_Initial")]
+    [Migration("20261123153341_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -635,6 +635,123 @@ namespace Alliance.Server.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("supervision_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Lists.Need", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AllianceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("HeadCount")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("RaisedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("StreetId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("UpdatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("WantedFromUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("WantedToUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId");
+
+                    b.HasIndex("AllianceId", "Status");
+
+                    b.ToTable("needs", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Lists.Project", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("NeedId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ProviderUnitId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("StartedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ItemId")
+                        .IsUnique();
+
+                    b.HasIndex("NeedId");
+
+                    b.HasIndex("ProviderUnitId");
+
+                    b.ToTable("projects", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Lists.ProjectResource", b =>
+                {
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("ProjectId", "ResourceId");
+
+                    b.HasIndex("ResourceId");
+
+                    b.ToTable("project_resources", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Server.Features.Live.StreamEvent", b =>
@@ -1800,6 +1917,57 @@ namespace Alliance.Server.Migrations.Postgres
                     b.HasOne("Alliance.Server.Features.Items.Item", null)
                         .WithMany()
                         .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Lists.Need", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Alliances.PartyAlliance", null)
+                        .WithMany()
+                        .HasForeignKey("AllianceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Server.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Lists.Project", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Items.Item", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Server.Features.Lists.Need", null)
+                        .WithMany()
+                        .HasForeignKey("NeedId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Server.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Lists.ProjectResource", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Lists.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Server.Features.Resources.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

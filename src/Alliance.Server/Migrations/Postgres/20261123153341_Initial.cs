@@ -551,6 +551,43 @@ namespace Alliance.Server.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "needs",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CommunityId = table.Column<Guid>(type: "uuid", nullable: false),
+                    StreetId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AllianceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Category = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Description = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    HeadCount = table.Column<int>(type: "integer", nullable: false),
+                    WantedFromUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    WantedToUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    RaisedBy = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Revision = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_needs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_needs_alliances_AllianceId",
+                        column: x => x.AllianceId,
+                        principalTable: "alliances",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_needs_organisations_CommunityId",
+                        column: x => x.CommunityId,
+                        principalTable: "organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "resources",
                 columns: table => new
                 {
@@ -732,6 +769,41 @@ namespace Alliance.Server.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "projects",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    NeedId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ItemId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ProviderUnitId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    StartedBy = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_projects", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_projects_items_ItemId",
+                        column: x => x.ItemId,
+                        principalTable: "items",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_projects_needs_NeedId",
+                        column: x => x.NeedId,
+                        principalTable: "needs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_projects_organisations_ProviderUnitId",
+                        column: x => x.ProviderUnitId,
+                        principalTable: "organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "bookings",
                 columns: table => new
                 {
@@ -829,6 +901,30 @@ namespace Alliance.Server.Migrations.Postgres
                         name: "FK_commitment_periods_commitments_CommitmentId",
                         column: x => x.CommitmentId,
                         principalTable: "commitments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "project_resources",
+                columns: table => new
+                {
+                    ProjectId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ResourceId = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_project_resources", x => new { x.ProjectId, x.ResourceId });
+                    table.ForeignKey(
+                        name: "FK_project_resources_projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_project_resources_resources_ResourceId",
+                        column: x => x.ResourceId,
+                        principalTable: "resources",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -976,6 +1072,16 @@ namespace Alliance.Server.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_needs_AllianceId_Status",
+                table: "needs",
+                columns: new[] { "AllianceId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_needs_CommunityId",
+                table: "needs",
+                column: "CommunityId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_organisations_ParentId",
                 table: "organisations",
                 column: "ParentId");
@@ -984,6 +1090,27 @@ namespace Alliance.Server.Migrations.Postgres
                 name: "IX_outbox_messages_DispatchedUtc_CreatedUtc_Position",
                 table: "outbox_messages",
                 columns: new[] { "DispatchedUtc", "CreatedUtc", "Position" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_project_resources_ResourceId",
+                table: "project_resources",
+                column: "ResourceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_projects_ItemId",
+                table: "projects",
+                column: "ItemId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_projects_NeedId",
+                table: "projects",
+                column: "NeedId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_projects_ProviderUnitId",
+                table: "projects",
+                column: "ProviderUnitId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_resource_emergencies_ResourceId_FromUtc",
@@ -1153,6 +1280,9 @@ namespace Alliance.Server.Migrations.Postgres
                 name: "processed_messages");
 
             migrationBuilder.DropTable(
+                name: "project_resources");
+
+            migrationBuilder.DropTable(
                 name: "resource_emergencies");
 
             migrationBuilder.DropTable(
@@ -1204,6 +1334,9 @@ namespace Alliance.Server.Migrations.Postgres
                 name: "commitments");
 
             migrationBuilder.DropTable(
+                name: "projects");
+
+            migrationBuilder.DropTable(
                 name: "users");
 
             migrationBuilder.DropTable(
@@ -1211,6 +1344,9 @@ namespace Alliance.Server.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "items");
+
+            migrationBuilder.DropTable(
+                name: "needs");
 
             migrationBuilder.DropTable(
                 name: "alliances");
