@@ -173,6 +173,32 @@ public sealed class The_three_lists(AllianceAppFactory app) : IClassFixture<Alli
     }
 
     [Fact]
+    public async Task A_resource_whose_slot_is_held_by_a_booking_is_not_available_for_the_need()
+    {
+        var (saturday, end) = NextSaturdayMorning();
+        var (from, to) = (saturday + TimeSpan.FromDays(14), end + TimeSpan.FromDays(14));
+        var need = await RaiseAsync(new
+        {
+            title = "老年人健身操", category = "养老", description = "老年居民希望在周六上午学习健身操。", headCount = 30,
+            wantedFrom = new DateTimeOffset(from, TimeSpan.Zero), wantedTo = new DateTimeOffset(to, TimeSpan.Zero),
+        });
+        static int Availability(JsonArray matches) =>
+            matches.Single(m => m!["resourceId"]!.GetValue<Guid>() == Resource(2))!["criteria"]![3]!["score"]!.GetValue<int>();
+        Assert.Equal(10, Availability(await MatchesAsync(Secretary, need)));
+
+        // 党建共享之家 is exclusive: a pending request for 09:00-10:00 holds part of the wanted slot
+        using var unit = await app.ClientForAsync(DemoUsers.UnitContact);
+        using var booked = await unit.PostAsJsonAsync($"/api/resources/{Resource(2)}/bookings", new
+        {
+            start = new DateTimeOffset(from, TimeSpan.Zero), end = new DateTimeOffset(from + TimeSpan.FromHours(1), TimeSpan.Zero),
+            purpose = "主题党日", headCount = 20,
+        });
+        Assert.True(booked.IsSuccessStatusCode, await booked.Content.ReadAsStringAsync());
+
+        Assert.Equal(0, Availability(await MatchesAsync(Secretary, need)));
+    }
+
+    [Fact]
     public async Task A_project_matches_the_need_with_resources_and_starts_a_joint_task_for_the_providing_unit()
     {
         var need = await RaiseAsync(Clinic());
