@@ -64,9 +64,9 @@ public static class NeedMatching
     /// Whether the resource can serve the wanted period. A period of at most a day is one slot: widened to the resource's
     /// booking grain (a need from 09:00 to 11:00 fits a half-day slot from 08:00 to 12:00), it must be free as a whole. A
     /// longer period (e.g. a month) needs one free slot of the resource's grain within its opening hours in the period.
-    /// "Free": open per the weekly hours and exception dates (<see cref="ResourceAvailability.FreeAsync"/>), in no active
-    /// emergency period (平急转换), and, for an exclusive resource, no grain held by a pending or confirmed booking; for a
-    /// shared one, the overlapping active bookings do not already fill its capacity.
+    /// "Free" is the registry's own check (<see cref="ResourceAvailability.FreeAsync"/>): open per the weekly hours and
+    /// exception dates, in no emergency use (平急转换), and not taken (an exclusive resource: no pending or confirmed booking
+    /// overlaps; a shared one: room left at the busiest moment).
     /// </summary>
     public static async Task<bool> AvailableAsync(AllianceDbContext db, Resource resource, TimeZoneInfo zone, DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken)
     {
@@ -110,25 +110,7 @@ public static class NeedMatching
     {
         var from = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(localFrom, DateTimeKind.Unspecified), zone));
         var to = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(localTo, DateTimeKind.Unspecified), zone));
-        if (!(await ResourceAvailability.FreeAsync(db, [resource], from, to, cancellationToken)).Contains(resource.Id))
-        {
-            return false;
-        }
-
-        var (fromUtc, toUtc) = (from.UtcDateTime, to.UtcDateTime);
-        if (await db.Set<ResourceEmergency>().AnyAsync(e => e.ResourceId == resource.Id && e.EndedUtc == null && e.FromUtc < toUtc && e.ToUtc > fromUtc, cancellationToken))
-        {
-            return false;
-        }
-
-        if (resource.Exclusive)
-        {
-            return !await db.Set<BookingSlot>().AnyAsync(s => s.ResourceId == resource.Id && s.StartUtc >= fromUtc && s.StartUtc < toUtc, cancellationToken);
-        }
-
-        var booked = await db.Set<Booking>().Where(b => b.ResourceId == resource.Id && (b.Status == BookingStatus.Pending || b.Status == BookingStatus.Confirmed)
-            && b.StartUtc < toUtc && b.EndUtc > fromUtc).Select(b => b.HeadCount).ToListAsync(cancellationToken);
-        return booked.Sum() < resource.Capacity;
+        return (await ResourceAvailability.FreeAsync(db, [resource], from, to, cancellationToken)).Contains(resource.Id);
     }
 
     private static DateTime Floor(DateTime local, TimeSpan grain) => local.Date + TimeSpan.FromTicks(local.TimeOfDay.Ticks / grain.Ticks * grain.Ticks);
