@@ -157,6 +157,21 @@ internal static class SemanticValidator
                 break;
             case Vote vote:
                 Duration("deadline", vote.Deadline);
+                if ((vote.Voters is null) == (vote.Organisations is null))
+                {
+                    add($"{path}.voters", DefinitionErrorCodes.MissingProperty, "a Vote needs exactly one of 'voters' (people) and 'organisations'");
+                }
+
+                if (vote.Organisations is not null && string.IsNullOrWhiteSpace(vote.Ballot?.Role))
+                {
+                    add($"{path}.ballot", DefinitionErrorCodes.MissingProperty, "a Vote of 'organisations' needs 'ballot' with the role that votes for each organisation");
+                }
+
+                if (vote.Voters is not null && vote.Ballot is not null)
+                {
+                    add($"{path}.ballot", DefinitionErrorCodes.Schema, "'ballot' applies only to a Vote of 'organisations'");
+                }
+
                 break;
             case ParallelForEach forEach:
                 Duration("window", forEach.Window);

@@ -77,8 +77,8 @@ public sealed class Bookmark
     internal Bookmark Clone() => (Bookmark)MemberwiseClone();
 }
 
-/// <summary>One vote cast.</summary>
-public sealed record Ballot(string Voter, VoteChoice Choice, DateTime AtUtc);
+/// <summary>One vote cast: the voter (a person, or an organisation), the choice, when, and for an organisation the person who cast it.</summary>
+public sealed record Ballot(string Voter, VoteChoice Choice, DateTime AtUtc, string? CastBy = null);
 
 /// <summary>A ballot's choice.</summary>
 public enum VoteChoice

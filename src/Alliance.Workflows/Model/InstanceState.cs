@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Alliance.Workflows.Activities;
 
 namespace Alliance.Workflows.Model;
 
@@ -8,6 +9,9 @@ public sealed class InstanceState
     public List<JoinState> Joins { get; set; } = [];
 
     public List<CollectorState> Collectors { get; set; } = [];
+
+    /// <summary>The quorum and pass shares of each open vote whose definition gives them as expressions.</summary>
+    public List<VoteState> Votes { get; set; } = [];
 
     /// <summary>Completed activities that declare <c>compensateWith</c>, oldest first.</summary>
     public List<string> Compensable { get; set; } = [];
@@ -53,6 +57,16 @@ public sealed class CollectorState
     public List<string> Items { get; set; } = [];
 
     public Dictionary<string, TaskResponse> Responses { get; set; } = [];
+}
+
+/// <summary>The shares one open vote was opened with (evaluated once, when it opened, so a later change of the variables does not move it).</summary>
+public sealed class VoteState
+{
+    public BookmarkId VoteId { get; set; }
+
+    public VoteShare? Quorum { get; set; }
+
+    public VoteShare? Pass { get; set; }
 }
 
 /// <summary>How a person completed a human task.</summary>

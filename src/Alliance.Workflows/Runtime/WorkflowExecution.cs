@@ -190,6 +190,7 @@ internal sealed partial class WorkflowExecution
         _queue.Clear();
         Instance.State.Joins.Clear();
         Instance.State.Collectors.Clear();
+        Instance.State.Votes.Clear();
         Instance.State.Faulted.Clear();
         var payload = new JsonObject
         {

@@ -78,6 +78,11 @@ public sealed partial class WorkflowRuntime
                 throw Conflict(ConflictCode.TaskClosed, "表决已结束", "The vote is closed");
             }
 
+            if (execution.Definition.Get(live.ActivityId) is Vote { Organisations: not null })
+            {
+                throw Conflict(ConflictCode.NotEligible, "本次表决由成员单位通过表决任务投票", "Organisations vote in this vote, each through its ballot task");
+            }
+
             if (!live.EligibleVoters.Contains(voter.Id))
             {
                 throw Conflict(ConflictCode.NotEligible, "您不是本次表决的有表决权成员", "You are not an eligible voter");
@@ -105,7 +110,7 @@ public sealed partial class WorkflowRuntime
         var instance = vote is null ? null : await _store.FindInstanceAsync(vote.InstanceId, cancellationToken);
         return instance is null
             ? null
-            : (_services.Definitions.Find(instance.DefinitionId, instance.DefinitionVersion)?.Find(vote!.ActivityId) as Vote)?.Tally(vote!);
+            : (_services.Definitions.Find(instance.DefinitionId, instance.DefinitionVersion)?.Find(vote!.ActivityId) as Vote)?.Tally(vote!, instance.State);
     }
 
     private async Task OnTaskAsync(BookmarkId taskId, Actor actor, Func<WorkflowExecution, Bookmark, bool> act, CancellationToken cancellationToken)

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Alliance.Server.Features.Demo;
 using Alliance.Server.Tests.Infrastructure;
 
@@ -75,5 +78,53 @@ public sealed class A_decision(AllianceAppFactory app) : IClassFixture<AllianceA
         var item = await app.ItemAsync(Secretary, id);
         Assert.Equal("escalated", item.Status());
         await app.TaskAsync(DemoUsers.StreetChair, id, "street");
+    }
+
+    [Fact]
+    public async Task Each_member_unit_votes_once_through_its_own_ballot_task()
+    {
+        var id = await VotingAsync();
+        var ballot = await app.TaskAsync(DemoUsers.UnitContact, id, "ballot");
+        Assert.Equal(["yes", "no", "abstain"], ballot["outcomes"]!.AsArray().Select(o => o!.GetValue<string>()));
+        await app.CompleteAsync(DemoUsers.UnitContact, ballot["id"]!.GetValue<Guid>(), "yes", fields: new { opinion = "同意" });
+
+        using var again = await app.PostAsync(DemoUsers.UnitSecretary, $"/api/tasks/{ballot["id"]}/complete", new { outcome = "no" });
+        var inbox = await app.InboxAsync(DemoUsers.UnitSecretary);
+
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.DoesNotContain(inbox.OfType<JsonObject>(), t => t["itemId"]!.GetValue<Guid>() == id);
+        Assert.Single((await app.InboxAsync("huanglijuan")).OfType<JsonObject>(), t => t["itemId"]!.GetValue<Guid>() == id && t["step"]!.GetValue<string>() == "ballot");
+        var timeline = (await app.ItemAsync(Secretary, id))["timeline"]!.AsArray();
+        Assert.Contains(timeline, e => e!["type"]!.GetValue<string>() == "TaskCompleted" && e["data"]?["outcome"]?.GetValue<string>() == "yes");
+    }
+
+    [Fact]
+    public async Task The_quorum_is_the_alliances_setting_when_the_vote_opens()
+    {
+        var alliance = DemoRegion.CommunityAlliance(1).Value;
+        using var client = await app.ClientForAsync(Secretary);
+        var rules = (await client.GetFromJsonAsync<JsonObject>($"/api/alliances/{alliance}/rules"))!;
+        var strict = rules.DeepClone().AsObject();
+        strict["quorum"] = ">=4/5";
+        Guid id;
+        try
+        {
+            using (var put = await client.PutAsJsonAsync($"/api/alliances/{alliance}/rules", strict))
+            {
+                Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            }
+
+            id = await VotingAsync();
+        }
+        finally
+        {
+            using var restore = await client.PutAsJsonAsync($"/api/alliances/{alliance}/rules", rules);
+            Assert.Equal(HttpStatusCode.OK, restore.StatusCode);
+        }
+
+        await VoteAsync(id, "yes", "yes", "yes");
+        await app.AdvanceAsync(TimeSpan.FromDays(7).Add(TimeSpan.FromMinutes(1)));
+
+        Assert.Equal("no-quorum", (await app.ItemAsync(Secretary, id)).Status());
     }
 }
