@@ -128,6 +128,30 @@ public sealed class VoteOfOrganisationsTests
     }
 
     [Fact]
+    public async Task The_vote_announces_its_tally_when_it_opens_after_each_ballot_and_when_it_closes()
+    {
+        var harness = new RuntimeHarness();
+        var id = await harness.StartAsync(Ballot(), Rules());
+        foreach (var (unit, choice) in new[] { ("u-1", "yes"), ("u-2", "no"), ("u-3", "abstain") })
+        {
+            await harness.Runtime.CompleteAsync((await harness.TaskAsync(id, "vote", unit)).Id, Contact(unit), choice);
+        }
+
+        await harness.AdvanceAsync(TimeSpan.FromDays(7));
+
+        var tallies = (await harness.Store.GetUndispatchedAsync(100))
+            .Where(o => o.MessageType == Vote.TalliedMessage && o.InstanceId == id).OrderBy(o => o.CreatedUtc)
+            .Select(o => JsonNode.Parse(o.PayloadJson)!).ToList();
+        Assert.Equal([0, 1, 2, 3, 3], tallies.Select(t => t["cast"]!.GetValue<int>()));
+        Assert.Equal([true, true, true, true, false], tallies.Select(t => t["open"]!.GetValue<bool>()));
+        Assert.Equal([false, false, false, true, true], tallies.Select(t => t["quorumReached"]!.GetValue<bool>()));
+        Assert.All(tallies, t => Assert.Equal(5, t["eligible"]!.GetValue<int>()));
+        var last = tallies[^1];
+        Assert.Equal((1, 1, 1, "failed"), (last["yes"]!.GetValue<int>(), last["no"]!.GetValue<int>(), last["abstain"]!.GetValue<int>(), last["outcome"]!.GetValue<string>()));
+        Assert.Equal("vote", last["activityId"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task At_the_deadline_the_ballots_not_cast_are_closed()
     {
         var harness = new RuntimeHarness();

@@ -43,6 +43,9 @@ public sealed record Vote : Activity
 
     public const string Abstain = "abstain";
 
+    /// <summary>The notification a vote sends when it opens, after each ballot and when it closes.</summary>
+    public const string TalliedMessage = "vote.tallied";
+
     /// <summary>A JavaScript expression giving an array of voter (user) ids. Either this or <see cref="Organisations"/>.</summary>
     [JsonPropertyName("voters")]
     public string? Voters { get; init; }
@@ -157,6 +160,7 @@ public sealed record Vote : Activity
             }
         }
 
+        Announce(context, Tally(vote, context.State), open: true);
         return None;
     }
 
@@ -209,7 +213,28 @@ public sealed record Vote : Activity
         vote.Ballots = [.. vote.Ballots, ballot];
         context.UpdateBookmark(vote);
         context.Detail = Organisations is null ? ballot.Choice.ToString() : $"{ballot.Voter}: {ballot.Choice}";
-        return vote.Ballots.Count < vote.EligibleVoters.Count ? None : Close(context, vote);
+        if (vote.Ballots.Count < vote.EligibleVoters.Count)
+        {
+            Announce(context, Tally(vote, context.State), open: true);
+            return None;
+        }
+
+        return Close(context, vote);
+    }
+
+    /// <summary>
+    /// The "vote.tallied" notification: the tally after the vote opened, after each ballot and when it closed
+    /// (<c>open</c> false, <c>outcome</c> final), in the same commit as the change, so none is lost or doubled.
+    /// </summary>
+    private void Announce(ActivityContext context, VoteTally tally, bool open)
+    {
+        var payload = JsonSerializer.SerializeToNode(tally, JsonSerializerOptions.Web)!.AsObject();
+        payload["voteId"] = tally.VoteId.ToString();
+        payload["instanceId"] = context.Instance.Id.ToString();
+        payload["activityId"] = Id;
+        payload["cast"] = tally.Yes + tally.No + tally.Abstain;
+        payload["open"] = open;
+        context.Send(OutboxKind.Notification, TalliedMessage, payload);
     }
 
     private IReadOnlyList<string> Close(ActivityContext context, Bookmark vote)
@@ -217,6 +242,7 @@ public sealed record Vote : Activity
         var tally = Tally(vote, context.State);
         context.State.Votes.RemoveAll(v => v.VoteId == vote.Id);
         context.RemoveBookmark(vote);
+        Announce(context, tally, open: false);
         if (ResultVariable is not null)
         {
             context.SetVariable(ResultVariable, JsonSerializer.SerializeToNode(tally, JsonSerializerOptions.Web));

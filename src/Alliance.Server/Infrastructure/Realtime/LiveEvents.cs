@@ -68,8 +68,18 @@ public sealed record BookingChangedEvent(Guid BookingId, Guid ResourceId, string
     public override Task SendTo(IAllianceClient clients) => clients.BookingChanged(this);
 }
 
+/// <summary>A vote's counts: <see cref="Open"/> while ballots come in; the last one (<see cref="Open"/> false) carries the <see cref="Outcome"/>.</summary>
 public sealed record VoteTallyEvent(Guid VoteId, Guid ItemId, int For, int Against, int Abstain, int Eligible, bool Open) : LiveEvent
 {
+    /// <summary>Ballots cast so far (for + against + abstain).</summary>
+    public int Cast { get; init; }
+
+    /// <summary>Whether the ballots cast so far reach the quorum the vote opened with.</summary>
+    public bool QuorumReached { get; init; }
+
+    /// <summary>passed / failed / noQuorum once the vote closed; null while it is open.</summary>
+    public string? Outcome { get; init; }
+
     public override string Kind => nameof(IAllianceClient.VoteTally);
 
     public override Task SendTo(IAllianceClient clients) => clients.VoteTally(this);
