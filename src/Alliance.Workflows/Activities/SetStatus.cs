@@ -14,6 +14,7 @@ public sealed record SetStatus : Activity
     internal override IReadOnlyList<string> Execute(ActivityContext context)
     {
         context.Instance.BusinessStatus = Status;
+        context.Detail = Status;
         context.Send(OutboxKind.Event, "WorkflowStatusChanged", new JsonObject
         {
             ["instanceId"] = context.Instance.Id.ToString(),

@@ -18,6 +18,13 @@ public sealed record StartChild : Activity
     [JsonPropertyName("input")]
     public string? Input { get; init; }
 
+    /// <summary>
+    /// A JavaScript expression giving an array: one child is started per element (all in the same commit), and
+    /// <see cref="Input"/> sees the element as <c>item</c>. Cannot be combined with <see cref="Wait"/>.
+    /// </summary>
+    [JsonPropertyName("forEach")]
+    public string? ForEach { get; init; }
+
     [JsonPropertyName("wait")]
     public bool Wait { get; init; }
 
@@ -27,10 +34,24 @@ public sealed record StartChild : Activity
     public override bool Waits => Wait;
 
     internal override IEnumerable<(string Property, string Source)> Expressions() =>
-        Input is null ? [] : [("input", Input)];
+        new[] { ("input", Input), ("forEach", ForEach) }.Where(e => e.Item2 is not null).Select(e => (e.Item1, e.Item2!));
 
     internal override IReadOnlyList<string> Execute(ActivityContext context)
     {
+        if (ForEach is not null)
+        {
+            var elements = context.Evaluate(ForEach) switch
+            {
+                JsonArray array => array,
+                null => [],
+                var other => throw new Expressions.ExpressionException($"forEach: expected an array, got {other.GetValueKind()}"),
+            };
+            var started = elements.Select(element =>
+                context.Execution.StartChild(Workflow, Input is null ? null : context.Evaluate(Input, item: element) as JsonObject, parentWaits: false)).ToList();
+            context.Detail = $"children {string.Join(",", started)}";
+            return Done;
+        }
+
         var input = Input is null ? null : context.Evaluate(Input) as JsonObject;
         var child = context.Execution.StartChild(Workflow, input, Wait);
         context.Detail = $"child {child}";

@@ -17,7 +17,7 @@ namespace Alliance.Workflows.Expressions;
 public sealed class ExpressionEvaluator(SandboxLimits limits)
 {
     private const int MaxCachedScripts = 10_000;
-    private static readonly string[] Globals = ["vars", "now", "instanceId", "payload"];
+    private static readonly string[] Globals = ["vars", "now", "instanceId", "payload", "item"];
 
     private const string Harden = """
         (function () {

@@ -11,6 +11,9 @@ public enum FieldType
     [JsonStringEnumMemberName("boolean")] Boolean,
     [JsonStringEnumMemberName("date")] Date,
     [JsonStringEnumMemberName("choice")] Choice,
+
+    /// <summary>An array of texts (e.g. several organisation ids): <c>max</c> items at most, each within <c>maxLength</c> and, with <c>options</c>, one of them.</summary>
+    [JsonStringEnumMemberName("list")] List,
 }
 
 /// <summary>A form field of a human task, with its validation rules.</summary>

@@ -28,7 +28,8 @@ internal sealed class ActivityContext(WorkflowExecution execution, Activity acti
     /// <summary>A journal detail.</summary>
     public string? Detail { get; set; }
 
-    public JsonNode? Evaluate(string expression, JsonNode? payload = null)
+    /// <summary>Evaluates with the globals vars, now, instanceId, payload (a message's) and item (the element of a forEach).</summary>
+    public JsonNode? Evaluate(string expression, JsonNode? payload = null, JsonNode? item = null)
     {
         var globals = new Dictionary<string, JsonNode?>
         {
@@ -36,6 +37,7 @@ internal sealed class ActivityContext(WorkflowExecution execution, Activity acti
             ["now"] = JsonValue.Create(UtcNow.ToString("O", CultureInfo.InvariantCulture)),
             ["instanceId"] = JsonValue.Create(Instance.Id.ToString()),
             ["payload"] = payload,
+            ["item"] = item,
         };
         return execution.Services.Expressions.Evaluate(expression, globals, new DateTimeOffset(UtcNow, TimeSpan.Zero));
     }

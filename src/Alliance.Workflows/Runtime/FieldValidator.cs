@@ -20,7 +20,8 @@ internal static class FieldValidator
         foreach (var field in fields)
         {
             var value = values[field.Name];
-            if (value is null || (value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().Length == 0))
+            if (value is null || (value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().Length == 0)
+                || (field.Type == FieldType.List && value is JsonArray { Count: 0 }))
             {
                 if (field.Required)
                 {
@@ -68,6 +69,8 @@ internal static class FieldValidator
                 return kind == JsonValueKind.String && (field.Options ?? []).Contains(value.GetValue<string>())
                     ? null
                     : new FieldError(field.Name, $"应为以下之一：{string.Join("、", field.Options ?? [])}", $"must be one of: {string.Join(", ", field.Options ?? [])}");
+            case FieldType.List:
+                return CheckList(field, value);
             default:
                 if (kind != JsonValueKind.String)
                 {
@@ -87,5 +90,33 @@ internal static class FieldValidator
 
                 return null;
         }
+    }
+
+    private static FieldError? CheckList(FormField field, JsonNode value)
+    {
+        if (value is not JsonArray array || array.Any(e => e is null || e.GetValueKind() != JsonValueKind.String))
+        {
+            return new FieldError(field.Name, "应为文本列表", "must be a list of texts");
+        }
+
+        var texts = array.Select(e => e!.GetValue<string>()).ToList();
+        if (field.Max is { } max && texts.Count > max)
+        {
+            return new FieldError(field.Name, $"最多 {max} 项", $"must have at most {max} entries");
+        }
+
+        if (texts.Distinct(StringComparer.Ordinal).Count() != texts.Count)
+        {
+            return new FieldError(field.Name, "不能重复", "must not repeat an entry");
+        }
+
+        if (texts.Exists(t => t.Length == 0 || t.Length > field.MaxLength))
+        {
+            return new FieldError(field.Name, $"每项须为 1 到 {field.MaxLength} 个字符", $"each entry must be 1 to {field.MaxLength} characters");
+        }
+
+        return field.Options is { } options && texts.Exists(t => !options.Contains(t))
+            ? new FieldError(field.Name, $"每项应为以下之一：{string.Join("、", options)}", $"each entry must be one of: {string.Join(", ", options)}")
+            : null;
     }
 }
