@@ -10,7 +10,8 @@ namespace Alliance.Server.Tests.Access;
 /// <summary>
 /// Every role × every resource kind × read/write, through HTTP as the demo person who holds that role in
 /// 东湖街道 / 桂花社区 / 江滨区税务局东湖税务所. Targets marked "other" lie in 西岭街道 and must not even be seen.
-/// Out of scope is 404, visible but not allowed is 403 (docs/adr/0003-out-of-scope-is-404.md).
+/// Out of scope is 404, visible but not allowed is 403 (docs/adr/0003-out-of-scope-is-404.md). Items and their tasks
+/// follow the same rule (a second matrix below).
 /// </summary>
 public sealed class Scope_matrix(AllianceAppFactory app) : IClassFixture<AllianceAppFactory>
 {
@@ -110,6 +111,94 @@ public sealed class Scope_matrix(AllianceAppFactory app) : IClassFixture<Allianc
         var cases = Cases().Select(c => ((AllianceRole)c[0], (string)c[1], (Op)c[2])).ToList();
         Assert.Equal(AllianceRoles.All.Count * ((Rules.Count * 2) + 1), cases.Count);
         Assert.All(AllianceRoles.All, role => Assert.Contains(cases, c => c.Item1 == role));
+    }
+
+    private static readonly AllianceRole[] Units = [AllianceRole.UnitContact, AllianceRole.UnitSecretary, AllianceRole.PartTimeMember];
+
+    /// <summary>
+    /// Items and their tasks: who may read the item (<c>GET /api/items/{id}</c>) and who may act on its open task
+    /// (<c>POST /api/tasks/{id}/claim</c>); everyone else gets 404 if they cannot read the item, 403 if they can.
+    /// </summary>
+    private static readonly Dictionary<string, (AllianceRole[] Readers, AllianceRole[] Actors)> ItemRules = new()
+    {
+        // a deliberation of 桂花社区 at intake: the community's secretary and staff review it
+        ["community-item"] = (StreetAndCommunity, [AllianceRole.CommunitySecretary, AllianceRole.CommunityStaff]),
+        // a joint task designated to 税务所 (unit 1): the unit's people claim it, and so see it
+        ["joint-task-of-the-unit"] = ([.. StreetAndCommunity, .. Units], Units),
+        // a joint task designated to unit 4 of 桂花社区: unit 1 does not see it
+        ["joint-task-of-another-unit"] = (StreetAndCommunity, []),
+        // an item of 翠屏社区 in 西岭街道
+        ["other-community-item"] = ([AllianceRole.DistrictAdmin], []),
+    };
+
+    public static TheoryData<AllianceRole, string, Op, HttpStatusCode> ItemCases()
+    {
+        var data = new TheoryData<AllianceRole, string, Op, HttpStatusCode>();
+        foreach (var role in AllianceRoles.All)
+        {
+            foreach (var (target, (readers, actors)) in ItemRules)
+            {
+                var canRead = readers.Contains(role);
+                data.Add(role, target, Op.Read, canRead ? Allowed : Hidden);
+                data.Add(role, target, Op.Write, actors.Contains(role) ? Allowed : canRead ? Refused : Hidden);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ItemCases))]
+    public async Task Each_role_reads_items_and_acts_on_their_tasks_exactly_as_its_scope_allows(AllianceRole role, string target, Op op, HttpStatusCode expected)
+    {
+        var (item, task) = await ItemTargetAsync(target);
+        using var client = await app.ClientForAsync(DemoUsers.ByRole[role]);
+        using var response = op == Op.Read
+            ? await client.GetAsync($"/api/items/{item}")
+            : await client.PostAsJsonAsync($"/api/tasks/{task}/claim", new { });
+        var inbox = await client.GetFromJsonAsync<JsonElement>("/api/tasks");
+
+        Assert.True(expected == response.StatusCode,
+            $"{role} {op} {target}: expected {(int)expected}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        if (expected != Allowed)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        // the inbox offers the task exactly to those who may act on it
+        Assert.Equal(ItemRules[target].Actors.Contains(role), inbox.EnumerateArray().Any(t => t.GetProperty("id").GetGuid() == task));
+    }
+
+    [Fact]
+    public void The_item_matrix_covers_every_role_and_every_item_kind_both_ways()
+    {
+        var cases = ItemCases().Select(c => ((AllianceRole)c[0], (string)c[1], (Op)c[2])).ToList();
+        Assert.Equal(AllianceRoles.All.Count * ItemRules.Count * 2, cases.Count);
+        Assert.All(ItemRules.Keys, target => Assert.Contains(cases, c => c.Item2 == target && c.Item3 == Op.Write));
+    }
+
+    /// <summary>A fresh item of the target kind (acting on a task changes it), and its one open task.</summary>
+    private async Task<(Guid Item, Guid Task)> ItemTargetAsync(string target)
+    {
+        var (submitter, alliance, kind, designated) = target switch
+        {
+            "community-item" => (DemoUsers.CommunitySecretary, DemoRegion.CommunityAlliance(1).Value, "deliberation", (Guid?)null),
+            "joint-task-of-the-unit" => (DemoUsers.CommunitySecretary, DemoRegion.CommunityAlliance(1).Value, "jointTask", DemoRegion.Unit(1).Value),
+            "joint-task-of-another-unit" => (DemoUsers.CommunitySecretary, DemoRegion.CommunityAlliance(1).Value, "jointTask", DemoRegion.Unit(4).Value),
+            "other-community-item" => (DemoUsers.OtherCommunitySecretary, DemoRegion.CommunityAlliance(4).Value, "deliberation", null),
+            _ => throw new ArgumentOutOfRangeException(nameof(target)),
+        };
+        using var client = await app.ClientForAsync(submitter);
+        using var created = await client.PostAsJsonAsync("/api/items", new
+        {
+            kind, title = "矩阵测试事项", description = "权限矩阵测试。", category = "法律", allianceId = alliance, scope = "alliance",
+            desiredDate = DateOnly.FromDateTime(app.Time.GetUtcNow().UtcDateTime).AddDays(10), designatedUnitId = designated,
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var item = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        using var admin = await app.ClientForAsync(DemoUsers.DistrictAdmin);
+        var detail = await admin.GetFromJsonAsync<JsonElement>($"/api/items/{item}");
+        return (item, detail.GetProperty("currentSteps").EnumerateArray().Single().GetProperty("taskId").GetGuid());
     }
 
     /// <summary>Where to read a target, and where and what to write (the district admin's current view, written back unchanged).</summary>
