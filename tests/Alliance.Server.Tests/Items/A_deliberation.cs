@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Alliance.Server.Features.Demo;
 using Alliance.Server.Tests.Infrastructure;
 
@@ -33,7 +34,7 @@ public sealed class A_deliberation(AllianceAppFactory app) : IClassFixture<Allia
         var item = await app.ItemAsync(Secretary, id);
         Assert.Equal("resolved", item.Status());
         Assert.NotNull(item["closedUtc"]);
-        var childTask = (await app.InboxAsync(DemoUsers.UnitContact)).OfType<System.Text.Json.Nodes.JsonObject>()
+        var childTask = (await app.InboxAsync(DemoUsers.UnitContact)).OfType<JsonObject>()
             .Single(t => t["step"]!.GetValue<string>() == "claim" && t["itemTitle"]!.GetValue<string>() == "老旧小区加装电梯议题");
         var child = await app.ItemAsync(Secretary, childTask["itemId"]!.GetValue<Guid>());
         Assert.Equal(id, child["parentItemId"]!.GetValue<Guid>());
@@ -58,7 +59,7 @@ public sealed class A_deliberation(AllianceAppFactory app) : IClassFixture<Allia
     }
 
     [Fact]
-    public async Task Escalated_for_scope_it_goes_to_the_street_chair()
+    public async Task Escalated_for_scope_it_opens_a_deliberation_of_the_street_alliance_and_waits_for_its_outcome()
     {
         var id = await app.SubmitAsync(Secretary, app.Item("deliberation", days: null));
         await app.DoAsync(Secretary, id, "intake", "accept");
@@ -66,9 +67,50 @@ public sealed class A_deliberation(AllianceAppFactory app) : IClassFixture<Allia
 
         var item = await app.ItemAsync(Secretary, id);
         Assert.Equal("escalated", item.Status());
+        Assert.True(item["escalated"]!.GetValue<bool>());
+        Assert.Null(item["closedUtc"]);
         Assert.Contains("ItemEscalated", item.Events());
+        var link = Assert.Single(item["childItems"]!.AsArray())!;
+        Assert.Equal(("deliberation", DemoRegion.StreetAlliance(1).Value), (link["kind"]!.GetValue<string>(), link["allianceId"]!.GetValue<Guid>()));
+        var streetId = link["id"]!.GetValue<Guid>();
+        var street = await app.ItemAsync(DemoUsers.StreetChair, streetId);
+        Assert.Equal((id, "intake-review"), (street["parentItemId"]!.GetValue<Guid>(), street.Status()));
+        Assert.Equal(DemoRegion.Street(1).Value, street["hostOrganisationId"]!.GetValue<Guid>());
+        Assert.Equal(DemoRegion.Community(1).Value, street["submitterOrganisationId"]!.GetValue<Guid>());
+        Assert.DoesNotContain((await app.InboxAsync(DemoUsers.StreetChair)).OfType<JsonObject>(), t => t["itemId"]!.GetValue<Guid>() == id);
+
+        // the street deliberates it on its own route: intake, scope, its members' opinions, its chair's resolution
+        await app.DoAsync(DemoUsers.StreetChair, streetId, "intake", "accept");
+        await app.DoAsync(DemoUsers.StreetChair, streetId, "scope", "stay");
+        Assert.Equal("opinions", (await app.ItemAsync(DemoUsers.StreetChair, streetId)).Status());
+        await app.DoAsync(DemoUsers.UnitContact, streetId, "opinions", "agree", fields: new { opinion = "同意由街道统筹" });
+        await app.AdvanceAsync(TimeSpan.FromDays(31));
+        Assert.Equal("escalated", (await app.ItemAsync(Secretary, id)).Status());
+        await app.DoAsync(DemoUsers.StreetChair, streetId, "resolve", "resolve", fields: new { resolution = "由街道统筹两社区共同实施" });
+
+        Assert.Equal("resolved", (await app.ItemAsync(DemoUsers.StreetChair, streetId)).Status());
+        var concluded = await app.ItemAsync(Secretary, id);
+        Assert.Equal("resolved-by-street", concluded.Status());
+        Assert.NotNull(concluded["closedUtc"]);
+        Assert.Equal("resolved", concluded["childItems"]![0]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Escalated_by_the_street_alliance_itself_it_goes_to_the_street_chair()
+    {
+        var id = await app.SubmitAsync(DemoUsers.StreetChair, new
+        {
+            kind = "deliberation", title = "跨社区停车难问题", description = "东湖街道多个社区反映停车难。", category = "综合治理",
+            allianceId = DemoRegion.StreetAlliance(1).Value, scope = "alliance",
+        });
+        await app.DoAsync(DemoUsers.StreetChair, id, "intake", "accept");
+        await app.DoAsync(DemoUsers.StreetChair, id, "scope", "escalate", "超出街道协调能力");
+
+        var item = await app.ItemAsync(DemoUsers.StreetChair, id);
+        Assert.Equal("escalated", item.Status());
+        Assert.Empty(item["childItems"]!.AsArray());
         await app.DoAsync(DemoUsers.StreetChair, id, "street", "resolved", fields: new { resolution = "由街道统筹" });
-        Assert.Equal("closed", (await app.ItemAsync(Secretary, id)).Status());
+        Assert.Equal("closed", (await app.ItemAsync(DemoUsers.StreetChair, id)).Status());
     }
 
     [Fact]

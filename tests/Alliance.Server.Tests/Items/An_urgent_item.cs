@@ -1,5 +1,9 @@
 using Alliance.Server.Features.Demo;
+using Alliance.Server.Features.Items;
 using Alliance.Server.Tests.Infrastructure;
+using Alliance.Workflows;
+using Alliance.Workflows.Runtime;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Alliance.Server.Tests.Items;
 
@@ -28,17 +32,48 @@ public sealed class An_urgent_item(AllianceAppFactory app) : IClassFixture<Allia
         Assert.Equal("deciding", (await app.ItemAsync(Secretary, id)).Status());
 
         var decide = await app.TaskAsync(Secretary, id, "decide");
-        using var noHours = await app.PostAsync(Secretary, $"/api/tasks/{decide["id"]}/complete",
-            new { outcome = "assign", fields = new { unitId = DemoRegion.Unit(3).Value.ToString() } });
-        Assert.Equal(System.Net.HttpStatusCode.BadRequest, noHours.StatusCode);
-        await app.CompleteAsync(Secretary, decide["id"]!.GetValue<Guid>(), "assign", fields: new { unitId = DemoRegion.Unit(3).Value.ToString(), hours = 4 });
-        Assert.Equal("tasks-assigned", (await app.ItemAsync(Secretary, id)).Status());
+        foreach (var units in new[] { Array.Empty<string>(), [DemoRegion.Unit(3).Value.ToString(), DemoRegion.Unit(13).Value.ToString()] })
+        {
+            using var refused = await app.PostAsync(Secretary, $"/api/tasks/{decide["id"]}/complete", new { outcome = "assign", fields = new { unitIds = units } });
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.NotNull((await refused.ProblemAsync())["errors"]!["fields.unitIds"]);
+        }
 
-        var claim = (await app.InboxAsync(DemoUsers.SeveralRoles)).OfType<System.Text.Json.Nodes.JsonObject>()
-            .Single(t => t["step"]!.GetValue<string>() == "claim" && t["itemTitle"]!.GetValue<string>() == "暴雨导致地下车库进水");
-        await app.CompleteAsync(DemoUsers.SeveralRoles, claim["id"]!.GetValue<Guid>(), "accept");
-        var work = await app.TaskAsync(DemoUsers.SeveralRoles, claim["itemId"]!.GetValue<Guid>(), "work");
-        Assert.Equal(app.Time.GetUtcNow().UtcDateTime.AddHours(4), work["deadlineUtc"]!.GetValue<DateTime>(), TimeSpan.FromSeconds(1));
+        await app.CompleteAsync(Secretary, decide["id"]!.GetValue<Guid>(), "assign",
+            fields: new { unitIds = new[] { DemoRegion.Unit(3).Value.ToString(), DemoRegion.Unit(1).Value.ToString() }, instructions = "立即排水" });
+        var decided = await app.ItemAsync(Secretary, id);
+        Assert.Equal("tasks-assigned", decided.Status());
+        Assert.Equal(2, decided["childItems"]!.AsArray().Count);
+
+        // one task per chosen unit, each due the rules' urgent task deadline (8 hours) from the decision
+        var due = app.Time.GetUtcNow().UtcDateTime.AddHours(8);
+        foreach (var user in new[] { DemoUsers.SeveralRoles, DemoUsers.UnitContact })
+        {
+            var claim = (await app.InboxAsync(user)).OfType<System.Text.Json.Nodes.JsonObject>()
+                .Single(t => t["step"]!.GetValue<string>() == "claim" && t["itemTitle"]!.GetValue<string>() == "暴雨导致地下车库进水");
+            Assert.Single(claim["candidates"]!.AsArray());
+            await app.CompleteAsync(user, claim["id"]!.GetValue<Guid>(), "accept");
+            var work = await app.TaskAsync(user, claim["itemId"]!.GetValue<Guid>(), "work");
+            Assert.Equal(due, work["deadlineUtc"]!.GetValue<DateTime>(), TimeSpan.FromSeconds(1));
+        }
+    }
+
+    [Fact]
+    public async Task The_chair_may_give_the_tasks_other_hours_than_the_rules()
+    {
+        var id = await app.SubmitAsync(Secretary, app.Item("urgent", "安全", days: 1, title: "路灯大面积损坏"));
+        foreach (var (member, i) in ItemsKit.CommunityMembers.Select((m, i) => (m, i)))
+        {
+            await app.DoAsync(member, id, "first-round", i == 0 ? "offerResources" : "unable", i == 0 ? null : "无相关资源");
+        }
+
+        await app.DoAsync(Secretary, id, "decide", "assign", fields: new { unitIds = new[] { DemoRegion.Unit(1).Value.ToString() }, hours = 3 });
+
+        var claim = (await app.InboxAsync(DemoUsers.UnitContact)).OfType<System.Text.Json.Nodes.JsonObject>()
+            .Single(t => t["step"]!.GetValue<string>() == "claim" && t["itemTitle"]!.GetValue<string>() == "路灯大面积损坏");
+        await app.CompleteAsync(DemoUsers.UnitContact, claim["id"]!.GetValue<Guid>(), "accept");
+        var work = await app.TaskAsync(DemoUsers.UnitContact, claim["itemId"]!.GetValue<Guid>(), "work");
+        Assert.Equal(app.Time.GetUtcNow().UtcDateTime.AddHours(3), work["deadlineUtc"]!.GetValue<DateTime>(), TimeSpan.FromSeconds(1));
     }
 
     [Fact]
@@ -60,4 +95,29 @@ public sealed class An_urgent_item(AllianceAppFactory app) : IClassFixture<Allia
         await app.DoAsync(Secretary, id, "decide", "close", "已处置完毕");
         Assert.Equal("closed", (await app.ItemAsync(Secretary, id)).Status());
     }
+
+    [Fact]
+    public async Task Statuses_passed_between_two_looks_at_the_item_are_all_in_its_timeline()
+    {
+        var id = await app.SubmitAsync(Secretary, app.Item("urgent", "安全", days: 1, title: "小区停电"));
+
+        // the first-response limit and then the rest of the window pass (both timers fire) before the item is projected again
+        var runtime = app.Services.GetRequiredService<WorkflowRuntime>();
+        app.Time.Advance(TimeSpan.FromMinutes(31));
+        await runtime.RearmTimersAsync();
+        Assert.Equal("escalated", (await runtime.GetInstanceAsync(new InstanceId(await InstanceOfAsync(id))))!.BusinessStatus);
+        app.Time.Advance(TimeSpan.FromMinutes(91));
+        await runtime.RearmTimersAsync();
+        Assert.Equal("deciding", (await runtime.GetInstanceAsync(new InstanceId(await InstanceOfAsync(id))))!.BusinessStatus);
+        await app.Services.GetRequiredService<ItemSupervision>().SweepAsync(CancellationToken.None);
+
+        var item = await app.ItemAsync(Secretary, id);
+        Assert.Equal("deciding", item.Status());
+        var changes = item["timeline"]!.AsArray().Where(e => e!["type"]!.GetValue<string>() == "ItemStatusChanged")
+            .Select(e => $"{e!["data"]!["from"]!.GetValue<string>()}->{e["data"]!["to"]!.GetValue<string>()}");
+        Assert.Equal(["submitted->broadcast", "broadcast->escalated", "escalated->deciding"], changes);
+        Assert.Contains("ItemEscalated", item.Events());
+    }
+
+    private async Task<Guid> InstanceOfAsync(Guid item) => (await app.ItemAsync(DemoUsers.DistrictAdmin, item))["workflowInstanceId"]!.GetValue<Guid>();
 }

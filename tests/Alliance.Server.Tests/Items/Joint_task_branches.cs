@@ -101,9 +101,21 @@ public sealed class Joint_task_branches(AllianceAppFactory app) : IClassFixture<
         var counts = (await chair.GetFromJsonAsync<JsonObject>("/api/supervision"))!["overdueByUnit"]!.AsArray();
         Assert.Contains(counts, c => c!["organisationId"]!.GetValue<Guid>() == DemoRegion.Unit(1).Value && c["overdue"]!.GetValue<int>() >= 1);
 
+        // the overdue work done (late), the flag and the 督办 entry clear before the item closes
         await app.DoAsync(Unit, id, "work-late", "done", fields: new { report = "已补办" });
-        await app.DoAsync(Secretary, id, "verify", "basicallySatisfied");
+        var done = await app.ItemAsync(Secretary, id);
+        Assert.Equal("verifying", done.Status());
+        Assert.False(done["overdue"]!.GetValue<bool>());
         Assert.NotNull(Assert.Single(await SupervisedAsync(StreetChair), e => e["itemId"]!.GetValue<Guid>() == id)["resolvedUtc"]);
+        using (var secretary = await app.ClientForAsync(Secretary))
+        {
+            var overdue = await secretary.GetFromJsonAsync<JsonObject>("/api/items?overdue=true");
+            Assert.DoesNotContain(overdue!["items"]!.AsArray(), i => i!["id"]!.GetValue<Guid>() == id);
+        }
+
+        await app.AdvanceAsync(TimeSpan.FromDays(2));
+        Assert.False((await app.ItemAsync(Secretary, id))["overdue"]!.GetValue<bool>());
+        await app.DoAsync(Secretary, id, "verify", "basicallySatisfied");
     }
 
     [Fact]

@@ -20,6 +20,9 @@ public sealed class RulesOfProcedure
     /// <summary>急事共商: escalate to the street when no member has responded within this time.</summary>
     public TimeSpan UrgentFirstResponseLimit { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>急事共商: the deadline of each task the chair's decision gives a unit (the chair may set other hours per decision).</summary>
+    public TimeSpan UrgentTaskDeadline { get; set; } = TimeSpan.FromHours(8);
+
     /// <summary>要事共决: share of members that must take part for a vote or meeting to be valid.</summary>
     public Threshold Quorum { get; set; } = Threshold.MoreThanHalf;
 
@@ -97,6 +100,11 @@ public sealed class RulesOfProcedure
         if (UrgentFirstResponseLimit > UrgentResponseWindow)
         {
             errors.Add(prefix + "urgentFirstResponseLimit", "急事首次响应时限不能长于急事响应期限。", "The urgent first-response limit cannot be longer than the urgent response window.");
+        }
+
+        if (UrgentTaskDeadline < TimeSpan.FromHours(1) || UrgentTaskDeadline > TimeSpan.FromHours(72) || UrgentTaskDeadline.Ticks % TimeSpan.TicksPerHour != 0)
+        {
+            errors.Add(prefix + "urgentTaskDeadline", "急事任务期限须为 1 到 72 之间的整小时数，如 PT8H。", "The urgent task deadline must be a whole number of hours from 1 to 72, e.g. PT8H.");
         }
 
         Positive(errors, prefix + "intakeReviewDeadline", IntakeReviewDeadline, new("受理审核期限", "intake review deadline"));

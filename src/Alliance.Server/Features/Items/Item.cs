@@ -109,6 +109,9 @@ public sealed class Item
     /// <summary>The last sequence number given to an event of this item.</summary>
     public long Sequence { get; set; }
 
+    /// <summary>How many of its route's status steps (SetStatus in the journal) the timeline already shows.</summary>
+    public int StatusSteps { get; set; }
+
     /// <summary>Some work on the item passed its deadline and has not been done.</summary>
     public bool Overdue { get; set; }
 

@@ -75,6 +75,7 @@ public static class ItemRoutes
             ["urgentResponseWindow"] = Iso(rules.UrgentResponseWindow),
             ["urgentFirstResponseLimit"] = Iso(rules.UrgentFirstResponseLimit),
             ["urgentRemainingWindow"] = Iso(rules.UrgentResponseWindow - rules.UrgentFirstResponseLimit),
+            ["urgentTaskHours"] = (int)rules.UrgentTaskDeadline.TotalHours,
             ["voteWindow"] = Iso(rules.OpinionWindow),
             ["quorum"] = Share(rules.Quorum),
             ["passThreshold"] = Share(rules.QualifiedCategories.Contains(item.Category, StringComparer.Ordinal) ? rules.QualifiedPassThreshold : rules.PassThreshold),
@@ -85,6 +86,52 @@ public static class ItemRoutes
             input["workDue"] = EndOfDay(desired, rules.TimeZone).ToString("O", CultureInfo.InvariantCulture);
         }
 
+        return input;
+    }
+
+    /// <summary>
+    /// The inputs of the deliberation the street alliance opens when a community deliberation escalates
+    /// (<c>streetRoute</c>): the street alliance over the community's street (active, level street, hosted by the
+    /// street), its members and its rules of procedure as they stand now, with the community as the requester.
+    /// Null when the item is not a deliberation of a community alliance, or the street has no active alliance: the
+    /// route then hands the item to the street chair as a task.
+    /// </summary>
+    public static async Task<JsonObject?> StreetRouteAsync(AllianceDbContext db, Item item, PartyAlliance alliance, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(alliance);
+        if (item.Kind != ItemKind.Deliberation || alliance.Level != AllianceLevel.Community)
+        {
+            return null;
+        }
+
+        var street = (await db.Alliances.AsNoTracking()
+            .Where(a => a.Level == AllianceLevel.Street && a.Status == AllianceStatus.Active && a.HostOrganisationId == item.StreetId)
+            .ToListAsync(cancellationToken)).OrderBy(a => a.CreatedAt).FirstOrDefault();
+        if (street is null)
+        {
+            return null;
+        }
+
+        var escalated = new Item
+        {
+            Id = item.Id,
+            Kind = item.Kind,
+            Title = item.Title,
+            Description = item.Description,
+            Category = item.Category,
+            AllianceId = street.Id,
+            HostOrganisationId = street.HostOrganisationId,
+            StreetId = item.StreetId,
+            Scope = ItemScope.Street,
+            DesiredDate = item.DesiredDate,
+            SubmitterOrganisationId = item.HostOrganisationId,
+        };
+        var input = Inputs(escalated, street, await MembersAsync(db, street.Id, cancellationToken), time);
+        input["scope"] = "street";
+        input["category"] = item.Category;
+        input["title"] = item.Title;
         return input;
     }
 

@@ -7,6 +7,7 @@ using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Organisations;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Workflows;
+using Alliance.Workflows.Activities;
 using Alliance.Workflows.Model;
 using Alliance.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
@@ -56,6 +57,12 @@ public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, Audi
             {
                 await audit.SaveAsync(new AuditRecord(action, "item", id.ToString(), onBehalfOf, null,
                     new { item.Status, item.Overdue, item.Escalated, item.Sequence, events = events.Select(e => e.Type) }), cancellationToken);
+                if (item.ParentItemId is { } parent && events.Exists(e => e.Type == nameof(ItemClosed)))
+                {
+                    // a parent waiting for this child's route (an escalated deliberation) moved on when it finished
+                    await ApplyAsync(parent, "item.child-closed", actor, null, null, always: false, cancellationToken);
+                }
+
                 return item;
             }
             catch (DbUpdateException) when (attempt < MaxAttempts)
@@ -176,17 +183,14 @@ public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, Audi
                 t.Id, t.Step, t.Outcome!, t.CompletedBy, t.Comment));
         }
 
-        if (instance.BusinessStatus is { } status && status != item.Status)
+        // every status the route passed since the last projection, in order (several can pass within one step)
+        var steps = await db.Set<JournalEntry>().AsNoTracking()
+            .Where(j => j.InstanceId == instanceId && j.ActivityType == nameof(SetStatus))
+            .OrderBy(j => j.AtUtc).ThenBy(j => j.Sequence).Skip(item.StatusSteps).Select(j => j.Detail).ToListAsync(cancellationToken);
+        item.StatusSteps += steps.Count;
+        foreach (var status in steps.Append(instance.BusinessStatus).OfType<string>())
         {
-            var from = item.Status;
-            item.Status = status;
-            Emit(item, events, actor, time, seq => new ItemStatusChanged(item.Id.Value, item.AllianceId.Value, Concerned(item), seq, from, status));
-            if (status.StartsWith("escalated", StringComparison.Ordinal))
-            {
-                item.Escalated = true;
-                Emit(item, events, actor, time, seq => new ItemEscalated(item.Id.Value, item.AllianceId.Value, Concerned(item, [item.StreetId]), seq,
-                    status, item.StreetId.Value));
-            }
+            ChangeStatus(item, events, actor, status);
         }
 
         if (instance.IsClosed && item.ClosedUtc is null)
@@ -210,10 +214,30 @@ public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, Audi
         await AdoptChildrenAsync(item, instanceId, events, actor, cancellationToken);
     }
 
+    private void ChangeStatus(Item item, List<ItemEventRecord> events, string? actor, string status)
+    {
+        if (status == item.Status)
+        {
+            return;
+        }
+
+        var from = item.Status;
+        item.Status = status;
+        Emit(item, events, actor, time, seq => new ItemStatusChanged(item.Id.Value, item.AllianceId.Value, Concerned(item), seq, from, status));
+        if (status.StartsWith("escalated", StringComparison.Ordinal))
+        {
+            item.Escalated = true;
+            Emit(item, events, actor, time, seq => new ItemEscalated(item.Id.Value, item.AllianceId.Value, Concerned(item, [item.StreetId]), seq,
+                status, item.StreetId.Value));
+        }
+    }
+
     /// <summary>
-    /// A route that started a child route (a resolution or a passed decision starting a joint task, the chair of an
-    /// urgent item assigning one) gets an item for it: a joint task of the same alliance, ordered by the host, with the
-    /// parent as <see cref="Item.ParentItemId"/>, so that its tasks reach the inbox like any other.
+    /// A route that started a child route gets an item for it, with the parent as <see cref="Item.ParentItemId"/>, so
+    /// that its tasks reach the inbox like any other: a resolution, a passed decision or an urgent chair's decision
+    /// starts a joint task (same alliance, ordered by the host); a community deliberation escalated for scope starts a
+    /// deliberation of the street alliance (requested by the community, hosted by the street). The child's alliance,
+    /// host, street and requester are the ones its route was started with (the parent's where it names none).
     /// </summary>
     private async Task AdoptChildrenAsync(Item parent, InstanceId instanceId, List<ItemEventRecord> events, string? actor, CancellationToken cancellationToken)
     {
@@ -231,6 +255,7 @@ public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, Audi
             var units = child.Variables["candidateUnits"] is JsonArray array
                 ? array.Select(u => u?.GetValue<string>()).OfType<string>().ToList()
                 : [];
+            var kind = child.DefinitionId == ItemRoutes.WorkflowOf(ItemKind.Deliberation) ? ItemKind.Deliberation : ItemKind.JointTask;
             var due = child.Variables["workDue"]?.GetValue<string>() is { } text && DateTime.TryParse(text, CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
                 ? DateOnly.FromDateTime(at)
@@ -238,17 +263,17 @@ public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, Audi
             var item = new Item
             {
                 Id = ItemId.New(),
-                Kind = ItemKind.JointTask,
+                Kind = kind,
                 Title = parent.Title,
                 Description = parent.Description,
                 Category = parent.Category,
-                AllianceId = parent.AllianceId,
-                HostOrganisationId = parent.HostOrganisationId,
-                StreetId = parent.StreetId,
-                Scope = parent.Scope,
-                DesiredDate = due,
-                DesignatedUnitId = units.Count == 1 && OrganisationId.TryParse(units[0], out var unit) ? unit : null,
-                SubmitterOrganisationId = parent.HostOrganisationId,
+                AllianceId = Guid.TryParse(child.Variables["allianceId"]?.GetValue<string>(), out var alliance) ? new AllianceId(alliance) : parent.AllianceId,
+                HostOrganisationId = Organisation(child, "hostId") ?? parent.HostOrganisationId,
+                StreetId = Organisation(child, "streetId") ?? parent.StreetId,
+                Scope = child.Variables["scope"]?.GetValue<string>() == "street" ? ItemScope.Street : parent.Scope,
+                DesiredDate = kind == ItemKind.Deliberation ? parent.DesiredDate : due,
+                DesignatedUnitId = kind == ItemKind.JointTask && units.Count == 1 && OrganisationId.TryParse(units[0], out var unit) ? unit : null,
+                SubmitterOrganisationId = Organisation(child, "requesterId") ?? parent.HostOrganisationId,
                 ParentItemId = parent.Id,
                 WorkflowInstanceId = child.Id.Value,
                 CreatedUtc = time.GetUtcNow().UtcDateTime,
@@ -259,6 +284,9 @@ public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, Audi
             await ProjectAsync(item, [], events, actor, cancellationToken);
         }
     }
+
+    private static OrganisationId? Organisation(WorkflowInstance instance, string variable) =>
+        OrganisationId.TryParse(instance.Variables[variable]?.GetValue<string>(), out var id) && id != default ? id : null;
 
     /// <summary>Overdue flag and notice at the deadline; a 督办 entry for the street after the alliance's grace period.</summary>
     private async Task SuperviseAsync(Item item, List<ItemTask> tasks, List<ItemEventRecord> events, DateTime now, CancellationToken cancellationToken)
@@ -276,7 +304,22 @@ public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, Audi
                 t.Id, t.Step, Offset(t.DeadlineUtc)!.Value));
         }
 
-        var late = tasks.Where(t => t.OverdueUtc is not null && t.SupervisedUtc is null && (t.IsOpen || t.Outcome == "deadline")).ToList();
+        var outstanding = tasks.Where(t => t.OverdueUtc is not null && IsOutstanding(t, tasks)).ToList();
+        if (item.Overdue && outstanding.Count == 0)
+        {
+            item.Overdue = false;
+        }
+
+        var done = tasks.Where(t => t.SupervisedUtc is not null && !outstanding.Contains(t)).Select(t => t.Id).ToList();
+        if (done.Count > 0)
+        {
+            foreach (var entry in await db.Set<SupervisionEntry>().Where(e => e.ItemId == item.Id && e.ResolvedUtc == null && done.Contains(e.TaskId)).ToListAsync(cancellationToken))
+            {
+                entry.ResolvedUtc = now;
+            }
+        }
+
+        var late = outstanding.Where(t => t.SupervisedUtc is null).ToList();
         if (late.Count == 0)
         {
             return;
@@ -301,6 +344,14 @@ public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, Audi
                 $"supervision:{t.Step}", item.StreetId.Value));
         }
     }
+
+    /// <summary>
+    /// Overdue work not yet done: the late task is still open, or it closed at its deadline and no task opened since
+    /// has been completed by a person (e.g. the unit finishing the work late).
+    /// </summary>
+    private static bool IsOutstanding(ItemTask late, List<ItemTask> tasks) =>
+        late.IsOpen
+        || (late.Outcome == "deadline" && !tasks.Exists(t => t != late && t.OpenedUtc >= late.ClosedUtc && !t.IsOpen && t.CompletedBy is not null and not "system"));
 
     private static IEnumerable<OrganisationId> Holders(ItemTask t) =>
         t.HolderOrganisationId is { } holder ? [holder] : t.Candidates();

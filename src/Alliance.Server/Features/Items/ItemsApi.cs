@@ -54,7 +54,10 @@ public static class ItemsApi
         OrganisationId StreetId, ItemScope Scope, DateOnly? DesiredDate, OrganisationId? DesignatedUnitId, string Status, bool Overdue, bool Escalated,
         OrganisationId SubmitterOrganisationId, Guid? SubmittedBy, Guid WorkflowInstanceId, ItemId? ParentItemId, long Sequence,
         DateTime CreatedUtc, DateTime? ClosedUtc, IReadOnlyList<StepView> CurrentSteps, IReadOnlyList<StepView> PastSteps,
-        IReadOnlyList<TimelineEntry> Timeline);
+        IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<LinkedItem> ChildItems);
+
+    /// <summary>An item this one started (a joint task, or the street's deliberation of an escalated one), as far as the caller may see it.</summary>
+    public sealed record LinkedItem(ItemId Id, ItemKind Kind, AllianceId AllianceId, string Status, DateTime CreatedUtc, DateTime? ClosedUtc);
 
     public sealed record DiagramResponse(ItemId Id, string Mermaid);
 
@@ -143,6 +146,11 @@ public static class ItemsApi
         input["scope"] = item.Scope == ItemScope.Street ? "street" : "alliance";
         input["category"] = item.Category;
         input["title"] = item.Title;
+        if (await ItemRoutes.StreetRouteAsync(db, item, alliance, time, cancellationToken) is { } streetRoute)
+        {
+            input["streetRoute"] = streetRoute;
+        }
+
         var actor = new Actor(scope.UserId!.Value.ToString(), [.. WorkflowRoles.ByOrganisation(scope).GetValueOrDefault(submitter) ?? []], submitter.ToString());
         var instance = await runtime.StartAsync(ItemRoutes.WorkflowOf(item.Kind), input, actor, correlationKey: item.Id.ToString(), cancellationToken: cancellationToken);
         item.WorkflowInstanceId = instance.Value;
@@ -195,6 +203,8 @@ public static class ItemsApi
         var item = await FindVisibleAsync(db, scope, id, cancellationToken);
         var tasks = await db.Set<ItemTask>().AsNoTracking().Where(t => t.ItemId == id).ToListAsync(cancellationToken);
         var events = await db.Set<ItemEventRecord>().AsNoTracking().Where(e => e.ItemId == id).OrderBy(e => e.Sequence).ToListAsync(cancellationToken);
+        var children = await (await VisibleAsync(db, scope, cancellationToken)).Where(i => i.ParentItemId == id).OrderBy(i => i.CreatedUtc)
+            .Select(i => new LinkedItem(i.Id, i.Kind, i.AllianceId, i.Status, i.CreatedUtc, i.ClosedUtc)).ToListAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         return TypedResults.Ok(new ItemDetail(
             item.Id, item.Kind, item.Title, item.Description, item.Category, item.AllianceId, item.HostOrganisationId, item.StreetId, item.Scope,
@@ -202,7 +212,8 @@ public static class ItemsApi
             item.WorkflowInstanceId, item.ParentItemId, item.Sequence, item.CreatedUtc, item.ClosedUtc,
             [.. tasks.Where(t => t.IsOpen).OrderBy(t => t.OpenedUtc).Select(t => Step(t, now))],
             [.. tasks.Where(t => !t.IsOpen).OrderBy(t => t.ClosedUtc).Select(t => Step(t, now))],
-            [.. events.Select(e => new TimelineEntry(e.Sequence, e.Type, e.AtUtc, e.Actor, JsonSerializer.Deserialize<JsonElement>(e.PayloadJson)))]));
+            [.. events.Select(e => new TimelineEntry(e.Sequence, e.Type, e.AtUtc, e.Actor, JsonSerializer.Deserialize<JsonElement>(e.PayloadJson)))],
+            children));
     }
 
     public static async Task<Ok<DiagramResponse>> Diagram(ItemId id, AccessScope scope, AllianceDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken)

@@ -87,18 +87,9 @@ public static class TasksApi
         errors.Text("comment", request.Comment, new("意见", "comment"), 2000, required: request.Outcome is not null && ReasonRequired.Contains(request.Outcome));
         errors.ThrowIfAny();
         var (task, item, actor) = await ActionableAsync(db, scope, id, cancellationToken);
-        if (request.Outcome == "assign" && request.Fields?["unitId"]?.GetValue<string>() is var unitId)
+        if (request.Outcome == "assign")
         {
-            var members = await ItemRoutes.MembersAsync(db, item.AllianceId, cancellationToken);
-            if (!members.Exists(m => m.Kind == OrganisationKind.Unit && m.Id.ToString() == unitId))
-            {
-                throw Alliance.Server.Infrastructure.Problems.ValidationProblem.For("fields.unitId", "请选择本联盟的一个成员单位。", "Choose a member unit of the alliance.");
-            }
-        }
-
-        if (request.Outcome == "assign" && item.Kind == ItemKind.Urgent && request.Fields?["hours"] is null)
-        {
-            throw new Alliance.Server.Infrastructure.Problems.ValidationProblem(new Dictionary<string, BilingualText> { ["fields.hours"] = new("请填写办理时限（小时）。", "Give the deadline in hours.") });
+            await CheckAssignedUnitsAsync(db, item, task, request.Fields, cancellationToken);
         }
 
         if (request.Outcome == "resolve" && request.Fields?["startJointTask"]?.GetValueKind() == JsonValueKind.True
@@ -190,6 +181,30 @@ public static class TasksApi
         return actor is null
             ? throw new ForbiddenProblem("task.not-candidate", new("您可以查看该事项，但不是该任务的办理人。", "You can see this item but are not a candidate for this task."))
             : (task, item, actor);
+    }
+
+    /// <summary>
+    /// The units an "assign" names must be member units of the item's alliance: one (<c>unitId</c>) when the chair
+    /// assigns an unclaimed joint task, one or more (<c>unitIds</c>, each gets its own task) when the chair decides an
+    /// urgent item. A field the task does not have is left to the runtime's form check.
+    /// </summary>
+    private static async Task CheckAssignedUnitsAsync(AllianceDbContext db, Item item, Bookmark task, JsonObject? fields, CancellationToken cancellationToken)
+    {
+        var several = task.Fields.Any(f => f.Name == "unitIds");
+        var field = several ? "unitIds" : "unitId";
+        var named = fields?[field] switch
+        {
+            JsonArray list => list.Select(u => u?.GetValueKind() == JsonValueKind.String ? u.GetValue<string>() : null).ToList(),
+            JsonValue one when one.GetValueKind() == JsonValueKind.String => [one.GetValue<string>()],
+            _ => [],
+        };
+        var members = await ItemRoutes.MembersAsync(db, item.AllianceId, cancellationToken);
+        if (named.Count == 0 || !named.TrueForAll(u => members.Exists(m => m.Kind == OrganisationKind.Unit && m.Id.ToString() == u)))
+        {
+            throw Alliance.Server.Infrastructure.Problems.ValidationProblem.For("fields." + field,
+                several ? "请选择本联盟的一个或多个成员单位。" : "请选择本联盟的一个成员单位。",
+                several ? "Choose one or more member units of the alliance." : "Choose a member unit of the alliance.");
+        }
     }
 
     private static OrganisationId? Organisation(Actor actor) =>

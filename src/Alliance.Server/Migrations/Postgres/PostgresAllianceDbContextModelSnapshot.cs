@@ -453,6 +453,9 @@ namespace Alliance.Server.Migrations.Postgres
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
 
+                    b.Property<int>("StatusSteps")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("StreetId")
                         .HasColumnType("uuid");
 
@@ -1836,6 +1839,9 @@ namespace Alliance.Server.Migrations.Postgres
                                 .HasColumnType("interval");
 
                             b1.Property<TimeSpan>("UrgentResponseWindow")
+                                .HasColumnType("interval");
+
+                            b1.Property<TimeSpan>("UrgentTaskDeadline")
                                 .HasColumnType("interval");
 
                             b1.Property<TimeSpan>("VerificationDeadline")

@@ -447,6 +447,9 @@ namespace Alliance.Server.Migrations.Sqlite
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("StatusSteps")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("StreetId")
                         .HasColumnType("TEXT");
 
@@ -1826,6 +1829,9 @@ namespace Alliance.Server.Migrations.Sqlite
                                 .HasColumnType("TEXT");
 
                             b1.Property<TimeSpan>("UrgentResponseWindow")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<TimeSpan>("UrgentTaskDeadline")
                                 .HasColumnType("TEXT");
 
                             b1.Property<TimeSpan>("VerificationDeadline")
