@@ -149,6 +149,7 @@ public sealed class The_admin_api(AllianceAppFactory app) : IClassFixture<Allian
         Assert.Equal(">=2/3", rules["qualifiedPassThreshold"].GetString());
         Assert.Equal("0 9 5 * *", rules["meetingSchedule"].GetString());
         Assert.Equal(2, rules["maxReworks"].GetInt32());
+        Assert.Equal("08:00:00", rules["urgentTaskDeadline"].GetString());
 
         var changed = new Dictionary<string, object?>(rules.Select(r => KeyValuePair.Create(r.Key, (object?)r.Value)))
         {
@@ -162,10 +163,11 @@ public sealed class The_admin_api(AllianceAppFactory app) : IClassFixture<Allian
         changed["claimWindow"] = "-1.00:00:00";
         changed["meetingSchedule"] = "every monday";
         changed["maxReworks"] = -1;
+        changed["urgentTaskDeadline"] = "00:30:00";
         using var bad = await secretary.PutAsJsonAsync(url, changed);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
-        Assert.Equal(["claimWindow", "maxReworks", "meetingSchedule"], errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["claimWindow", "maxReworks", "meetingSchedule", "urgentTaskDeadline"], errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
