@@ -52,6 +52,7 @@ public sealed class An_urgent_item(AllianceAppFactory app) : IClassFixture<Allia
             var claim = (await app.InboxAsync(user)).OfType<System.Text.Json.Nodes.JsonObject>()
                 .Single(t => t["step"]!.GetValue<string>() == "claim" && t["itemTitle"]!.GetValue<string>() == "暴雨导致地下车库进水");
             Assert.Single(claim["candidates"]!.AsArray());
+            Assert.Equal(due, claim["deadlineUtc"]!.GetValue<DateTime>(), TimeSpan.FromSeconds(1)); // accepting is due in hours too, not the days of an ordinary claim window
             await app.CompleteAsync(user, claim["id"]!.GetValue<Guid>(), "accept");
             var work = await app.TaskAsync(user, claim["itemId"]!.GetValue<Guid>(), "work");
             Assert.Equal(due, work["deadlineUtc"]!.GetValue<DateTime>(), TimeSpan.FromSeconds(1));
