@@ -39,6 +39,9 @@ public sealed class Scope_matrix(AllianceAppFactory app) : IClassFixture<Allianc
         ["rules"] = (Everyone, DistrictStreetChairCommunitySecretary),
         ["agreement"] = (Everyone, DistrictStreetChairCommunitySecretary),
         ["person"] = (Everyone, [.. DistrictStreetChairCommunitySecretary, AllianceRole.UnitSecretary]),
+        // 税务所's activity room, shared through 桂花社区's alliance: every member sees it; the owner's people and the
+        // owner's administrators manage it (docs/architecture.md, resources)
+        ["resource"] = (Everyone, [.. DistrictStreetChairCommunitySecretary, AllianceRole.UnitContact, AllianceRole.UnitSecretary, AllianceRole.PartTimeMember]),
         ["other-community"] = ([AllianceRole.DistrictAdmin], [AllianceRole.DistrictAdmin]),
         ["other-unit"] = ([AllianceRole.DistrictAdmin], [AllianceRole.DistrictAdmin]),
         ["other-community-alliance"] = ([AllianceRole.DistrictAdmin], [AllianceRole.DistrictAdmin]),
@@ -215,6 +218,7 @@ public sealed class Scope_matrix(AllianceAppFactory app) : IClassFixture<Allianc
             "rules" => Rules_(DemoRegion.CommunityAlliance(1).Value),
             "agreement" => Agreement(DemoRegion.Agreement(1, 1).Value),
             "person" => Person(DemoRegion.Person(DemoUsers.UnitContact)),
+            "resource" => Resource(DemoRegion.Resource(1).Value),
             "other-community" => Organisation(DemoRegion.Community(4).Value),
             "other-unit" => Organisation(DemoRegion.Unit(13).Value),
             "other-community-alliance" => Alliance(DemoRegion.CommunityAlliance(4).Value),
@@ -247,5 +251,6 @@ public sealed class Scope_matrix(AllianceAppFactory app) : IClassFixture<Allianc
         static (string, string?) Rules_(Guid alliance) => ($"/api/alliances/{alliance}/rules", $"/api/alliances/{alliance}/rules");
         static (string, string?) Agreement(Guid id) => ($"/api/agreements/{id}", $"/api/agreements/{id}");
         static (string, string?) Person(Guid id) => ($"/api/people/{id}", $"/api/people/{id}");
+        static (string, string?) Resource(Guid id) => ($"/api/resources/{id}", $"/api/resources/{id}");
     }
 }
