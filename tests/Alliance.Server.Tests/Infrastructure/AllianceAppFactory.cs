@@ -127,7 +127,7 @@ public class AllianceAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             services.AddSingleton(provider => new WorkflowRuntimeOptions
             {
                 Sandbox = new SandboxLimits { Timeout = TimeSpan.FromSeconds(5) },
-                OutboxCommitted = provider.GetRequiredService<OutboxSignal>().Notify,
+                OutboxCommitted = provider.GetRequiredService<WorkflowOutboxWakeUp>().Notify,
             });
         });
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Alliance.Contracts.Items;
 using Alliance.Server.Infrastructure.Messaging.Outbox;
 using Alliance.Server.Infrastructure.Persistence;
@@ -30,11 +29,7 @@ public sealed class ItemEventDispatcher(IServiceScopeFactory scopes, IBus bus, O
             .OrderBy(e => e.AtUtc).ThenBy(e => e.Sequence).Take(BatchSize).ToListAsync(cancellationToken);
         foreach (var row in rows)
         {
-            if (Types.TryGetValue(row.Type, out var type) && JsonSerializer.Deserialize(row.PayloadJson, type, ItemSync.Json) is { } message)
-            {
-                await bus.Publish(message, type, context => context.MessageId = row.Id, cancellationToken);
-            }
-
+            await HostOutboxDispatcher.PublishRowAsync(bus, Types.GetValueOrDefault(row.Type), row.Id, row.Type, row.PayloadJson, logger, cancellationToken);
             row.DispatchedUtc = time.GetUtcNow().UtcDateTime;
         }
 

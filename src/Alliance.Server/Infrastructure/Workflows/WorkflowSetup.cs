@@ -17,13 +17,13 @@ public static class WorkflowSetup
     /// </summary>
     public static IServiceCollection AddAllianceWorkflows(this IServiceCollection services, AllianceOptions options)
     {
-        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<WorkflowOutboxWakeUp>();
         services.AddSingleton(provider => LoadDefinitions(options, provider.GetRequiredService<IHostEnvironment>(), provider.GetRequiredService<ILogger<DefinitionRegistry>>()));
         services.AddSingleton(provider => provider.GetRequiredService<WorkflowCatalog>().Registry);
         services.AddSingleton<IWorkflowStore>(provider =>
             new EfWorkflowStore<AllianceDbContext>(provider.GetRequiredService<IDbContextFactory<AllianceDbContext>>()));
         services.AddSingleton<IWorkflowScheduler, HangfireWorkflowScheduler>();
-        services.AddSingleton(provider => new WorkflowRuntimeOptions { OutboxCommitted = provider.GetRequiredService<OutboxSignal>().Notify });
+        services.AddSingleton(provider => new WorkflowRuntimeOptions { OutboxCommitted = provider.GetRequiredService<WorkflowOutboxWakeUp>().Notify });
         services.AddSingleton(provider => new WorkflowRuntime(
             provider.GetRequiredService<DefinitionRegistry>(),
             provider.GetRequiredService<IWorkflowStore>(),

@@ -57,6 +57,23 @@ public sealed class HostOutboxDispatcher(IServiceScopeFactory scopes, IBus bus, 
         }
     }
 
+    /// <summary>
+    /// Publishes one outbox row as its contract <paramref name="type"/> with message id <paramref name="id"/>; a row whose
+    /// type is unknown (<c>null</c>) is logged and skipped, so that it cannot block the rows behind it.
+    /// </summary>
+    public static async Task PublishRowAsync(IBus bus, Type? type, Guid id, string typeName, string payloadJson, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        if (type is not null && JsonSerializer.Deserialize(payloadJson, type, OutboxExtensions.Json) is { } message)
+        {
+            await bus.Publish(message, type, context => context.MessageId = id, cancellationToken);
+        }
+        else
+        {
+            logger.LogError("Outbox row {Id} has unknown type {Type}; marked dispatched without publishing", id, typeName);
+        }
+    }
+
     public async Task<int> DispatchAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -65,15 +82,7 @@ public sealed class HostOutboxDispatcher(IServiceScopeFactory scopes, IBus bus, 
             .OrderBy(m => m.CreatedUtc).ThenBy(m => m.Position).Take(BatchSize).ToListAsync(cancellationToken);
         foreach (var row in rows)
         {
-            if (Types.TryGetValue(row.Type, out var type) && JsonSerializer.Deserialize(row.PayloadJson, type, OutboxExtensions.Json) is { } message)
-            {
-                await bus.Publish(message, type, context => context.MessageId = row.Id, cancellationToken);
-            }
-            else
-            {
-                logger.LogError("Outbox row {Id} has unknown type {Type}; marked dispatched without publishing", row.Id, row.Type);
-            }
-
+            await PublishRowAsync(bus, Types.GetValueOrDefault(row.Type), row.Id, row.Type, row.PayloadJson, logger, cancellationToken);
             row.DispatchedUtc = time.GetUtcNow().UtcDateTime;
         }
 

@@ -4,7 +4,7 @@ namespace Alliance.Server.Infrastructure.Messaging.Outbox;
 /// Wakes every outbox dispatcher of this node when a commit wrote outbox rows. Each waiter takes the current
 /// generation <em>before</em> it reads the outbox, so a commit that lands while it is reading is never missed.
 /// </summary>
-public sealed class OutboxWakeUp
+public class OutboxWakeUp
 {
     private TaskCompletionSource _generation = New();
 
