@@ -55,9 +55,26 @@ internal sealed class OutboxCommitInterceptor(OutboxWakeUp wakeUp) : SaveChanges
 
     private static void Note(DbContext? context)
     {
-        if (context is not null && context.ChangeTracker.Entries<IOutboxRow>().Any(e => e.State == EntityState.Added))
+        if (context is null)
         {
-            Writing.AddOrUpdate(context, context);
+            return;
+        }
+
+        // Outbox rows are always added explicitly (Add/AddRange), so they are tracked as Added already: look without a
+        // change-detection pass, which SaveChanges runs right after this anyway. A row missed here still goes out on the poll.
+        var tracker = context.ChangeTracker;
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            if (tracker.Entries<IOutboxRow>().Any(e => e.State == EntityState.Added))
+            {
+                Writing.AddOrUpdate(context, context);
+            }
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detect;
         }
     }
 
