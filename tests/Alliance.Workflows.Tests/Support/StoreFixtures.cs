@@ -12,10 +12,11 @@ public sealed class StoreFixture : IDisposable
     private readonly SqliteStoreFixture _sqlite = new();
     private readonly Lazy<PostgresStoreFixture> _postgres = new(() => new PostgresStoreFixture());
 
-    public IWorkflowStore CreateStore(StoreKind kind) => kind switch
+    /// <summary>A store of this kind; an EF store gets the hook <paramref name="hook"/> makes for its context options.</summary>
+    public IWorkflowStore CreateStore(StoreKind kind, Func<DbContextOptions<TestDbContext>, IWorkflowCommitHook>? hook = null) => kind switch
     {
-        StoreKind.Sqlite => _sqlite.CreateStore(),
-        StoreKind.Postgres => _postgres.Value.CreateStore(),
+        StoreKind.Sqlite => _sqlite.CreateStore(hook),
+        StoreKind.Postgres => _postgres.Value.CreateStore(hook),
         _ => new InMemoryWorkflowStore(),
     };
 
@@ -34,7 +35,7 @@ public sealed class SqliteStoreFixture : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("alliance-wf-").FullName;
 
-    public IWorkflowStore CreateStore()
+    public IWorkflowStore CreateStore(Func<DbContextOptions<TestDbContext>, IWorkflowCommitHook>? hook = null)
     {
         var builder = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, $"{Guid.NewGuid():N}.db"), Pooling = true, DefaultTimeout = 60 };
         var options = new DbContextOptionsBuilder<TestDbContext>().UseSqlite(builder.ToString()).Options;
@@ -44,7 +45,7 @@ public sealed class SqliteStoreFixture : IDisposable
             db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
         }
 
-        return new EfWorkflowStore<TestDbContext>(() => new TestDbContext(options));
+        return new EfWorkflowStore<TestDbContext>(() => new TestDbContext(options), hook?.Invoke(options));
     }
 
     public void Dispose()
@@ -68,7 +69,7 @@ public sealed class PostgresStoreFixture : IDisposable
     private readonly string _database = $"alliance_wf_{Guid.NewGuid():N}";
     private string? _connection;
 
-    public IWorkflowStore CreateStore()
+    public IWorkflowStore CreateStore(Func<DbContextOptions<TestDbContext>, IWorkflowCommitHook>? hook = null)
     {
         var admin = _admin ?? TestProfile.RequirePostgres();
         if (_connection is null)
@@ -90,7 +91,7 @@ public sealed class PostgresStoreFixture : IDisposable
             db.Database.EnsureCreated();
         }
 
-        return new EfWorkflowStore<TestDbContext>(() => new TestDbContext(options));
+        return new EfWorkflowStore<TestDbContext>(() => new TestDbContext(options), hook?.Invoke(options));
     }
 
     public void Dispose()

@@ -10,9 +10,10 @@ namespace Alliance.Workflows.Persistence.Ef;
 /// The EF Core store over the host's DbContext (which must call <c>ApplyWorkflowModel()</c>). Each read uses a fresh
 /// context from the factory. Commits go through one writer with its own long-lived context and connection
 /// (<see cref="StoreSession"/>), which writes the commits queued meanwhile together (group commit), each still all or
-/// nothing, in one transaction.
+/// nothing, in one transaction. A commit that the host's <see cref="IWorkflowCommitHook"/> concerns is written alone, with the
+/// hook's work in its transaction.
 /// </summary>
-public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IWorkflowStore, IDisposable
+public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWorkflowCommitHook? commitHook = null) : IWorkflowStore, IDisposable
     where TContext : DbContext
 {
     private const int MaxGroupCommit = 64;
@@ -58,8 +59,8 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
         }
     }
 
-    public EfWorkflowStore(IDbContextFactory<TContext> factory)
-        : this(() => factory.CreateDbContext())
+    public EfWorkflowStore(IDbContextFactory<TContext> factory, IWorkflowCommitHook? commitHook = null)
+        : this(() => factory.CreateDbContext(), commitHook)
     {
     }
 
@@ -247,7 +248,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
         IReadOnlyList<PendingStimulus>? found = null;
         try
         {
-            found = await CommitQueuedAsync(new QueuedCommit(commit, findPendingAt));
+            found = await CommitQueuedAsync(new QueuedCommit(commit, findPendingAt, commitHook?.Prepare(commit)));
         }
         finally
         {
@@ -389,6 +390,22 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
     /// </summary>
     private async Task WriteGroupAsync(List<QueuedCommit> group)
     {
+        if (group.Exists(q => q.HookState is not null))
+        {
+            var plain = group.FindAll(q => q.HookState is null);
+            if (plain.Count > 0)
+            {
+                await WriteGroupAsync(plain);
+            }
+
+            foreach (var hooked in group.Where(q => q.HookState is not null))
+            {
+                await WriteHookedAsync(hooked);
+            }
+
+            return;
+        }
+
         bool[] results;
         List<Probe> probes;
         bool[]? hits = null;
@@ -436,6 +453,81 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
             {
                 queued.Done.TrySetException(ex);
             }
+        }
+    }
+
+    /// <summary>
+    /// A commit the host's hook joins (<see cref="IWorkflowCommitHook"/>): alone, in a transaction of its own, its statements
+    /// and then the hook on the same connection and transaction. A refused commit (a concurrent change) is rolled back
+    /// before the hook runs; a hook that throws rolls the whole transaction back and fails the commit as a concurrency
+    /// conflict carrying its exception, so the runtime redoes it from a fresh load.
+    /// </summary>
+    private async Task WriteHookedAsync(QueuedCommit queued)
+    {
+        StoreSession? session = null;
+        try
+        {
+            session = await RentAsync();
+            Writer(session);
+            var stood = false;
+            Exception? hookFailure = null;
+            await using (var transaction = await session.Connection.BeginTransactionAsync())
+            {
+                if (await RunOrRefuseAsync(session, transaction, _writer!.Statements(session.ParameterFactory, queued.Commit)))
+                {
+                    try
+                    {
+                        await commitHook!.RunAsync(new WorkflowCommitTransaction(session.Connection, transaction, queued.Commit, queued.HookState!), CancellationToken.None);
+                    }
+                    catch (Exception ex)
+                    {
+                        hookFailure = ex;
+                    }
+
+                    stood = hookFailure is null;
+                }
+
+                if (stood)
+                {
+                    await transaction.CommitAsync();
+                }
+                else
+                {
+                    await transaction.RollbackAsync();
+                }
+            }
+
+            if (hookFailure is not null)
+            {
+                await DropAsync(session); // a fresh connection after a failed hook, whatever it left behind
+                session = null;
+                queued.Done.TrySetException(new WorkflowConcurrencyException("the commit hook failed; nothing of the commit was written", hookFailure));
+                return;
+            }
+
+            List<QueuedCommit> alone = [queued];
+            var probes = Probes(session, alone, stood ? [0] : []);
+            var pending = await ReadPendingAsync(session, alone, probes, await ProbeAsync(session, probes));
+            Return(session);
+            session = null;
+            if (stood)
+            {
+                try
+                {
+                    commitHook!.Committed(queued.HookState!);
+                }
+                catch (Exception)
+                {
+                    // durable already: a failed notification must not make the caller redo the commit
+                }
+            }
+
+            queued.Done.TrySetResult(stood ? pending[0] : null);
+        }
+        catch (Exception ex)
+        {
+            await DropAsync(session);
+            queued.Done.TrySetException(ex);
         }
     }
 
@@ -654,11 +746,14 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext) : IW
     private static readonly EfCommitWriter.Statement RollbackToSavepoint = new("ROLLBACK TO SAVEPOINT wf_commit", [], ExpectOne: false);
     private static readonly EfCommitWriter.Statement ReleaseSavepoint = new("RELEASE SAVEPOINT wf_commit", [], ExpectOne: false);
 
-    private sealed class QueuedCommit(WorkflowCommit commit, DateTime? findPendingAt)
+    private sealed class QueuedCommit(WorkflowCommit commit, DateTime? findPendingAt, object? hookState)
     {
         public WorkflowCommit Commit { get; } = commit;
 
         public DateTime? FindPendingAt { get; } = findPendingAt;
+
+        /// <summary>What the host's hook prepared for this commit; null: the hook has nothing to do (group commit).</summary>
+        public object? HookState { get; } = hookState;
 
         public TaskCompletionSource<IReadOnlyList<PendingStimulus>?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
