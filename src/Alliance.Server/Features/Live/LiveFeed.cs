@@ -10,9 +10,11 @@ namespace Alliance.Server.Features.Live;
 /// <c>Alliance:Redis</c> the SignalR backplane carries the push to every node's connections (no double delivery).
 /// <para>
 /// One writer per node takes what the consumers hand in, appends all that is waiting in one transaction (group
-/// commit: one commit for many changes), pushes the appended events in sequence order, and only then completes
-/// the consumers' calls (so a message is acknowledged only once its events are stored). Pushes from one node
-/// therefore leave in sequence order; across nodes a client may see a later number first, and the client helper
+/// commit: one commit for many changes), starts the pushes of the appended events in sequence order without
+/// waiting for each one's round trip to the backplane (they are pipelined on its connection), and goes on with the
+/// next group while they travel. A consumer's call completes once its events are stored and their pushes have left
+/// (so a message is acknowledged only once its events are stored). Pushes from one node therefore leave in
+/// sequence order; across nodes a client may see a later number first, and the client helper
 /// fills the gap with Resume.
 /// </para>
 /// </summary>
@@ -38,6 +40,8 @@ public sealed class LiveFeed : IAsyncDisposable
 
     /// <summary>The SignalR group of a stream's watchers.</summary>
     public static string GroupOf(StreamId stream) => "stream:" + stream;
+
+    private static string GroupOf(string stream) => "stream:" + stream;
 
     /// <summary>Appends (once per source event, stream and kind) and pushes; completes when stored and pushed.</summary>
     public async Task<IReadOnlyList<LiveEvent>> PublishAsync(
@@ -90,35 +94,72 @@ public sealed class LiveFeed : IAsyncDisposable
                 _logger.LogDebug(e, "A group append of {Count} failed; appending one by one", batch.Count);
             }
 
+            var pushes = new List<(Pending Pending, IReadOnlyList<LiveEvent> Events, Task Sent)>(batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
                 var pending = batch[i];
                 try
                 {
                     var events = appended?[i] ?? await _log.AppendAsync(pending.Source, pending.Entries, _stopping.Token);
-                    await PushAsync(events);
-                    pending.Done.TrySetResult(events);
+                    pushes.Add((pending, events, Push(events)));
                 }
                 catch (Exception e)
                 {
                     pending.Done.TrySetException(e); // the consumer fails, the bus retries the message
                 }
             }
+
+            _ = CompleteAsync(pushes);
         }
     }
 
-    private async Task PushAsync(IReadOnlyList<LiveEvent> events)
+    /// <summary>
+    /// Starts the pushes of <paramref name="events"/> in sequence order without waiting for each: the hub's
+    /// lifetime manager hands each send to the backplane (one Redis connection, in call order) or to each
+    /// connection's write queue before returning, so the order holds while the round trips overlap.
+    /// </summary>
+    private Task Push(IReadOnlyList<LiveEvent> events)
     {
-        foreach (var change in events)
+        if (events.Count == 1)
+        {
+            return Guarded(events[0]);
+        }
+
+        var sends = new Task[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            sends[i] = Guarded(events[i]);
+        }
+
+        return Task.WhenAll(sends);
+    }
+
+    private async Task Guarded(LiveEvent change)
+    {
+        try
+        {
+            await change.SendTo(_hub.Clients.Group(GroupOf(change.Stream)));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The event is stored: a client that missed the push gets it with Resume.
+            _logger.LogWarning(e, "Pushing {Stream}#{Sequence} failed; clients will resume it", change.Stream, change.Sequence);
+        }
+    }
+
+    /// <summary>Completes each consumer's call once its events' pushes have left (the writer goes on meanwhile).</summary>
+    private static async Task CompleteAsync(List<(Pending Pending, IReadOnlyList<LiveEvent> Events, Task Sent)> pushes)
+    {
+        foreach (var (pending, events, sent) in pushes)
         {
             try
             {
-                await change.SendTo(_hub.Clients.Group("stream:" + change.Stream));
+                await sent;
+                pending.Done.TrySetResult(events);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
-                // The event is stored: a client that missed the push gets it with Resume.
-                _logger.LogWarning(e, "Pushing {Stream}#{Sequence} failed; clients will resume it", change.Stream, change.Sequence);
+                pending.Done.TrySetException(e);
             }
         }
     }

@@ -40,7 +40,7 @@ public sealed class ItemStreamFeedDefinition : ConsumerDefinition<ItemStreamFeed
 
 internal static class LiveFeedEndpoint
 {
-    public const int Concurrency = 64;
+    public const int Concurrency = 256;
 
     public static void Configure(IReceiveEndpointConfigurator endpoint)
     {
