@@ -29,7 +29,7 @@ public static class ServerSetup
         services.AddAlliancePersistence(options);
         services.AddAllianceAuth(options);
         services.AddAllianceAccess();
-        services.AddScoped<AuditTrail>();
+        services.AddAllianceAudit();
         services.AddAllianceMessaging(options);
         services.AddAllianceOutbox();
         services.AddAllianceJobs(options);

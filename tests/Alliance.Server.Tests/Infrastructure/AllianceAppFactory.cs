@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Demo;
 using Alliance.Server.Infrastructure.Workflows;
 using Alliance.Workflows.Expressions;
@@ -62,6 +63,18 @@ public class AllianceAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         response.EnsureSuccessStatusCode();
         var token = await response.Content.ReadFromJsonAsync<TokenResponse>();
         return (token!.AccessToken, issued.AddSeconds(token.ExpiresIn));
+    }
+
+    /// <summary>
+    /// Seals every committed audit entry now, as the host's sealer does right after each commit, so that a test can
+    /// read the chain (sequences, hashes) without waiting for the background loop.
+    /// </summary>
+    public async Task SealAuditTrailAsync()
+    {
+        var sealer = Services.GetRequiredService<AuditSealer>();
+        while (await sealer.SealAsync(CancellationToken.None) > 0)
+        {
+        }
     }
 
     private sealed record TokenResponse(string TokenType, string AccessToken, long ExpiresIn, string RefreshToken);

@@ -12,43 +12,64 @@ public static class AuditApi
         var api = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization();
         api.MapGet("/", List)
             .WithName("ListAuditEntries")
-            .WithSummary("Audit entries, newest first (district admin) / 审计记录（区级管理员）");
+            .WithSummary("Audit entries, newest first: those not sealed into the chain yet, then the chain from its head (district admin) / 审计记录（区级管理员）");
         api.MapGet("/verify", Verify)
             .WithName("VerifyAuditChain")
-            .WithSummary("Walk the hash chain and report the first broken link (district admin) / 校验审计哈希链");
+            .WithSummary("Walk the hash chain and report the first broken link, and entries waiting too long for their seal (district admin) / 校验审计哈希链");
         return app;
     }
 
+    /// <summary>
+    /// One entry. <paramref name="Sealed"/> false: committed with its change but not linked into the chain yet
+    /// (normally for milliseconds), so <paramref name="Sequence"/>, <paramref name="PreviousHash"/> and
+    /// <paramref name="Hash"/> are null. <paramref name="Id"/> is the insertion order key.
+    /// </summary>
     public sealed record AuditEntryResponse(
-        long Sequence, DateTimeOffset At, Guid? ActorId, string ActorName, Guid? OnBehalfOfOrganisationId, string Action,
-        string EntityType, string EntityId, string? Before, string? After, string CorrelationId, string PreviousHash, string Hash);
+        long Id, bool Sealed, long? Sequence, DateTimeOffset At, Guid? ActorId, string ActorName, Guid? OnBehalfOfOrganisationId, string Action,
+        string EntityType, string EntityId, string? Before, string? After, string CorrelationId, string? PreviousHash, string? Hash);
 
+    /// <summary>
+    /// Newest first: the unsealed entries (newest insertion first), then the chain from its head down. With
+    /// <paramref name="before"/> (a sequence, for paging) only sealed entries below it.
+    /// </summary>
     public static async Task<Ok<List<AuditEntryResponse>>> List(
         AccessScope scope, AllianceDbContext db, long? before, int? take, string? entityId, CancellationToken cancellationToken)
     {
         scope.DemandDistrictAdmin();
+        var limit = Math.Clamp(take ?? 50, 1, 500);
         var query = db.AuditEntries.AsNoTracking();
-        if (before is long b)
-        {
-            query = query.Where(e => e.Sequence < b);
-        }
-
         if (!string.IsNullOrWhiteSpace(entityId))
         {
             query = query.Where(e => e.EntityId == entityId);
         }
 
-        var entries = await query.OrderByDescending(e => e.Sequence)
-            .Take(Math.Clamp(take ?? 50, 1, 500))
-            .Select(e => new AuditEntryResponse(e.Sequence, e.At, e.ActorId, e.ActorName, e.OnBehalfOfOrganisationId, e.Action,
-                e.EntityType, e.EntityId, e.Before, e.After, e.CorrelationId, e.PreviousHash, e.Hash))
-            .ToListAsync(cancellationToken);
+        var entries = new List<AuditEntryResponse>();
+        if (before is null)
+        {
+            entries.AddRange(await Project(query.Where(e => e.Sequence == null).OrderByDescending(e => e.Id).Take(limit)).ToListAsync(cancellationToken));
+        }
+
+        var sealedEntries = query.Where(e => e.Sequence != null);
+        if (before is long b)
+        {
+            sealedEntries = sealedEntries.Where(e => e.Sequence < b);
+        }
+
+        if (entries.Count < limit)
+        {
+            entries.AddRange(await Project(sealedEntries.OrderByDescending(e => e.Sequence).Take(limit - entries.Count)).ToListAsync(cancellationToken));
+        }
+
         return TypedResults.Ok(entries);
+
+        static IQueryable<AuditEntryResponse> Project(IQueryable<AuditEntry> entries) =>
+            entries.Select(e => new AuditEntryResponse(e.Id, e.Sequence != null, e.Sequence, e.At, e.ActorId, e.ActorName, e.OnBehalfOfOrganisationId,
+                e.Action, e.EntityType, e.EntityId, e.Before, e.After, e.CorrelationId, e.PreviousHash, e.Hash));
     }
 
-    public static async Task<Ok<AuditVerification>> Verify(AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken)
+    public static async Task<Ok<AuditVerification>> Verify(AccessScope scope, AllianceDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         scope.DemandDistrictAdmin();
-        return TypedResults.Ok(await AuditVerifier.VerifyAsync(db, cancellationToken));
+        return TypedResults.Ok(await AuditVerifier.VerifyAsync(db, time, cancellationToken));
     }
 }

@@ -7,16 +7,24 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Alliance.Server.Features.Audit;
 
 /// <summary>
-/// One link of the append-only audit chain. <see cref="Hash"/> is SHA-256 over every other field, including
-/// <see cref="PreviousHash"/>, so altering, removing or inserting a row breaks the chain at that point.
+/// One entry of the append-only audit trail. The business transaction writes it <em>unsealed</em> (its content and
+/// <see cref="Id"/>, the insertion order key); <see cref="AuditSealer"/> then links it into the chain:
+/// <see cref="Sequence"/>, <see cref="PreviousHash"/> and <see cref="Hash"/>, SHA-256 over every other field
+/// including the previous hash, so altering, removing or inserting a sealed row breaks the chain at that point.
 /// </summary>
 public sealed class AuditEntry
 {
     /// <summary>The hash the first entry points back to.</summary>
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    /// <summary>1, 2, 3, ... without gaps.</summary>
-    public long Sequence { get; init; }
+    /// <summary>Insertion order key, given by the database; not part of the hash (the chain order is <see cref="Sequence"/>).</summary>
+    public long Id { get; init; }
+
+    /// <summary>1, 2, 3, ... without gaps, in the order the sealer linked the entries; null until sealed.</summary>
+    public long? Sequence { get; private set; }
+
+    /// <summary>True once the sealer has linked the entry into the chain.</summary>
+    public bool Sealed => Sequence is not null;
 
     public DateTimeOffset At { get; init; }
 
@@ -44,9 +52,24 @@ public sealed class AuditEntry
     /// <summary>The trace id of the request that caused the entry.</summary>
     public required string CorrelationId { get; init; }
 
-    public required string PreviousHash { get; init; }
+    /// <summary>The hash of the entry before it in the chain (<see cref="GenesisHash"/> for the first); null until sealed.</summary>
+    public string? PreviousHash { get; private set; }
 
-    public required string Hash { get; init; }
+    /// <summary>The entry's own hash; null until sealed.</summary>
+    public string? Hash { get; private set; }
+
+    /// <summary>Links the entry into the chain after <paramref name="previousHash"/> as number <paramref name="sequence"/>.</summary>
+    public void Seal(long sequence, string previousHash)
+    {
+        if (Sealed)
+        {
+            throw new InvalidOperationException($"Audit entry {Id} is sealed already (sequence {Sequence}).");
+        }
+
+        Sequence = sequence;
+        PreviousHash = previousHash;
+        Hash = ComputeHash();
+    }
 
     /// <summary>
     /// The hash of an entry's content. Each field is length-prefixed so that no shift of text between fields
@@ -73,8 +96,9 @@ public sealed class AuditEntry
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString())));
     }
 
+    /// <summary>The hash the entry's stored fields give; only meaningful once sealed.</summary>
     public string ComputeHash() =>
-        ComputeHash(Sequence, At, ActorId, ActorName, OnBehalfOfOrganisationId, Action, EntityType, EntityId, Before, After, CorrelationId, PreviousHash);
+        ComputeHash(Sequence ?? 0, At, ActorId, ActorName, OnBehalfOfOrganisationId, Action, EntityType, EntityId, Before, After, CorrelationId, PreviousHash ?? "");
 
     /// <summary>Cuts a time to whole microseconds (PostgreSQL's precision) so that it hashes the same after a round trip.</summary>
     public static DateTimeOffset ToStoredPrecision(DateTimeOffset at) =>
@@ -86,8 +110,9 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
     public void Configure(EntityTypeBuilder<AuditEntry> builder)
     {
         builder.ToTable("audit_entries");
-        builder.HasKey(e => e.Sequence);
-        builder.Property(e => e.Sequence).ValueGeneratedNever();
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Id).ValueGeneratedOnAdd();
+        builder.Ignore(e => e.Sealed);
         builder.Property(e => e.ActorName).HasMaxLength(200);
         builder.Property(e => e.Action).HasMaxLength(100);
         builder.Property(e => e.EntityType).HasMaxLength(100);
@@ -96,7 +121,9 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(e => e.PreviousHash).HasMaxLength(64);
         builder.Property(e => e.Hash).HasMaxLength(64);
 
-        // A second guard against a fork: two entries can never point back to the same predecessor.
+        // Guards against a fork: one entry per position, and no two entries pointing back to the same predecessor.
+        // Unsealed entries (null) do not collide. The index on Sequence also finds the unsealed (IS NULL) and the head.
+        builder.HasIndex(e => e.Sequence).IsUnique();
         builder.HasIndex(e => e.PreviousHash).IsUnique();
     }
 }

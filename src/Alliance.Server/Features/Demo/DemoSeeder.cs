@@ -35,13 +35,13 @@ public static class DemoSeeder
             return;
         }
 
-        // Check again under the audit chain's lock, so that two nodes starting together seed exactly once.
+        // Check again under the seed lock, so that two nodes starting together seed exactly once.
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async cancel =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancel);
-            await AuditTrail.LockChainAsync(db, cancel);
+            await LockSeedAsync(db, cancel);
             if (await db.Organisations.AnyAsync(o => o.Id == DemoRegion.District, cancel))
             {
                 return;
@@ -68,6 +68,17 @@ public static class DemoSeeder
             }), cancel);
             await transaction.CommitAsync(cancel);
         }, cancellationToken);
+    }
+
+    /// <summary>The advisory lock key that serialises seeding on PostgreSQL ("seed" in ASCII); SQLite's transactions hold its single write lock.</summary>
+    private const long SeedLockKey = 0x73656564;
+
+    private static async Task LockSeedAsync(AllianceDbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SeedLockKey})", cancellationToken);
+        }
     }
 
     private static void AddOrganisations(AllianceDbContext db, DateTimeOffset now)

@@ -40,7 +40,7 @@ public sealed class HostOutboxDispatcher(IServiceScopeFactory scopes, IBus bus, 
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Outbox dispatch failed; retrying");
+                logger.LogWarning(e, "A pass of the loop failed; retrying");
             }
 
             if (sent < batchSize)

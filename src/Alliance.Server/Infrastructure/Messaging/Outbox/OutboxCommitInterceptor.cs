@@ -7,13 +7,21 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Alliance.Server.Infrastructure.Messaging.Outbox;
 
 /// <summary>
-/// Wakes the outbox dispatchers once outbox rows are committed: right after <c>SaveChanges</c> when it ran in
-/// its own transaction, or when the caller's explicit transaction commits.
+/// Which added rows wake which loop after commit: a committed row of <paramref name="RowType"/> (a class or an
+/// interface it implements) signals <paramref name="WakeUp"/>. Registered as singletons; see <see cref="OutboxSetup"/>.
 /// </summary>
-internal sealed class OutboxCommitInterceptor(OutboxWakeUp wakeUp) : SaveChangesInterceptor, IDbTransactionInterceptor
+public sealed record CommitWakeUp(Type RowType, OutboxWakeUp WakeUp);
+
+/// <summary>
+/// Wakes the loops that work off rows written in a transaction (the outbox dispatchers, the audit sealer) once those
+/// rows are committed: right after <c>SaveChanges</c> when it ran in its own transaction, or when the caller's
+/// explicit transaction commits. Which rows wake which loop is given by the <see cref="CommitWakeUp"/> registrations.
+/// </summary>
+internal sealed class OutboxCommitInterceptor(IEnumerable<CommitWakeUp> registrations) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
-    private static readonly ConditionalWeakTable<DbTransaction, object> Pending = [];
-    private static readonly ConditionalWeakTable<DbContext, object> Writing = [];
+    private static readonly ConditionalWeakTable<DbTransaction, HashSet<OutboxWakeUp>> Pending = [];
+    private static readonly ConditionalWeakTable<DbContext, HashSet<OutboxWakeUp>> Writing = [];
+    private readonly CommitWakeUp[] _registrations = [.. registrations];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -25,6 +33,20 @@ internal sealed class OutboxCommitInterceptor(OutboxWakeUp wakeUp) : SaveChanges
     {
         Note(eventData.Context);
         return ValueTask.FromResult(result);
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData)
+    {
+        if (eventData.Context is { } context)
+        {
+            Writing.Remove(context); // nothing was written; a retry notes its rows again
+        }
+    }
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        SaveChangesFailed(eventData);
+        return Task.CompletedTask;
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
@@ -41,9 +63,9 @@ internal sealed class OutboxCommitInterceptor(OutboxWakeUp wakeUp) : SaveChanges
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
     {
-        if (Pending.Remove(transaction))
+        if (Pending.TryGetValue(transaction, out var wakeUps) && Pending.Remove(transaction))
         {
-            wakeUp.Notify();
+            Notify(wakeUps);
         }
     }
 
@@ -53,23 +75,53 @@ internal sealed class OutboxCommitInterceptor(OutboxWakeUp wakeUp) : SaveChanges
         return Task.CompletedTask;
     }
 
-    private static void Note(DbContext? context)
+    private static void Notify(HashSet<OutboxWakeUp> wakeUps)
+    {
+        foreach (var wakeUp in wakeUps)
+        {
+            wakeUp.Notify();
+        }
+    }
+
+    private void Note(DbContext? context)
     {
         if (context is null)
         {
             return;
         }
 
-        // Outbox rows are always added explicitly (Add/AddRange), so they are tracked as Added already: look without a
-        // change-detection pass, which SaveChanges runs right after this anyway. A row missed here still goes out on the poll.
+        // Such rows are always added explicitly (Add/AddRange), so they are tracked as Added already: look without a
+        // change-detection pass, which SaveChanges runs right after this anyway. A row missed here is still picked up by the poll.
         var tracker = context.ChangeTracker;
         var detect = tracker.AutoDetectChangesEnabled;
         tracker.AutoDetectChangesEnabled = false;
         try
         {
-            if (tracker.Entries<IOutboxRow>().Any(e => e.State == EntityState.Added))
+            HashSet<OutboxWakeUp>? wakeUps = null;
+            foreach (var entry in tracker.Entries())
             {
-                Writing.AddOrUpdate(context, context);
+                if (entry.State != EntityState.Added)
+                {
+                    continue;
+                }
+
+                foreach (var registration in _registrations)
+                {
+                    if (registration.RowType.IsInstanceOfType(entry.Entity))
+                    {
+                        (wakeUps ??= []).Add(registration.WakeUp);
+                    }
+                }
+
+                if (wakeUps?.Count == _registrations.Length)
+                {
+                    break;
+                }
+            }
+
+            if (wakeUps is not null)
+            {
+                Writing.AddOrUpdate(context, wakeUps);
             }
         }
         finally
@@ -78,20 +130,27 @@ internal sealed class OutboxCommitInterceptor(OutboxWakeUp wakeUp) : SaveChanges
         }
     }
 
-    private void Saved(DbContext? context)
+    private static void Saved(DbContext? context)
     {
-        if (context is null || !Writing.Remove(context))
+        if (context is null || !Writing.TryGetValue(context, out var wakeUps) || !Writing.Remove(context))
         {
             return;
         }
 
         if (context.Database.CurrentTransaction?.GetDbTransaction() is { } transaction)
         {
-            Pending.AddOrUpdate(transaction, transaction);
+            if (Pending.TryGetValue(transaction, out var pending))
+            {
+                pending.UnionWith(wakeUps);
+            }
+            else
+            {
+                Pending.AddOrUpdate(transaction, wakeUps);
+            }
         }
         else
         {
-            wakeUp.Notify();
+            Notify(wakeUps);
         }
     }
 }
