@@ -46,7 +46,7 @@ public sealed class Handing_over_and_auditing(AllianceAppFactory app) : IClassFi
 
         using var admin = await app.ClientForAsync(DemoUsers.DistrictAdmin);
         var audit = await admin.GetFromJsonAsync<JsonArray>($"/api/audit?entityId={id}&take=100");
-        Assert.Equal(["item.submitted", "item.supervised", "task.completed"],
+        Assert.Equal(["item.submitted", "item.synced", "task.completed"],
             audit!.Select(e => e!["action"]!.GetValue<string>()).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/audit/verify")).StatusCode);
     }

@@ -23,6 +23,16 @@ internal static class ItemsKit
         await app.Services.GetRequiredService<ItemSupervision>().SweepAsync(CancellationToken.None);
     }
 
+    /// <summary>
+    /// Moves the fake clock and fires every past-due workflow timer, without the supervision sweep: what the routes' own
+    /// timers do must reach the items in the runtime's commits.
+    /// </summary>
+    public static async Task FireTimersAsync(this AllianceAppFactory app, TimeSpan by)
+    {
+        app.Time.Advance(by);
+        await app.Services.GetRequiredService<WorkflowRuntime>().RearmTimersAsync();
+    }
+
     public static DateOnly Today(this AllianceAppFactory app) => DateOnly.FromDateTime(app.Time.GetUtcNow().UtcDateTime);
 
     public static async Task<Guid> SubmitAsync(this AllianceAppFactory app, string user, object body)

@@ -6,9 +6,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Alliance.Server.Features.Items;
 
 /// <summary>
-/// The supervision sweep (督办): brings every open item in step with what its route's timers did (reminders,
-/// escalations, windows closing), flags work that passed its deadline as overdue and, after the alliance's grace
-/// period, puts it on the street's supervision list. Runs every minute as a Hangfire recurring job.
+/// The supervision sweep (督办): flags work that passed its deadline as overdue and, after the alliance's grace period,
+/// puts it on the street's supervision list — what only the clock changes, with no runtime commit at that moment. What
+/// the routes themselves do (timers firing, escalations, windows closing, children finishing) reaches the item in the
+/// runtime's own commit (<see cref="ItemCommitHook"/>); the sweep also projects every open item again, as a safety net.
+/// Runs every minute as a Hangfire recurring job.
 /// </summary>
 public sealed class ItemSupervision(IServiceScopeFactory scopes)
 {
@@ -56,6 +58,8 @@ public static class ItemsSetup
     public static IServiceCollection AddAllianceItems(this IServiceCollection services)
     {
         services.AddScoped<ItemSync>();
+        services.AddSingleton<ItemCommitHook>();
+        services.AddSingleton<Alliance.Workflows.Persistence.Ef.IWorkflowCommitHook>(provider => provider.GetRequiredService<ItemCommitHook>());
         services.AddSingleton<ItemSupervision>();
         services.AddHostedService<ItemSupervisionStartup>();
         services.AddSingleton<ItemEventDispatcher>();

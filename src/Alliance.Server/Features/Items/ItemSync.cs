@@ -15,13 +15,15 @@ using Microsoft.EntityFrameworkCore;
 namespace Alliance.Server.Features.Items;
 
 /// <summary>
-/// Keeps an item in step with its route. After every runtime call (and in the supervision sweep, for what timers
-/// did) it reads the instance and its open tasks, updates the item and its tracked tasks, raises overdue flags and
-/// 督办 entries, and writes one event row per change, each with the item's next sequence number, all in the same
-/// SaveChanges as the audit entry (<see cref="AuditTrail"/>). The event rows are the host's outbox
-/// (<see cref="ItemEventDispatcher"/>) and the item's timeline.
+/// Keeps an item in step with its route. It reads the instance, its open tasks and its journal through its own context
+/// (so, inside the runtime's transaction, it sees the commit being written), updates the item and its tracked tasks,
+/// raises overdue flags and 督办 entries, and writes one event row per change, each with the item's next sequence
+/// number, all in the same SaveChanges as the audit entry (<see cref="AuditTrail"/>). The event rows are the host's
+/// outbox (<see cref="ItemEventDispatcher"/>) and the item's timeline. Every runtime commit of an item's route runs
+/// this inside the commit's own transaction (<see cref="ItemCommitHook"/>); the supervision sweep
+/// (<see cref="ItemSupervision"/>) runs it for what only the clock changes.
 /// </summary>
-public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, AuditTrail audit, TimeProvider time, IEnumerable<IItemProjection> projections)
+public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvider time, IEnumerable<IItemProjection> projections)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -31,45 +33,78 @@ public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, Audi
     public delegate void Before(Item item, List<ItemTask> tasks, List<ItemEventRecord> events);
 
     /// <summary>
+    /// Runs <paramref name="runtimeCall"/> with <paramref name="action"/> current, so that the runtime's commit carries the
+    /// item's projection under this action (its audit entry, its events). If no commit carried it (the call changed
+    /// nothing, e.g. claiming one's own claim again), the action is saved and audited here on its own. Returns the item.
+    /// </summary>
+    public async Task<Item> ActAsync(ItemAction action, Func<Task> runtimeCall, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(runtimeCall);
+        using (action.Begin())
+        {
+            await runtimeCall();
+        }
+
+        if (!action.Applied)
+        {
+            return await ApplyAsync(action.ItemId, action.Name, action.Actor, action.OnBehalfOf, action.Before, action.Always, cancellationToken);
+        }
+
+        db.ChangeTracker.Clear();
+        return await db.Set<Item>().AsNoTracking().SingleAsync(i => i.Id == action.ItemId, cancellationToken);
+    }
+
+    /// <summary>
     /// Loads the item, lets <paramref name="before"/> act on it, projects the route onto it and saves with one audit
-    /// entry. A concurrent change to the same item (another request, the sweep, another node) is retried from a fresh
-    /// load. With <paramref name="always"/> false nothing is saved (or audited) unless something changed.
+    /// entry, in a transaction of its own. A concurrent change to the same item (a runtime commit, the sweep, another
+    /// node) is retried from a fresh load. With <paramref name="always"/> false nothing is saved (or audited) unless
+    /// something changed.
     /// </summary>
     public async Task<Item> ApplyAsync(ItemId id, string action, string? actor, OrganisationId? onBehalfOf, Before? before, bool always, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            db.ChangeTracker.Clear();
-            var item = await db.Set<Item>().SingleAsync(i => i.Id == id, cancellationToken);
-            var tasks = await db.Set<ItemTask>().Where(t => t.ItemId == id).ToListAsync(cancellationToken);
-            var events = new List<ItemEventRecord>();
-            before?.Invoke(item, tasks, events);
-            await ProjectAsync(item, tasks, events, actor, cancellationToken);
-            db.AddRange(events);
-            if (events.Count == 0 && !always && !db.ChangeTracker.HasChanges())
-            {
-                return item;
-            }
-
-            item.Revision++;
-            item.UpdatedUtc = time.GetUtcNow().UtcDateTime;
             try
             {
-                await audit.SaveAsync(new AuditRecord(action, "item", id.ToString(), onBehalfOf, null,
-                    new { item.Status, item.Overdue, item.Escalated, item.Sequence, events = events.Select(e => e.Type) }), cancellationToken);
-                if (item.ParentItemId is { } parent && events.Exists(e => e.Type == nameof(ItemClosed)))
-                {
-                    // a parent waiting for this child's route (an escalated deliberation) moved on when it finished
-                    await ApplyAsync(parent, "item.child-closed", actor, null, null, always: false, cancellationToken);
-                }
-
-                return item;
+                return await ApplyOnceAsync(id, action, actor, onBehalfOf, before, always, cancellationToken);
             }
             catch (DbUpdateException) when (attempt < MaxAttempts)
             {
                 // another writer changed the item (revision) or took the same sequence number: redo from a fresh load
             }
         }
+    }
+
+    /// <summary>
+    /// Inside a runtime commit's transaction (<see cref="ItemCommitHook"/>, whose context this is): projects the item once,
+    /// under <paramref name="action"/> if it is about this item, else as the system (<c>item.synced</c>). A conflict is not
+    /// retried here: it fails the runtime's commit, which the runtime redoes from a fresh load.
+    /// </summary>
+    internal Task<Item> ApplyInCommitAsync(ItemId id, ItemAction? action, CancellationToken cancellationToken) =>
+        action is not null && action.ItemId == id
+            ? ApplyOnceAsync(id, action.Name, action.Actor, action.OnBehalfOf, action.Before, action.Always, cancellationToken)
+            : ApplyOnceAsync(id, "item.synced", "system", null, null, always: false, cancellationToken);
+
+    private async Task<Item> ApplyOnceAsync(ItemId id, string action, string? actor, OrganisationId? onBehalfOf, Before? before, bool always, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var item = await db.Set<Item>().SingleAsync(i => i.Id == id, cancellationToken);
+        var tasks = await db.Set<ItemTask>().Where(t => t.ItemId == id).ToListAsync(cancellationToken);
+        var events = new List<ItemEventRecord>();
+        before?.Invoke(item, tasks, events);
+        await ProjectAsync(item, tasks, events, actor, cancellationToken);
+        db.AddRange(events);
+        if (events.Count == 0 && !always && !db.ChangeTracker.HasChanges())
+        {
+            return item;
+        }
+
+        item.Revision++;
+        item.UpdatedUtc = time.GetUtcNow().UtcDateTime;
+        await audit.SaveAsync(new AuditRecord(action, "item", id.ToString(), onBehalfOf, null,
+            new { item.Status, item.Overdue, item.Escalated, item.Sequence, events = events.Select(e => e.Type) }), cancellationToken);
+        return item;
     }
 
     /// <summary>Saves a new item whose route has just started: its <see cref="ItemSubmitted"/> event and what the route did at once.</summary>
@@ -114,13 +149,14 @@ public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, Audi
     {
         var now = time.GetUtcNow().UtcDateTime;
         var instanceId = new InstanceId(item.WorkflowInstanceId);
-        var instance = await runtime.GetInstanceAsync(instanceId, cancellationToken);
+        var instance = await db.Set<WorkflowInstance>().AsNoTracking().SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
         if (instance is null)
         {
             return;
         }
 
-        var open = (await runtime.Store.GetBookmarksAsync(instanceId, cancellationToken)).Where(b => b.Kind == BookmarkKind.HumanTask).ToList();
+        var open = await db.Set<Bookmark>().AsNoTracking().Where(b => b.InstanceId == instanceId && b.Kind == BookmarkKind.HumanTask)
+            .OrderBy(b => b.CreatedUtc).ToListAsync(cancellationToken);
         foreach (var b in open)
         {
             var t = tasks.Find(x => x.Id == b.Id.Value);
@@ -173,7 +209,7 @@ public sealed class ItemSync(AllianceDbContext db, WorkflowRuntime runtime, Audi
             t.ClosedUtc = now;
             if (t.Outcome is null)
             {
-                journal ??= await runtime.GetJournalAsync(instanceId, cancellationToken);
+                journal ??= await db.Set<JournalEntry>().AsNoTracking().Where(j => j.InstanceId == instanceId).OrderBy(j => j.Sequence).ToListAsync(cancellationToken);
                 var last = journal.LastOrDefault(j => j.ActivityId == t.Step && j.Kind == JournalKind.Resumed && j.Actor == Actor.System.Id);
                 t.Outcome = last?.Outcome is { Length: > 0 } o && !o.StartsWith("timer:", StringComparison.Ordinal) ? o : "closed";
                 t.CompletedBy = "system";

@@ -66,15 +66,23 @@ public static class TasksApi
     public static async Task<Ok<TaskResult>> Claim(Guid id, AccessScope scope, AllianceDbContext db, WorkflowRuntime runtime, ItemSync sync, CancellationToken cancellationToken)
     {
         var (task, item, actor) = await ActionableAsync(db, scope, id, cancellationToken);
-        await runtime.ClaimAsync(task.Id, actor, cancellationToken);
         var organisation = Organisation(actor);
-        var saved = await sync.ApplyAsync(item.Id, "task.claimed", actor.Id, organisation, (_, tasks, _) =>
+        var saved = await sync.ActAsync(new ItemAction
         {
-            if (tasks.Find(t => t.Id == id) is { IsOpen: true } tracked && organisation is not null)
+            ItemId = item.Id,
+            Name = "task.claimed",
+            Actor = actor.Id,
+            OnBehalfOf = organisation,
+            Scope = scope,
+            Always = true,
+            Before = (_, tasks, _) =>
             {
-                tracked.HolderOrganisationId = organisation;
-            }
-        }, always: true, cancellationToken);
+                if (tasks.Find(t => t.Id == id) is { IsOpen: true } tracked && organisation is not null)
+                {
+                    tracked.HolderOrganisationId = organisation;
+                }
+            },
+        }, () => runtime.ClaimAsync(task.Id, actor, cancellationToken), cancellationToken);
         return TypedResults.Ok(new TaskResult(id, saved.Id, saved.Status, saved.Sequence));
     }
 
@@ -98,18 +106,26 @@ public static class TasksApi
             throw Alliance.Server.Infrastructure.Problems.ValidationProblem.For("fields.dueDate", "启动实事共办须填写完成日期。", "Starting a joint task needs a due date.");
         }
 
-        await runtime.CompleteAsync(task.Id, actor, request.Outcome!, request.Comment?.Trim(), request.Fields, cancellationToken);
         var organisation = Organisation(actor);
-        var saved = await sync.ApplyAsync(item.Id, "task.completed", actor.Id, organisation, (_, tasks, _) =>
+        var saved = await sync.ActAsync(new ItemAction
         {
-            if (tasks.Find(t => t.Id == id) is { } tracked)
+            ItemId = item.Id,
+            Name = "task.completed",
+            Actor = actor.Id,
+            OnBehalfOf = organisation,
+            Scope = scope,
+            Always = true,
+            Before = (_, tasks, _) =>
             {
-                tracked.Outcome = request.Outcome;
-                tracked.CompletedBy = actor.Id;
-                tracked.Comment = request.Comment?.Trim();
-                tracked.HolderOrganisationId ??= organisation;
-            }
-        }, always: true, cancellationToken);
+                if (tasks.Find(t => t.Id == id) is { } tracked)
+                {
+                    tracked.Outcome = request.Outcome;
+                    tracked.CompletedBy = actor.Id;
+                    tracked.Comment = request.Comment?.Trim();
+                    tracked.HolderOrganisationId ??= organisation;
+                }
+            },
+        }, () => runtime.CompleteAsync(task.Id, actor, request.Outcome!, request.Comment?.Trim(), request.Fields, cancellationToken), cancellationToken);
         return TypedResults.Ok(new TaskResult(id, saved.Id, saved.Status, saved.Sequence));
     }
 
@@ -129,15 +145,23 @@ public static class TasksApi
             throw Alliance.Server.Infrastructure.Problems.ValidationProblem.For("toUserId", "接收人不存在，或您无权查看。", "The person does not exist, or is not visible to you.");
         }
 
-        await runtime.DelegateAsync(task.Id, actor, to.ToString(), cancellationToken);
-        var saved = await sync.ApplyAsync(item.Id, "task.delegated", actor.Id, Organisation(actor), (_, tasks, _) =>
+        var saved = await sync.ActAsync(new ItemAction
         {
-            if (tasks.Find(t => t.Id == id) is { IsOpen: true } tracked)
+            ItemId = item.Id,
+            Name = "task.delegated",
+            Actor = actor.Id,
+            OnBehalfOf = Organisation(actor),
+            Scope = scope,
+            Always = true,
+            Before = (_, tasks, _) =>
             {
-                tracked.HolderOrganisationId = reachable.Find(o => tracked.Candidates().Contains(o)) is { } held && held != default ? held : tracked.HolderOrganisationId;
-                tracked.Comment = request.Comment?.Trim();
-            }
-        }, always: true, cancellationToken);
+                if (tasks.Find(t => t.Id == id) is { IsOpen: true } tracked)
+                {
+                    tracked.HolderOrganisationId = reachable.Find(o => tracked.Candidates().Contains(o)) is { } held && held != default ? held : tracked.HolderOrganisationId;
+                    tracked.Comment = request.Comment?.Trim();
+                }
+            },
+        }, () => runtime.DelegateAsync(task.Id, actor, to.ToString(), cancellationToken), cancellationToken);
         return TypedResults.Ok(new TaskResult(id, saved.Id, saved.Status, saved.Sequence));
     }
 

@@ -235,9 +235,10 @@ public static class BookingsApi
             return;
         }
 
-        await runtime.DeliverAsync(new Stimulus(new StimulusId($"booking.cancelled:{booking.Id}"), CancelledMessage, booking.Id.ToString(),
-            new JsonObject { ["cause"] = cause, ["reason"] = booking.CancelReason }), cancellationToken);
-        await sync.ApplyAsync(item, "booking.route-ended", actor, null, null, always: false, cancellationToken);
+        await sync.ActAsync(new ItemAction { ItemId = item, Name = "booking.route-ended", Actor = actor },
+            () => runtime.DeliverAsync(new Stimulus(new StimulusId($"booking.cancelled:{booking.Id}"), CancelledMessage, booking.Id.ToString(),
+                new JsonObject { ["cause"] = cause, ["reason"] = booking.CancelReason }), cancellationToken),
+            cancellationToken);
     }
 
     /// <summary>The booking and its resource, or 404: visible to the owner's side, the requester's side, and whoever sees the requester.</summary>

@@ -13,7 +13,8 @@ public static class WorkflowSetup
 {
     /// <summary>
     /// Plugs the runtime's ports into the host: the EF store over <see cref="AllianceDbContext"/>, Hangfire as the
-    /// timer scheduler, MassTransit (through <see cref="OutboxDispatcher"/>) for the outbox.
+    /// timer scheduler, MassTransit (through <see cref="OutboxDispatcher"/>) for the outbox; the host's commit hook, if
+    /// registered (items: <c>ItemCommitHook</c>), joins the store's transactions.
     /// </summary>
     public static IServiceCollection AddAllianceWorkflows(this IServiceCollection services, AllianceOptions options)
     {
@@ -21,7 +22,7 @@ public static class WorkflowSetup
         services.AddSingleton(provider => LoadDefinitions(options, provider.GetRequiredService<IHostEnvironment>(), provider.GetRequiredService<ILogger<DefinitionRegistry>>()));
         services.AddSingleton(provider => provider.GetRequiredService<WorkflowCatalog>().Registry);
         services.AddSingleton<IWorkflowStore>(provider =>
-            new EfWorkflowStore<AllianceDbContext>(provider.GetRequiredService<IDbContextFactory<AllianceDbContext>>()));
+            new EfWorkflowStore<AllianceDbContext>(provider.GetRequiredService<IDbContextFactory<AllianceDbContext>>(), provider.GetService<IWorkflowCommitHook>()));
         services.AddSingleton<IWorkflowScheduler, HangfireWorkflowScheduler>();
         services.AddSingleton(provider => new WorkflowRuntimeOptions { OutboxCommitted = provider.GetRequiredService<WorkflowOutboxWakeUp>().Notify });
         services.AddSingleton(provider => new WorkflowRuntime(
