@@ -47,7 +47,10 @@ public sealed class VoteTallyFeed(LiveFeed feed, IDbContextFactory<AllianceDbCon
     private sealed record Tally(string VoteId, int Eligible, int Yes, int No, int Abstain, int Cast, bool QuorumReached, string Outcome, bool Open);
 }
 
-/// <summary>Tallies of one instance are fed one at a time, in the order the workflow outbox publishes them.</summary>
+/// <summary>
+/// Tallies of one instance are fed one at a time, in the order the workflow outbox publishes them; other workflow
+/// notifications are acknowledged and dropped before they reach a partition or the consumer.
+/// </summary>
 public sealed class VoteTallyFeedDefinition : ConsumerDefinition<VoteTallyFeed>
 {
     public VoteTallyFeedDefinition() => ConcurrentMessageLimit = LiveFeedEndpoint.Concurrency;
@@ -58,6 +61,12 @@ public sealed class VoteTallyFeedDefinition : ConsumerDefinition<VoteTallyFeed>
         ArgumentNullException.ThrowIfNull(consumerConfigurator);
         LiveFeedEndpoint.Configure(endpointConfigurator);
         var byInstance = endpointConfigurator.CreatePartitioner(LiveFeedEndpoint.Concurrency);
-        consumerConfigurator.Message<WorkflowMessagePublished>(m => m.UsePartitioner(byInstance, c => c.Message.InstanceId));
+        consumerConfigurator.Message<WorkflowMessagePublished>(m =>
+        {
+            // Every workflow notification reaches this queue; only the tallies go on to a partition and a consumer
+            // (no scope, no consumer, no partition slot for the others).
+            m.UseContextFilter(c => Task.FromResult(c.Message.MessageType == Vote.TalliedMessage));
+            m.UsePartitioner(byInstance, c => c.Message.InstanceId);
+        });
     }
 }

@@ -23,10 +23,28 @@ public sealed class ResourceStreamKind(AllianceDbContext db) : IStreamKind
 
 /// <summary>
 /// Booking events → <c>BookingChanged</c> on the resource's stream (its calendar: ids and status only) and on the inboxes
-/// of the owner and the requesting organisation, through the one live feed (gap-free per stream).
+/// of the owner and the requesting organisation; the venue's switch to emergency use and back → <c>VenueSwitched</c> on
+/// the resource's stream and the owner's inbox. Through the one live feed (gap-free per stream).
 /// </summary>
-public sealed class BookingStreamFeed(LiveFeed feed) : IConsumer<BookingRequested>, IConsumer<BookingConfirmed>, IConsumer<BookingCancelled>
+public sealed class BookingStreamFeed(LiveFeed feed) :
+    IConsumer<BookingRequested>, IConsumer<BookingConfirmed>, IConsumer<BookingCancelled>, IConsumer<VenueSwitchedToEmergency>, IConsumer<VenueSwitchedBack>
 {
+    public Task Consume(ConsumeContext<VenueSwitchedToEmergency> context)
+    {
+        var m = context.Message;
+        return PublishAsync(m.EventId, m.ResourceId, m.OwnerId,
+            new VenueSwitchedEvent(m.EmergencyId, m.ResourceId, "emergency", m.From, m.To, m.Reason, m.CancelledBookings) { At = m.OccurredAt },
+            context.CancellationToken);
+    }
+
+    public Task Consume(ConsumeContext<VenueSwitchedBack> context)
+    {
+        var m = context.Message;
+        return PublishAsync(m.EventId, m.ResourceId, m.OwnerId,
+            new VenueSwitchedEvent(m.EmergencyId, m.ResourceId, "normal", null, null, null, []) { At = m.OccurredAt },
+            context.CancellationToken);
+    }
+
     public Task Consume(ConsumeContext<BookingRequested> context) => PublishAsync(context.Message, "pending", context.CancellationToken);
 
     public Task Consume(ConsumeContext<BookingConfirmed> context) => PublishAsync(context.Message, "confirmed", context.CancellationToken);
@@ -45,9 +63,15 @@ public sealed class BookingStreamFeed(LiveFeed feed) : IConsumer<BookingRequeste
 
         await feed.PublishAsync(m.EventId, entries, cancellationToken);
     }
+
+    private async Task PublishAsync(Guid eventId, Guid resourceId, Guid ownerId, VenueSwitchedEvent switched, CancellationToken cancellationToken) =>
+        await feed.PublishAsync(eventId, [(StreamId.For(ResourceStreamKind.Kind, resourceId), switched), (StreamId.For(StreamId.Inbox, ownerId), switched)], cancellationToken);
 }
 
-/// <summary>A booking's events are fed one at a time per booking, in the order the outbox publishes them.</summary>
+/// <summary>
+/// A booking's events are fed one at a time per booking, a venue's switches one at a time per venue, in the order the
+/// outbox publishes them.
+/// </summary>
 public sealed class BookingStreamFeedDefinition : ConsumerDefinition<BookingStreamFeed>
 {
     public BookingStreamFeedDefinition() => ConcurrentMessageLimit = 16;
@@ -60,6 +84,8 @@ public sealed class BookingStreamFeedDefinition : ConsumerDefinition<BookingStre
         consumerConfigurator.Message<BookingRequested>(m => m.UsePartitioner(byBooking, c => c.Message.BookingId));
         consumerConfigurator.Message<BookingConfirmed>(m => m.UsePartitioner(byBooking, c => c.Message.BookingId));
         consumerConfigurator.Message<BookingCancelled>(m => m.UsePartitioner(byBooking, c => c.Message.BookingId));
+        consumerConfigurator.Message<VenueSwitchedToEmergency>(m => m.UsePartitioner(byBooking, c => c.Message.ResourceId));
+        consumerConfigurator.Message<VenueSwitchedBack>(m => m.UsePartitioner(byBooking, c => c.Message.ResourceId));
     }
 }
 

@@ -26,8 +26,11 @@ public interface IAllianceClient
     /// <summary>Work was escalated (streams <c>item:{id}</c>, <c>supervision:{streetId}</c>).</summary>
     Task Escalated(EscalatedEvent change);
 
-    /// <summary>A booking of a shared resource changed (stream <c>inbox:{organisationId}</c> of owner and requester).</summary>
+    /// <summary>A booking of a shared resource changed (streams <c>resource:{id}</c>, and <c>inbox:{organisationId}</c> of owner and requester).</summary>
     Task BookingChanged(BookingChangedEvent change);
+
+    /// <summary>A venue was switched to emergency use (平急转换) or back to normal use (streams <c>resource:{id}</c> and <c>inbox:{ownerId}</c>).</summary>
+    Task VenueSwitched(VenueSwitchedEvent change);
 
     /// <summary>Live counts of an open vote (stream <c>item:{id}</c> or <c>meeting:{id}</c>).</summary>
     Task VoteTally(VoteTallyEvent change);

@@ -68,6 +68,17 @@ public sealed record BookingChangedEvent(Guid BookingId, Guid ResourceId, string
     public override Task SendTo(IAllianceClient clients) => clients.BookingChanged(this);
 }
 
+/// <summary>
+/// 平急转换: <see cref="Mode"/> <c>emergency</c> from <see cref="From"/> to <see cref="To"/> (with the <see cref="Reason"/>
+/// and the bookings cancelled for it, each also pushed as its own <c>BookingChanged</c>), or <c>normal</c> again.
+/// </summary>
+public sealed record VenueSwitchedEvent(Guid EmergencyId, Guid ResourceId, string Mode, DateTimeOffset? From, DateTimeOffset? To, string? Reason, IReadOnlyList<Guid> CancelledBookings) : LiveEvent
+{
+    public override string Kind => nameof(IAllianceClient.VenueSwitched);
+
+    public override Task SendTo(IAllianceClient clients) => clients.VenueSwitched(this);
+}
+
 /// <summary>A vote's counts: <see cref="Open"/> while ballots come in; the last one (<see cref="Open"/> false) carries the <see cref="Outcome"/>.</summary>
 public sealed record VoteTallyEvent(Guid VoteId, Guid ItemId, int For, int Against, int Abstain, int Eligible, bool Open) : LiveEvent
 {
