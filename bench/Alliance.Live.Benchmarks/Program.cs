@@ -4,6 +4,9 @@
 //   latency  : submit-to-receipt p50/p99 at several change rates with W watchers on one stream
 //   idle     : how many idle watchers one node holds, and the server's memory per connection
 //   fanout   : time from publishing one change until the last of N watchers has it
+//   writes   : audited writes/s through the REST API, closed loop: C clients each renaming an alliance
+//              (PUT /api/alliances/{id}) as fast as answered for S seconds, over one alliance or all 8 of the
+//              demo region (--alliances 1|8); then the audit chain is verified once every entry is sealed
 //
 // A "change" is an AllianceChanged event published on the bus (as the alliance administration publishes it); the
 // server's feed consumer appends it to alliance:{id} (numbered in PostgreSQL) and pushes it through the hub and
@@ -17,6 +20,7 @@
 //   ... -- latency --watchers 100 --rates 50,200,1000 --seconds 10 [--via bus|http]
 //   ... -- idle --connections 10000
 //   ... -- fanout --sizes 1000,10000
+//   ... -- writes --clients 32 --seconds 10 --alliances 8
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -122,6 +126,61 @@ try
             times.Sort();
             Console.WriteLine($"fan-out to {size,6} watchers: publish → last receipt median {times[2]:F0} ms (min {times[0]:F0}, max {times[^1]:F0}) over 5 changes; server RSS {server.RssMb():F0} MB");
         }
+    }
+
+    if (mode is "writes")
+    {
+        var clients = int.Parse(Arg("clients", "32"));
+        var seconds = double.Parse(Arg("seconds", "10"), System.Globalization.CultureInfo.InvariantCulture);
+        var spread = int.Parse(Arg("alliances", "8"));
+        var targets = new[] { "street/1", "street/2", "community/1", "community/2", "community/3", "community/4", "community/5", "community/6" }
+            .Take(spread).Select(k => IdOf($"alliance/{k}")).ToArray();
+        using var api = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients + 4 }) { BaseAddress = server.Address };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        async Task<List<double>> RunAsync(double forSeconds, string label)
+        {
+            var times = new List<double>();
+            var clock = Stopwatch.StartNew();
+            var next = 0;
+            await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+            {
+                var mine = new List<double>();
+                while (clock.Elapsed.TotalSeconds < forSeconds)
+                {
+                    var n = Interlocked.Increment(ref next);
+                    var started = clock.Elapsed;
+                    using var response = await api.PutAsJsonAsync($"/api/alliances/{targets[n % targets.Length]}", new { name = $"{label}.{n}" });
+                    response.EnsureSuccessStatusCode();
+                    mine.Add((clock.Elapsed - started).TotalMilliseconds);
+                }
+
+                lock (times)
+                {
+                    times.AddRange(mine);
+                }
+            }));
+            times.Sort();
+            return times;
+        }
+
+        await RunAsync(5, "warm-up"); // JIT (tiered PGO), pools
+        var serverCpu = server.CpuSeconds();
+        var benchCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        var measured = await RunAsync(seconds, "writes");
+        serverCpu = server.CpuSeconds() - serverCpu;
+        benchCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - benchCpu;
+        double Q(double q) => measured[Math.Min(measured.Count - 1, (int)(q * measured.Count))];
+        Console.WriteLine($"audited writes, {clients} clients over {targets.Length} alliance(s): {measured.Count} in {seconds:F0} s = {measured.Count / seconds:F0}/s; " +
+            $"request p50 {Q(0.5):F1} ms, p99 {Q(0.99):F1} ms, max {Q(1):F1} ms; CPU: server {serverCpu / seconds:F2} cores " +
+            $"({serverCpu * 1000 / measured.Count:F1} ms a write), benchmark {benchCpu / seconds:F2} cores; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        var sealing = Stopwatch.StartNew();
+        JsonElement report;
+        do
+        {
+            report = await api.GetFromJsonAsync<JsonElement>("/api/audit/verify");
+        }
+        while (report.TryGetProperty("unsealed", out var pending) && pending.GetInt64() > 0 && sealing.Elapsed < TimeSpan.FromSeconds(60));
+        Console.WriteLine($"  audit chain after the run (sealed within {sealing.Elapsed.TotalMilliseconds:F0} ms of the last answer): {report}");
     }
 
     if (mode is "idle")
