@@ -98,6 +98,32 @@ public sealed class SandboxTests
         Assert.Equal("undefined", second!.GetValue<string>());
     }
 
+
+    // The globals are built as JavaScript values directly from the JSON nodes: they must be what JSON.parse of the
+    // nodes' text gives, whatever the node holds (parsed JSON, CLR ints, decimals, strings that need escaping). The time
+    // limit is raised: this checks values, and a loaded machine must not make the 100 ms bound fire first.
+    [Fact]
+    public void Globals_are_the_values_JSON_parse_would_give()
+    {
+        var evaluator = new ExpressionEvaluator(new SandboxLimits { Timeout = TimeSpan.FromSeconds(30) });
+        var vars = System.Text.Json.Nodes.JsonNode.Parse("""{"s":"a\"b\\c\n\u4e2d","n":-0.5,"big":1e300,"t":true,"f":false,"z":null,"list":[1,"x",[],{}],"o":{"2":"two","1":"one"}}""")!.AsObject();
+        vars["int"] = 7;
+        vars["dec"] = 2.50m;
+        vars["long"] = 9007199254740993L;
+        var globals = new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["vars"] = vars, ["item"] = "text", ["payload"] = 3 };
+
+        var inside = evaluator.Evaluate(
+            "[JSON.stringify(vars) === JSON.stringify(JSON.parse(" + System.Text.Json.JsonSerializer.Serialize(vars.ToJsonString()) + ")), JSON.stringify(vars), Object.getPrototypeOf(vars) === Object.prototype, Array.isArray(vars.list), Object.keys(vars.o), item, payload + 1]",
+            globals);
+
+        Assert.True(inside![0]!.GetValue<bool>());
+        Assert.Contains("\"s\":\"a\\\"b\\\\c\\n中\"", inside[1]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(inside[2]!.GetValue<bool>());
+        Assert.True(inside[3]!.GetValue<bool>());
+        Assert.Equal("[\"1\",\"2\"]", inside[4]!.ToJsonString());
+        Assert.Equal("text", inside[5]!.GetValue<string>());
+        Assert.Equal(4, inside[6]!.GetValue<double>());
+    }
     [Fact]
     public async Task A_runaway_expression_in_a_workflow_becomes_an_incident_not_a_hung_thread()
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Acornima;
 using Acornima.Ast;
@@ -67,10 +68,9 @@ public sealed class ExpressionEvaluator(SandboxLimits limits)
         try
         {
             var script = Prepare(expression);
-            var parser = new Jint.Native.Json.JsonParser(engine);
             foreach (var name in Globals)
             {
-                engine.SetValue(name, globals.TryGetValue(name, out var value) && value is not null ? parser.Parse(value.ToJsonString()) : JsValue.Undefined);
+                engine.SetValue(name, globals.TryGetValue(name, out var value) && value is not null ? ToJs(engine, value) : JsValue.Undefined);
             }
 
             var result = engine.Evaluate(script);
@@ -171,4 +171,50 @@ public sealed class ExpressionEvaluator(SandboxLimits limits)
     }
 
     private static string Wrap(string expression) => "(" + expression + "\n)";
+
+    /// <summary>
+    /// The JavaScript value of a JSON value, as <c>JSON.parse</c> of its text would give it (plain objects with
+    /// Object.prototype, arrays, strings, numbers as doubles, booleans, null), built directly rather than printed and parsed.
+    /// </summary>
+    private static JsValue ToJs(Engine engine, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                return JsValue.Null;
+            case JsonObject obj:
+                var result = new JsObject(engine);
+                foreach (var (name, value) in obj)
+                {
+                    result.CreateDataProperty(name, ToJs(engine, value));
+                }
+
+                return result;
+            case JsonArray array:
+                var items = new JsValue[array.Count];
+                for (var i = 0; i < items.Length; i++)
+                {
+                    items[i] = ToJs(engine, array[i]);
+                }
+
+                return new JsArray(engine, items);
+            default:
+                var leaf = node.AsValue();
+                switch (leaf.GetValueKind())
+                {
+                    case JsonValueKind.String when leaf.TryGetValue(out string? text):
+                        return JsString.Create(text);
+                    case JsonValueKind.Number when leaf.TryGetValue(out double number):
+                        return JsNumber.Create(number);
+                    case JsonValueKind.True:
+                        return JsBoolean.True;
+                    case JsonValueKind.False:
+                        return JsBoolean.False;
+                    case JsonValueKind.Null:
+                        return JsValue.Null;
+                    default:
+                        return new Jint.Native.Json.JsonParser(engine).Parse(leaf.ToJsonString()); // e.g. a number held as an int or decimal
+                }
+        }
+    }
 }

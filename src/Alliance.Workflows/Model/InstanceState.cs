@@ -24,8 +24,17 @@ public sealed class InstanceState
 
     public int Sequence { get; set; }
 
-    internal InstanceState Clone() =>
-        JsonSerializer.Deserialize<InstanceState>(JsonSerializer.Serialize(this))!;
+    /// <summary>A deep copy (every list and state object new; immutable values such as records and JSON elements shared).</summary>
+    internal InstanceState Clone() => new()
+    {
+        Joins = Joins.ConvertAll(j => j.Clone()),
+        Collectors = Collectors.ConvertAll(c => c.Clone()),
+        Votes = Votes.ConvertAll(v => v.Clone()),
+        Compensable = [.. Compensable],
+        Visited = [.. Visited],
+        Faulted = Faulted.ConvertAll(f => f.Clone()),
+        Sequence = Sequence,
+    };
 }
 
 /// <summary>Arrivals at one Join for one execution of its Fork (a scope).</summary>
@@ -43,6 +52,16 @@ public sealed class JoinState
     public List<int> Arrived { get; set; } = [];
 
     public List<int> Cancelled { get; set; } = [];
+
+    internal JoinState Clone() => new()
+    {
+        JoinId = JoinId,
+        Scope = Scope,
+        ParentBranch = ParentBranch,
+        Expected = Expected,
+        Arrived = [.. Arrived],
+        Cancelled = [.. Cancelled],
+    };
 }
 
 /// <summary>Responses collected by one ParallelForEach execution.</summary>
@@ -57,6 +76,15 @@ public sealed class CollectorState
     public List<string> Items { get; set; } = [];
 
     public Dictionary<string, TaskResponse> Responses { get; set; } = [];
+
+    internal CollectorState Clone() => new()
+    {
+        ActivityId = ActivityId,
+        Scope = Scope,
+        Branch = Branch,
+        Items = [.. Items],
+        Responses = Responses.ToDictionary(r => r.Key, r => r.Value with { Fields = new Dictionary<string, JsonElement>(r.Value.Fields) }, Responses.Comparer),
+    };
 }
 
 /// <summary>The shares one open vote was opened with (evaluated once, when it opened, so a later change of the variables does not move it).</summary>
@@ -67,6 +95,8 @@ public sealed class VoteState
     public VoteShare? Quorum { get; set; }
 
     public VoteShare? Pass { get; set; }
+
+    internal VoteState Clone() => (VoteState)MemberwiseClone(); // VoteShare is an immutable record
 }
 
 /// <summary>How a person completed a human task.</summary>
@@ -80,4 +110,6 @@ public sealed class FaultedToken
     public string Branch { get; set; } = "";
 
     public int Attempts { get; set; }
+
+    internal FaultedToken Clone() => (FaultedToken)MemberwiseClone();
 }

@@ -8,6 +8,8 @@ namespace Alliance.Workflows.Runtime;
 /// The last committed state of recently resumed instances, so that a resume can skip its read. It is only a
 /// guess: a resume that used it must commit (the version check catches any change made elsewhere), and
 /// anything else (a refusal, a no-op, a conflict) is redone from the store.
+/// An entry holds the committed objects themselves (the runtime never touches them after their commit); every resume
+/// gets its own copy to change.
 /// </summary>
 internal sealed class InstanceCache(int capacity)
 {
@@ -18,6 +20,7 @@ internal sealed class InstanceCache(int capacity)
             ? new InstanceSnapshot(entry.Instance.Clone(), [.. entry.Bookmarks.Select(b => b.Clone())], false)
             : null;
 
+    /// <summary>Keeps a just-committed instance and its bookmarks; the caller must not change them afterwards.</summary>
     public void Put(WorkflowInstance instance, IEnumerable<Bookmark> bookmarks)
     {
         if (capacity <= 0)
@@ -36,7 +39,7 @@ internal sealed class InstanceCache(int capacity)
             _entries.Clear();
         }
 
-        _entries[instance.Id] = new InstanceSnapshot(instance.Clone(), [.. bookmarks.Select(b => b.Clone())], false);
+        _entries[instance.Id] = new InstanceSnapshot(instance, [.. bookmarks], false);
     }
 
     public void Evict(InstanceId id) => _entries.TryRemove(id, out _);

@@ -14,7 +14,7 @@ namespace Alliance.Workflows.Persistence.Ef;
 /// Writes one <see cref="WorkflowCommit"/> as plain SQL statements in one transaction, without EF's change tracker.
 /// Table and column names, value conversions and parameter types all come from the host's EF model and provider
 /// (the same type mappings SaveChanges uses), so the rows are exactly what SaveChanges would write, on every provider.
-/// It only builds the statements; <see cref="StoreSession"/> runs them (prepared on SQLite, batched where the provider
+/// It only builds the statements (texts, cached, and values); <see cref="StoreSession"/> runs them (prepared on SQLite, batched where the provider
 /// supports ADO.NET batches). Every update and delete must touch exactly one row: a stale <see cref="WorkflowInstance.Version"/>,
 /// an already-removed bookmark or pending stimulus aborts the commit, as does a duplicate key (the inbox).
 /// </summary>
@@ -30,89 +30,119 @@ internal sealed class EfCommitWriter
     private readonly Table _inbox;
     private readonly Table _pending;
     private readonly ISqlGenerationHelper _sql;
+    private readonly Statement _waitingInstances;
+    private string[] _names = [];
 
     public EfCommitWriter(DbContext db)
     {
         _sql = db.GetService<ISqlGenerationHelper>();
         var model = db.Model;
-        _instances = new Table(model, typeof(WorkflowInstance), _sql);
-        _bookmarks = new Table(model, typeof(Bookmark), _sql);
-        _journal = new Table(model, typeof(JournalEntry), _sql);
-        _incidents = new Table(model, typeof(Incident), _sql);
-        _outbox = new Table(model, typeof(OutboxMessage), _sql);
-        _inbox = new Table(model, typeof(ProcessedStimulus), _sql);
-        _pending = new Table(model, typeof(PendingStimulus), _sql);
+        _instances = new Table(model, typeof(WorkflowInstance), this);
+        _bookmarks = new Table(model, typeof(Bookmark), this);
+        _journal = new Table(model, typeof(JournalEntry), this);
+        _incidents = new Table(model, typeof(Incident), this);
+        _outbox = new Table(model, typeof(OutboxMessage), this);
+        _inbox = new Table(model, typeof(ProcessedStimulus), this);
+        _pending = new Table(model, typeof(PendingStimulus), this);
+        _waitingInstances = _bookmarks.SelectDistinct(nameof(Bookmark.InstanceId), [(nameof(Bookmark.StimulusType), ""), (nameof(Bookmark.CorrelationKey), "")]);
     }
 
     /// <summary>
     /// The statements of one commit, in order. Updates and deletes carry <see cref="Statement.ExpectOne"/>: touching no row
     /// means a concurrent change (a stale <see cref="WorkflowInstance.Version"/>, a bookmark or pending stimulus already gone).
-    /// <paramref name="factory"/> is any command of the connection that will run them (it creates the parameters).
     /// </summary>
-    public List<Statement> Statements(DbCommand factory, WorkflowCommit commit)
+    public List<Statement> Statements(WorkflowCommit commit)
     {
-        var statements = new List<Statement>();
+        var statements = new List<Statement>(8);
         foreach (var write in commit.Instances)
         {
             if (write.ExpectedVersion is { } expected)
             {
-                statements.Add(_instances.Update(factory, write.Instance, expected));
+                statements.Add(_instances.Update(write.Instance, expected));
             }
         }
 
-        _instances.Insert(factory, statements, commit.Instances.Where(w => w.ExpectedVersion is null).Select(w => w.Instance).ToList());
+        if (commit.Instances.Any(w => w.ExpectedVersion is null))
+        {
+            _instances.Insert(statements, commit.Instances.Where(w => w.ExpectedVersion is null).Select(w => w.Instance).ToList());
+        }
+
         // A resume usually consumes a bookmark and arms the next: the row of a removed bookmark is rewritten in place as an
         // added one (same outcome as DELETE + INSERT, and still refused if the removed row is gone), so the database
         // touches only the row and the key index instead of every bookmark index twice.
         var recycled = Math.Min(commit.RemovedBookmarks.Count, commit.AddedBookmarks.Count);
         for (var i = 0; i < recycled; i++)
         {
-            statements.Add(_bookmarks.Replace(factory, commit.RemovedBookmarks[i], commit.AddedBookmarks[i]));
+            statements.Add(_bookmarks.Replace(commit.RemovedBookmarks[i], commit.AddedBookmarks[i]));
         }
 
         for (var i = recycled; i < commit.RemovedBookmarks.Count; i++)
         {
-            statements.Add(_bookmarks.Delete(factory, commit.RemovedBookmarks[i]));
+            statements.Add(_bookmarks.Delete(commit.RemovedBookmarks[i]));
         }
 
         foreach (var bookmark in commit.UpdatedBookmarks)
         {
-            statements.Add(_bookmarks.Update(factory, bookmark, null));
+            statements.Add(_bookmarks.Update(bookmark, null));
         }
 
-        _bookmarks.Insert(factory, statements, recycled == 0 ? commit.AddedBookmarks : [.. commit.AddedBookmarks.Skip(recycled)]);
-        _journal.Insert(factory, statements, EnsureIds(commit.Journal, j => j.Id, (j, id) => j.Id = id));
-        _incidents.Insert(factory, statements, EnsureIds(commit.AddedIncidents, i => i.Id, (i, id) => i.Id = id));
+        if (commit.AddedBookmarks.Count > recycled)
+        {
+            _bookmarks.Insert(statements, recycled == 0 ? commit.AddedBookmarks : [.. commit.AddedBookmarks.Skip(recycled)]);
+        }
+
+        _journal.Insert(statements, EnsureIds(commit.Journal, j => j.Id, (j, id) => j.Id = id));
+        _incidents.Insert(statements, EnsureIds(commit.AddedIncidents, i => i.Id, (i, id) => i.Id = id));
         foreach (var incident in commit.UpdatedIncidents)
         {
-            statements.Add(_incidents.Update(factory, incident, null));
+            statements.Add(_incidents.Update(incident, null));
         }
 
-        _outbox.Insert(factory, statements, EnsureIds(commit.Outbox, o => o.Id, (o, id) => o.Id = id));
-        _inbox.Insert(factory, statements, commit.Processed);
+        _outbox.Insert(statements, EnsureIds(commit.Outbox, o => o.Id, (o, id) => o.Id = id));
+        _inbox.Insert(statements, commit.Processed);
         foreach (var id in commit.ConsumedPending)
         {
-            statements.Add(_pending.Delete(factory, id));
+            statements.Add(_pending.Delete(id));
         }
 
-        _pending.Insert(factory, statements, commit.AddedPending);
+        _pending.Insert(statements, commit.AddedPending);
         return statements;
     }
 
     /// <summary>The instances with a bookmark waiting for a stimulus of this type and key (the first read of every delivery).</summary>
-    public Statement WaitingInstances(DbCommand factory, string stimulusType, string correlationKey) =>
-        _bookmarks.SelectDistinct(factory, nameof(Bookmark.InstanceId), [(nameof(Bookmark.StimulusType), stimulusType), (nameof(Bookmark.CorrelationKey), correlationKey)]);
+    public Statement WaitingInstances(string stimulusType, string correlationKey) =>
+        _waitingInstances with { Values = [stimulusType, correlationKey] };
 
     /// <summary>
     /// One query that returns the index of each (type, key) for which a live (neither dead-lettered nor expired at
     /// <paramref name="nowUtc"/>) queued stimulus exists: the cheap check after a commit, before reading any stimulus in full.
     /// </summary>
-    public Statement PendingExists(DbCommand factory, IReadOnlyList<(string StimulusType, string CorrelationKey)> waiting, DateTime nowUtc) =>
+    public Statement PendingExists(IReadOnlyList<(string StimulusType, string CorrelationKey)> waiting, DateTime nowUtc) =>
         _pending.ExistsEach(
-            factory,
             nameof(PendingStimulus.DeadLetteredUtc),
             [(nameof(PendingStimulus.StimulusType), "="), (nameof(PendingStimulus.CorrelationKey), "="), (nameof(PendingStimulus.ExpiresUtc), ">")],
             [.. waiting.Select(w => new object[] { w.StimulusType, w.CorrelationKey, nowUtc })]);
+
+    /// <summary>The provider's parameter names p0, p1, ... (at least <paramref name="count"/>), made once and shared by every statement.</summary>
+    private string[] Names(int count)
+    {
+        var names = Volatile.Read(ref _names);
+        if (names.Length >= count)
+        {
+            return names;
+        }
+
+        var grown = new string[Math.Max(count, Math.Max(64, names.Length * 2))];
+        for (var i = 0; i < grown.Length; i++)
+        {
+            grown[i] = i < names.Length ? names[i] : _sql.GenerateParameterName(ParameterName(i));
+        }
+
+        Volatile.Write(ref _names, grown);
+        return grown;
+    }
+
+    private static string ParameterName(int index) => "p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Keys the runtime left empty get a new one, as EF's client-side generation would.</summary>
     private static IReadOnlyList<T> EnsureIds<T>(IReadOnlyList<T> rows, Func<T, Guid> get, Action<T, Guid> set)
@@ -128,8 +158,26 @@ internal sealed class EfCommitWriter
         return rows;
     }
 
-    /// <summary>One SQL statement with its parameters; <see cref="ExpectOne"/>: it must touch exactly one row.</summary>
-    internal sealed record Statement(string Sql, List<DbParameter> Parameters, bool ExpectOne);
+    /// <summary>
+    /// One SQL statement and its parameter values (model values, in placeholder order p0, p1, ...), each with the column
+    /// whose type mapping creates and converts it; <see cref="ExpectOne"/>: it must touch exactly one row. No parameter
+    /// object is made here: <see cref="StoreSession"/> creates a statement text's parameters once and afterwards only sets
+    /// their values.
+    /// </summary>
+    internal sealed record Statement(string Sql, string[] Names, Column[] Columns, object?[] Values, bool ExpectOne)
+    {
+        public Statement(string sql)
+            : this(sql, [], [], [], ExpectOne: false)
+        {
+        }
+
+        /// <summary>A new parameter for value <paramref name="index"/>, created by its column's type mapping (as SaveChanges would).</summary>
+        public DbParameter CreateParameter(DbCommand factory, int index) =>
+            Columns[index].Mapping.CreateParameter(factory, Names[index], Values[index], Columns[index].Property.IsNullable, ParameterDirection.Input);
+
+        /// <summary>Value <paramref name="index"/> as its parameter carries it: converted to the provider type, null as <see cref="DBNull"/>.</summary>
+        public object ProviderValue(int index) => Columns[index].ToProvider(Values[index]);
+    }
 
     /// <summary>One mapped table: its columns, their type mappings and getters, and the SQL fragments built from them.</summary>
     private sealed class Table
@@ -144,13 +192,17 @@ internal sealed class EfCommitWriter
         private readonly string _updateWithToken;
         private readonly string _delete;
         private readonly string _replace;
-        private readonly string?[] _inserts = new string?[9]; // INSERT texts by row count (a commit rarely adds more); a race only builds one twice
-        private readonly ISqlGenerationHelper _sql;
+        private readonly Column[] _updateColumns;
+        private readonly Column[] _updateWithTokenColumns;
+        private readonly Column[] _replaceColumns;
+        private readonly (string Sql, Column[] Columns)?[] _inserts = new (string, Column[])?[9]; // INSERT texts by row count (a commit rarely adds more); a race only builds one twice
+        private readonly EfCommitWriter _writer;
 
-        public Table(IModel model, Type clrType, ISqlGenerationHelper sql)
+        public Table(IModel model, Type clrType, EfCommitWriter writer)
         {
             var entity = model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not in the model: call ApplyWorkflowModel() in OnModelCreating");
-            _sql = sql;
+            _writer = writer;
+            var sql = writer._sql;
             _name = sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
             var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
             var key = entity.FindPrimaryKey()!.Properties;
@@ -166,78 +218,80 @@ internal sealed class EfCommitWriter
             _insertPrefix = $"INSERT INTO {_name} ({string.Join(", ", _columns.Select(c => c.Name))}) VALUES ";
             _update = UpdateSql(withToken: false);
             _updateWithToken = UpdateSql(withToken: true);
+            _updateColumns = [.. _values, .. _keys];
+            _updateWithTokenColumns = [.. _values, .. _keys, .. _tokens];
             _delete = $"DELETE FROM {_name} WHERE {_keys[0].Name} = {Placeholder(0)}";
             _replace = $"UPDATE {_name} SET {string.Join(", ", _columns.Select((c, i) => $"{c.Name} = {Placeholder(i)}"))} WHERE {_keys[0].Name} = {Placeholder(_columns.Length)}";
+            _replaceColumns = [.. _columns, _keys[0]];
         }
 
         /// <summary>Inserts the rows, as many per statement as the parameter limit allows (the statement text is cached per row count).</summary>
-        public void Insert<T>(DbCommand factory, List<Statement> statements, IReadOnlyList<T> rows)
+        public void Insert<T>(List<Statement> statements, IReadOnlyList<T> rows)
             where T : class
         {
             var perStatement = Math.Max(1, MaxParametersPerStatement / _columns.Length);
             for (var start = 0; start < rows.Count; start += perStatement)
             {
                 var count = Math.Min(rows.Count - start, perStatement);
-                var parameters = new List<DbParameter>(count * _columns.Length);
+                var values = new object?[count * _columns.Length];
+                var v = 0;
                 for (var r = start; r < start + count; r++)
                 {
                     foreach (var column in _columns)
                     {
-                        Parameter(factory, parameters, column, column.Getter.GetClrValueUsingContainingEntity(rows[r]));
+                        values[v++] = column.Get(rows[r]);
                     }
                 }
 
-                statements.Add(new Statement(InsertSql(count), parameters, ExpectOne: false));
+                var (sql, columns) = InsertSql(count);
+                statements.Add(new Statement(sql, _writer.Names(values.Length), columns, values, ExpectOne: false));
             }
         }
 
         /// <summary>Updates every column of the row; with <paramref name="expectedToken"/>, only if the concurrency token still has that value.</summary>
-        public Statement Update(DbCommand factory, object row, object? expectedToken)
+        public Statement Update(object row, object? expectedToken)
         {
-            var parameters = new List<DbParameter>(_columns.Length + _tokens.Length);
+            var columns = expectedToken is null ? _updateColumns : _updateWithTokenColumns;
+            var values = new object?[columns.Length];
+            var v = 0;
             foreach (var column in _values)
             {
-                Parameter(factory, parameters, column, column.Getter.GetClrValueUsingContainingEntity(row));
+                values[v++] = column.Get(row);
             }
 
             foreach (var key in _keys)
             {
-                Parameter(factory, parameters, key, key.Getter.GetClrValueUsingContainingEntity(row));
+                values[v++] = key.Get(row);
             }
 
             if (expectedToken is not null)
             {
-                foreach (var token in _tokens)
+                for (var t = 0; t < _tokens.Length; t++)
                 {
-                    Parameter(factory, parameters, token, expectedToken);
+                    values[v++] = expectedToken;
                 }
             }
 
-            return new Statement(expectedToken is null ? _update : _updateWithToken, parameters, ExpectOne: true);
+            return new Statement(expectedToken is null ? _update : _updateWithToken, _writer.Names(values.Length), columns, values, ExpectOne: true);
         }
 
         /// <summary>Rewrites the row with (single-column) key <paramref name="oldKey"/> as <paramref name="row"/>, key included.</summary>
-        public Statement Replace(DbCommand factory, object oldKey, object row)
+        public Statement Replace(object oldKey, object row)
         {
-            var parameters = new List<DbParameter>(_columns.Length + 1);
-            foreach (var column in _columns)
+            var values = new object?[_replaceColumns.Length];
+            for (var c = 0; c < _columns.Length; c++)
             {
-                Parameter(factory, parameters, column, column.Getter.GetClrValueUsingContainingEntity(row));
+                values[c] = _columns[c].Get(row);
             }
 
-            Parameter(factory, parameters, _keys[0], oldKey);
-            return new Statement(_replace, parameters, ExpectOne: true);
+            values[_columns.Length] = oldKey;
+            return new Statement(_replace, _writer.Names(values.Length), _replaceColumns, values, ExpectOne: true);
         }
 
         /// <summary>Deletes the row with this (single-column) key.</summary>
-        public Statement Delete(DbCommand factory, object key)
-        {
-            var parameters = new List<DbParameter>(1);
-            Parameter(factory, parameters, _keys[0], key);
-            return new Statement(_delete, parameters, ExpectOne: true);
-        }
+        public Statement Delete(object key) => new(_delete, _writer.Names(1), [_keys[0]], [key], ExpectOne: true);
 
-        private string InsertSql(int rows)
+        private (string Sql, Column[] Columns) InsertSql(int rows)
         {
             if (rows < _inserts.Length && _inserts[rows] is { } cached)
             {
@@ -245,28 +299,30 @@ internal sealed class EfCommitWriter
             }
 
             var sql = new StringBuilder(_insertPrefix);
+            var columns = new Column[rows * _columns.Length];
             var parameter = 0;
             for (var r = 0; r < rows; r++)
             {
                 sql.Append(r == 0 ? "(" : ", (");
                 for (var c = 0; c < _columns.Length; c++)
                 {
+                    columns[parameter] = _columns[c];
                     sql.Append(c == 0 ? "" : ", ").Append(Placeholder(parameter++));
                 }
 
                 sql.Append(')');
             }
 
-            var text = sql.ToString();
+            var built = (sql.ToString(), columns);
             if (rows < _inserts.Length)
             {
-                _inserts[rows] = text;
+                _inserts[rows] = built;
             }
 
-            return text;
+            return built;
         }
 
-        /// <summary>UPDATE ... SET every value column WHERE key (AND token): placeholders in the order <see cref="Update"/> adds parameters.</summary>
+        /// <summary>UPDATE ... SET every value column WHERE key (AND token): placeholders in the order <see cref="Update"/> adds values.</summary>
         private string UpdateSql(bool withToken)
         {
             var parameter = 0;
@@ -297,9 +353,10 @@ internal sealed class EfCommitWriter
         /// <c>SELECT i WHERE EXISTS (SELECT 1 FROM table WHERE nullProperty IS NULL AND each condition)</c> for each row i of
         /// <paramref name="values"/>, joined by UNION ALL: the indexes of the value rows that match a row of the table.
         /// </summary>
-        public Statement ExistsEach(DbCommand factory, string nullProperty, (string Property, string Operator)[] conditions, IReadOnlyList<object[]> values)
+        public Statement ExistsEach(string nullProperty, (string Property, string Operator)[] conditions, IReadOnlyList<object[]> values)
         {
-            var parameters = new List<DbParameter>();
+            var parameters = new List<Column>();
+            var parameterValues = new List<object?>();
             var sql = new StringBuilder();
             var columns = conditions.Select(c => Column(c.Property)).ToArray();
             for (var i = 0; i < values.Count; i++)
@@ -309,39 +366,54 @@ internal sealed class EfCommitWriter
                 for (var c = 0; c < columns.Length; c++)
                 {
                     sql.Append(" AND ").Append(columns[c].Name).Append(' ').Append(conditions[c].Operator).Append(' ').Append(Placeholder(parameters.Count));
-                    Parameter(factory, parameters, columns[c], values[i][c]);
+                    parameters.Add(columns[c]);
+                    parameterValues.Add(values[i][c]);
                 }
 
                 sql.Append(')');
             }
 
-            return new Statement(sql.ToString(), parameters, ExpectOne: false);
+            return new Statement(sql.ToString(), _writer.Names(parameters.Count), [.. parameters], [.. parameterValues], ExpectOne: false);
         }
 
         /// <summary>SELECT DISTINCT one column WHERE each property equals its value.</summary>
-        public Statement SelectDistinct(DbCommand factory, string selected, (string Property, object Value)[] equal)
+        public Statement SelectDistinct(string selected, (string Property, object Value)[] equal)
         {
-            var parameters = new List<DbParameter>();
+            var parameters = new Column[equal.Length];
+            var values = new object?[equal.Length];
             var sql = new StringBuilder("SELECT DISTINCT ").Append(Column(selected).Name).Append(" FROM ").Append(_name).Append(" WHERE ");
-            foreach (var (property, value) in equal)
+            for (var i = 0; i < equal.Length; i++)
             {
-                var column = Column(property);
-                sql.Append(parameters.Count == 0 ? "" : " AND ").Append(column.Name).Append(" = ").Append(Placeholder(parameters.Count));
-                Parameter(factory, parameters, column, value);
+                var column = Column(equal[i].Property);
+                sql.Append(i == 0 ? "" : " AND ").Append(column.Name).Append(" = ").Append(Placeholder(i));
+                parameters[i] = column;
+                values[i] = equal[i].Value;
             }
 
-            return new Statement(sql.ToString(), parameters, ExpectOne: false);
+            return new Statement(sql.ToString(), _writer.Names(values.Length), parameters, values, ExpectOne: false);
         }
 
         private Column Column(string property) => _columns.Single(c => c.Property.Name == property);
 
-        private string Placeholder(int index) => _sql.GenerateParameterNamePlaceholder(ParameterName(index));
-
-        private static string ParameterName(int index) => "p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-        private void Parameter(DbCommand factory, List<DbParameter> parameters, Column column, object? value) =>
-            parameters.Add(column.Mapping.CreateParameter(factory, _sql.GenerateParameterName(ParameterName(parameters.Count)), value, column.Property.IsNullable, ParameterDirection.Input));
+        private string Placeholder(int index) => _writer._sql.GenerateParameterNamePlaceholder(ParameterName(index));
     }
 
-    private sealed record Column(IProperty Property, string Name, RelationalTypeMapping Mapping, IClrPropertyGetter Getter, bool IsKey);
+    /// <summary>One mapped column: its property, delimited name, type mapping (with its value converter) and getter.</summary>
+    internal sealed class Column(IProperty property, string name, RelationalTypeMapping mapping, IClrPropertyGetter getter, bool isKey)
+    {
+        private readonly Func<object?, object?>? _toProvider = mapping.Converter is { } converter ? converter.ConvertToProvider : null;
+
+        public IProperty Property { get; } = property;
+
+        public string Name { get; } = name;
+
+        public RelationalTypeMapping Mapping { get; } = mapping;
+
+        public bool IsKey { get; } = isKey;
+
+        public object? Get(object row) => getter.GetClrValueUsingContainingEntity(row);
+
+        /// <summary>What <see cref="RelationalTypeMapping.CreateParameter"/> would set as the parameter's value.</summary>
+        public object ToProvider(object? value) => (_toProvider is null ? value : _toProvider(value)) ?? DBNull.Value;
+    }
 }

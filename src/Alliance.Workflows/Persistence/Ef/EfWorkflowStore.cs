@@ -102,7 +102,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
         var session = await RentAsync();
         try
         {
-            var ids = await session.GuidsAsync(Writer(session).WaitingInstances(session.ParameterFactory, stimulusType, correlationKey), cancellationToken);
+            var ids = await session.GuidsAsync(Writer(session).WaitingInstances(stimulusType, correlationKey), cancellationToken);
             Return(session);
             return [.. ids.Select(id => new InstanceId(id))];
         }
@@ -473,7 +473,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
             Exception? hookFailure = null;
             await using (var transaction = await session.Connection.BeginTransactionAsync())
             {
-                if (await RunOrRefuseAsync(session, transaction, _writer!.Statements(session.ParameterFactory, queued.Commit)))
+                if (await RunOrRefuseAsync(session, transaction, _writer!.Statements(queued.Commit)))
                 {
                     try
                     {
@@ -537,7 +537,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
         await using var transaction = await session.Connection.BeginTransactionAsync();
         for (var i = 0; i < group.Count; i++)
         {
-            var statements = _writer!.Statements(session.ParameterFactory, group[i].Commit);
+            var statements = _writer!.Statements(group[i].Commit);
             if (group.Count == 1)
             {
                 results[i] = await RunOrRefuseAsync(session, transaction, statements);
@@ -600,7 +600,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
         if (group.Count > 1)
         {
             var probes = Probes(session, group, Enumerable.Range(0, group.Count));
-            if (await CommitBatchAsync(session, [.. group.SelectMany(q => _writer!.Statements(session.ParameterFactory, q.Commit))], probes) is { } hits)
+            if (await CommitBatchAsync(session, [.. group.SelectMany(q => _writer!.Statements(q.Commit))], probes) is { } hits)
             {
                 Array.Fill(results, true);
                 return (results, probes, hits);
@@ -613,7 +613,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
         for (var i = 0; i < group.Count; i++)
         {
             var probes = Probes(session, group, [i]);
-            if (await CommitBatchAsync(session, _writer!.Statements(session.ParameterFactory, group[i].Commit), probes) is { } hits)
+            if (await CommitBatchAsync(session, _writer!.Statements(group[i].Commit), probes) is { } hits)
             {
                 results[i] = true;
                 allProbes.AddRange(probes);
@@ -686,7 +686,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     }
 
     private EfCommitWriter.Statement ProbeStatement(StoreSession session, List<Probe> probes) =>
-        _writer!.PendingExists(session.ParameterFactory, [.. probes.Select(p => (p.Waiting.StimulusType!, p.Waiting.CorrelationKey ?? ""))], probes.Min(p => p.NowUtc)); // the earliest: a hit is re-read at each commit's own time
+        _writer!.PendingExists([.. probes.Select(p => (p.Waiting.StimulusType!, p.Waiting.CorrelationKey ?? ""))], probes.Min(p => p.NowUtc)); // the earliest: a hit is re-read at each commit's own time
 
     /// <summary>The pending check on its own (SQLite, in process): one prepared query.</summary>
     private async Task<bool[]> ProbeAsync(StoreSession session, List<Probe> probes) =>
@@ -739,12 +739,12 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
         }
     }
 
-    private static readonly EfCommitWriter.Statement Begin = new("BEGIN", [], ExpectOne: false);
-    private static readonly EfCommitWriter.Statement Commit = new("COMMIT", [], ExpectOne: false);
-    private static readonly EfCommitWriter.Statement Rollback = new("ROLLBACK", [], ExpectOne: false);
-    private static readonly EfCommitWriter.Statement Savepoint = new("SAVEPOINT wf_commit", [], ExpectOne: false);
-    private static readonly EfCommitWriter.Statement RollbackToSavepoint = new("ROLLBACK TO SAVEPOINT wf_commit", [], ExpectOne: false);
-    private static readonly EfCommitWriter.Statement ReleaseSavepoint = new("RELEASE SAVEPOINT wf_commit", [], ExpectOne: false);
+    private static readonly EfCommitWriter.Statement Begin = new("BEGIN");
+    private static readonly EfCommitWriter.Statement Commit = new("COMMIT");
+    private static readonly EfCommitWriter.Statement Rollback = new("ROLLBACK");
+    private static readonly EfCommitWriter.Statement Savepoint = new("SAVEPOINT wf_commit");
+    private static readonly EfCommitWriter.Statement RollbackToSavepoint = new("ROLLBACK TO SAVEPOINT wf_commit");
+    private static readonly EfCommitWriter.Statement ReleaseSavepoint = new("RELEASE SAVEPOINT wf_commit");
 
     private sealed class QueuedCommit(WorkflowCommit commit, DateTime? findPendingAt, object? hookState)
     {

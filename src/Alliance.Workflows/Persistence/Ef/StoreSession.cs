@@ -27,9 +27,6 @@ internal sealed class StoreSession : IAsyncDisposable
 
     public DbConnection Connection { get; }
 
-    /// <summary>A command of this connection that only creates parameters (see <see cref="EfCommitWriter.Statements"/>).</summary>
-    public DbCommand ParameterFactory => _factory;
-
     public static async Task<StoreSession> OpenAsync(DbContext context)
     {
         try
@@ -129,7 +126,11 @@ internal sealed class StoreSession : IAsyncDisposable
         {
             var command = batch.CreateBatchCommand();
             command.CommandText = statement.Sql;
-            command.Parameters.AddRange(statement.Parameters.ToArray());
+            for (var i = 0; i < statement.Values.Length; i++)
+            {
+                command.Parameters.Add(statement.CreateParameter(_factory, i));
+            }
+
             batch.BatchCommands.Add(command);
         }
 
@@ -153,18 +154,23 @@ internal sealed class StoreSession : IAsyncDisposable
             command = Connection.CreateCommand();
             command.CommandText = statement.Sql;
             command.Transaction = transaction;
-            command.Parameters.AddRange(statement.Parameters.ToArray());
+            for (var i = 0; i < statement.Values.Length; i++)
+            {
+                command.Parameters.Add(statement.CreateParameter(command, i));
+            }
+
             command.Prepare(); // parsed (and on PostgreSQL planned) here, once; later runs only bind new values
             _prepared[statement.Sql] = command;
             return command;
         }
 
         // Same text, same columns, same type mappings: only the values change. The parameter objects stay (a prepared
-        // Npgsql command keeps binding the ones it was prepared with).
+        // Npgsql command keeps binding the ones it was prepared with), and no new parameter is made.
         command.Transaction = transaction;
-        for (var i = 0; i < statement.Parameters.Count; i++)
+        var parameters = command.Parameters;
+        for (var i = 0; i < statement.Values.Length; i++)
         {
-            command.Parameters[i].Value = statement.Parameters[i].Value;
+            parameters[i].Value = statement.ProviderValue(i);
         }
 
         return command;
