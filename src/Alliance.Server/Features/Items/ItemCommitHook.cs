@@ -1,4 +1,5 @@
 using Alliance.Server.Features.Access;
+using Alliance.Server.Features.Audit;
 using Alliance.Server.Infrastructure.Messaging.Outbox;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Workflows.Persistence;
@@ -15,7 +16,7 @@ namespace Alliance.Server.Features.Items;
 /// outbox, hence the live streams) and its audit entry commit with the runtime's state or not at all. A failure here
 /// fails that commit, and the runtime redoes it from a fresh load.
 /// </summary>
-public sealed class ItemCommitHook(IServiceScopeFactory scopes, OutboxWakeUp wakeUp, ILogger<ItemCommitHook> logger) : IWorkflowCommitHook
+public sealed class ItemCommitHook(IServiceScopeFactory scopes, OutboxWakeUp wakeUp, AuditSealWakeUp auditWakeUp, ILogger<ItemCommitHook> logger) : IWorkflowCommitHook
 {
     private static readonly HashSet<string> Routes = [.. Enum.GetValues<ItemKind>().Select(ItemRoutes.WorkflowOf)];
 
@@ -44,7 +45,10 @@ public sealed class ItemCommitHook(IServiceScopeFactory scopes, OutboxWakeUp wak
         }
     }
 
-    /// <summary>Wakes the items' outbox once the commit that wrote item events is durable (the store commits the transaction, not EF).</summary>
+    /// <summary>
+    /// Wakes the items' outbox once the commit that wrote item events is durable, and the audit sealer once it wrote
+    /// audit entries (the store commits the transaction, not EF, so the commit interceptor does not see it).
+    /// </summary>
     public void Committed(object state)
     {
         var committed = (State)state;
@@ -56,6 +60,11 @@ public sealed class ItemCommitHook(IServiceScopeFactory scopes, OutboxWakeUp wak
         if (committed.WroteEvents)
         {
             wakeUp.Notify();
+        }
+
+        if (committed.WroteAudit)
+        {
+            auditWakeUp.Notify();
         }
     }
 
@@ -93,6 +102,7 @@ public sealed class ItemCommitHook(IServiceScopeFactory scopes, OutboxWakeUp wak
             var sequence = await db.Set<Item>().AsNoTracking().Where(i => i.Id == id).Select(i => i.Sequence).SingleAsync(cancel);
             var item = await scope.ServiceProvider.GetRequiredService<ItemSync>().ApplyInCommitAsync(id, state.Action, cancel);
             state.WroteEvents |= item.Sequence != sequence || db.ChangeTracker.Entries<ItemEventRecord>().Any(); // the item's own, or an adopted child's
+            state.WroteAudit |= db.ChangeTracker.Entries<AuditEntry>().Any();
             state.ActionApplied |= mine;
         }, cancellationToken);
     }
@@ -105,5 +115,7 @@ public sealed class ItemCommitHook(IServiceScopeFactory scopes, OutboxWakeUp wak
         public bool ActionApplied { get; set; }
 
         public bool WroteEvents { get; set; }
+
+        public bool WroteAudit { get; set; }
     }
 }
