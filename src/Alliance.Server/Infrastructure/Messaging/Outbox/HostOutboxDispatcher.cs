@@ -25,7 +25,7 @@ public sealed class HostOutboxDispatcher(IServiceScopeFactory scopes, IBus bus, 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         RunLoopAsync(wakeUp, DispatchAsync, BatchSize, logger, stoppingToken);
 
-    /// <summary>The loop every outbox of the host shares: dispatch, and wait for a wake-up or the poll when the batch was not full.</summary>
+    /// <summary>The loop every outbox of the host (and the audit sealer) shares: work off a batch, and wait for a wake-up or the poll when the batch was not full.</summary>
     public static async Task RunLoopAsync(OutboxWakeUp wakeUp, Func<CancellationToken, Task<int>> dispatch, int batchSize, ILogger logger, CancellationToken stoppingToken)
     {
         ArgumentNullException.ThrowIfNull(wakeUp);
