@@ -32,6 +32,9 @@ internal sealed class CommitBuilder
 
     public bool IsEmpty => _instances.Count == 0;
 
+    /// <summary>The instance and bookmarks as committed before this resume, when the runtime had them cached (see <see cref="InstanceWrite.Stored"/>).</summary>
+    public InstanceSnapshot? Stored { get; set; }
+
     public void Write(WorkflowInstance instance, int? expectedVersion) =>
         _instances[instance.Id] = new InstanceWrite(instance, expectedVersion);
 
@@ -72,7 +75,9 @@ internal sealed class CommitBuilder
     }
 
     public WorkflowCommit Build() => new(
-        [.. _instances.Values],
+        [.. _instances.Values.Select(w => Stored is { } stored && w.ExpectedVersion is { } expected && w.Instance.Id == stored.Instance.Id && stored.Instance.Version == expected
+            ? w with { Stored = stored.Instance }
+            : w)],
         [.. _added.Values],
         [.. _updated.Values],
         [.. _removed.Keys],
@@ -82,7 +87,10 @@ internal sealed class CommitBuilder
         [.. Outbox],
         [.. Processed],
         [.. AddedPending],
-        [.. ConsumedPending]);
+        [.. ConsumedPending])
+    {
+        StoredBookmarks = Stored?.Bookmarks,
+    };
 
     internal sealed record Mark(List<BookmarkId> Added, int Journal, int Outbox, int Pending);
 }

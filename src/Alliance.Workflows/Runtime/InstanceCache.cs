@@ -15,10 +15,16 @@ internal sealed class InstanceCache(int capacity)
 {
     private readonly ConcurrentDictionary<InstanceId, InstanceSnapshot> _entries = new();
 
-    public InstanceSnapshot? TryGet(InstanceId id) =>
-        _entries.TryGetValue(id, out var entry)
-            ? new InstanceSnapshot(entry.Instance.Clone(), [.. entry.Bookmarks.Select(b => b.Clone())], false)
-            : null;
+    /// <summary>A copy of the cached instance to change; <paramref name="stored"/> is the entry itself (as committed, never to be changed).</summary>
+    public InstanceSnapshot? TryGet(InstanceId id, out InstanceSnapshot? stored)
+    {
+        if (!_entries.TryGetValue(id, out stored))
+        {
+            return null;
+        }
+
+        return new InstanceSnapshot(stored.Instance.Clone(), [.. stored.Bookmarks.Select(b => b.Clone())], false);
+    }
 
     /// <summary>Keeps a just-committed instance and its bookmarks; the caller must not change them afterwards.</summary>
     public void Put(WorkflowInstance instance, IEnumerable<Bookmark> bookmarks)

@@ -69,8 +69,10 @@ public sealed partial class WorkflowRuntime
             await gate.WaitAsync(cancellationToken);
             try
             {
-                var cached = useCache ? _cache.TryGet(id) : null;
+                InstanceSnapshot? stored = null;
+                var cached = useCache ? _cache.TryGet(id, out stored) : null;
                 useCache = false;
+                commit.Stored = stored;
                 var snapshot = cached ?? await _store.LoadAsync(id, stimulusId, cancellationToken)
                     ?? throw new WorkflowConflictException(new WorkflowConflict(ConflictCode.NotFound, "流程实例不存在", $"No workflow instance {id}"));
                 var instance = snapshot.Instance;

@@ -58,7 +58,7 @@ internal sealed class EfCommitWriter
         {
             if (write.ExpectedVersion is { } expected)
             {
-                statements.Add(_instances.Update(write.Instance, expected));
+                statements.Add(_instances.Update(write.Instance, expected, write.Stored));
             }
         }
 
@@ -70,10 +70,12 @@ internal sealed class EfCommitWriter
         // A resume usually consumes a bookmark and arms the next: the row of a removed bookmark is rewritten in place as an
         // added one (same outcome as DELETE + INSERT, and still refused if the removed row is gone), so the database
         // touches only the row and the key index instead of every bookmark index twice.
+        // Where the removed row as stored is known (and guarded by its instance's version check, which runs first), only the
+        // columns that differ are written, so the database leaves the index entries of unchanged columns alone.
         var recycled = Math.Min(commit.RemovedBookmarks.Count, commit.AddedBookmarks.Count);
         for (var i = 0; i < recycled; i++)
         {
-            statements.Add(_bookmarks.Replace(commit.RemovedBookmarks[i], commit.AddedBookmarks[i]));
+            statements.Add(_bookmarks.Replace(commit.RemovedBookmarks[i], commit.AddedBookmarks[i], StoredBookmark(commit, commit.RemovedBookmarks[i])));
         }
 
         for (var i = recycled; i < commit.RemovedBookmarks.Count; i++)
@@ -107,6 +109,33 @@ internal sealed class EfCommitWriter
 
         _pending.Insert(statements, commit.AddedPending);
         return statements;
+    }
+
+    /// <summary>The removed bookmark as committed, if the commit knows it and updates its instance against that same commit (version check with a stored image).</summary>
+    private static Bookmark? StoredBookmark(WorkflowCommit commit, BookmarkId id)
+    {
+        if (commit.StoredBookmarks is not { } stored)
+        {
+            return null;
+        }
+
+        foreach (var bookmark in stored)
+        {
+            if (bookmark.Id == id)
+            {
+                foreach (var write in commit.Instances)
+                {
+                    if (write.Stored is not null && write.Instance.Id == bookmark.InstanceId)
+                    {
+                        return bookmark;
+                    }
+                }
+
+                return null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The instances with a bookmark waiting for a stimulus of this type and key (the first read of every delivery).</summary>
@@ -196,6 +225,8 @@ internal sealed class EfCommitWriter
         private readonly Column[] _updateWithTokenColumns;
         private readonly Column[] _replaceColumns;
         private readonly (string Sql, Column[] Columns)?[] _inserts = new (string, Column[])?[9]; // INSERT texts by row count (a commit rarely adds more); a race only builds one twice
+        private readonly bool[] _indexed; // per column of _columns: part of a (non-key) index
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(ulong Columns, int Shape), (string Sql, Column[] Columns)> _partial = new();
         private readonly EfCommitWriter _writer;
 
         public Table(IModel model, Type clrType, EfCommitWriter writer)
@@ -223,6 +254,81 @@ internal sealed class EfCommitWriter
             _delete = $"DELETE FROM {_name} WHERE {_keys[0].Name} = {Placeholder(0)}";
             _replace = $"UPDATE {_name} SET {string.Join(", ", _columns.Select((c, i) => $"{c.Name} = {Placeholder(i)}"))} WHERE {_keys[0].Name} = {Placeholder(_columns.Length)}";
             _replaceColumns = [.. _columns, _keys[0]];
+            var indexed = entity.GetIndexes().SelectMany(i => i.Properties).ToHashSet();
+            _indexed = [.. _columns.Select(c => indexed.Contains(c.Property) && !c.IsKey)];
+            if (_columns.Length > 64)
+            {
+                throw new InvalidOperationException($"{clrType.Name} has more than 64 columns");
+            }
+        }
+
+        /// <summary>
+        /// The columns to SET when rewriting <paramref name="stored"/> as <paramref name="row"/>: every column outside an index
+        /// (cheap to write, not worth comparing) and each indexed one whose value differs; keys per <paramref name="withKeys"/>.
+        /// </summary>
+        private ulong Changed(object row, object stored, bool withKeys)
+        {
+            var mask = 0UL;
+            for (var c = 0; c < _columns.Length; c++)
+            {
+                var column = _columns[c];
+                if (column.IsKey ? withKeys : !_indexed[c] || !column.Property.GetValueComparer().Equals(column.Get(row), column.Get(stored)))
+                {
+                    mask |= 1UL << c;
+                }
+            }
+
+            return mask;
+        }
+
+        /// <summary>UPDATE of the columns in <paramref name="mask"/> WHERE key (shape 0), key AND token (1), or key = the old key (2).</summary>
+        private (string Sql, Column[] Columns) PartialSql(ulong mask, int shape) => _partial.GetOrAdd((mask, shape), key =>
+        {
+            var parameters = new List<Column>();
+            var sql = new StringBuilder("UPDATE ").Append(_name).Append(" SET ");
+            for (var c = 0; c < _columns.Length; c++)
+            {
+                if ((key.Columns & (1UL << c)) != 0)
+                {
+                    sql.Append(parameters.Count == 0 ? "" : ", ").Append(_columns[c].Name).Append(" = ").Append(Placeholder(parameters.Count));
+                    parameters.Add(_columns[c]);
+                }
+            }
+
+            sql.Append(" WHERE ");
+            var keys = key.Shape == 2 ? _keys[..1] : _keys;
+            for (var k = 0; k < keys.Length; k++)
+            {
+                sql.Append(k == 0 ? "" : " AND ").Append(keys[k].Name).Append(" = ").Append(Placeholder(parameters.Count));
+                parameters.Add(keys[k]);
+            }
+
+            if (key.Shape == 1)
+            {
+                foreach (var token in _tokens)
+                {
+                    sql.Append(" AND ").Append(token.Name).Append(" = ").Append(Placeholder(parameters.Count));
+                    parameters.Add(token);
+                }
+            }
+
+            return (sql.ToString(), [.. parameters]);
+        });
+
+        /// <summary>The values of the masked columns of <paramref name="row"/> in column order, with room for <paramref name="extra"/> more.</summary>
+        private object?[] MaskedValues(object row, ulong mask, int extra, out int next)
+        {
+            var values = new object?[System.Numerics.BitOperations.PopCount(mask) + extra];
+            next = 0;
+            for (var c = 0; c < _columns.Length; c++)
+            {
+                if ((mask & (1UL << c)) != 0)
+                {
+                    values[next++] = _columns[c].Get(row);
+                }
+            }
+
+            return values;
         }
 
         /// <summary>Inserts the rows, as many per statement as the parameter limit allows (the statement text is cached per row count).</summary>
@@ -248,9 +354,30 @@ internal sealed class EfCommitWriter
             }
         }
 
-        /// <summary>Updates every column of the row; with <paramref name="expectedToken"/>, only if the concurrency token still has that value.</summary>
-        public Statement Update(object row, object? expectedToken)
+        /// <summary>
+        /// Updates the row: every column, or with <paramref name="stored"/> (the row as committed) only those that may differ
+        /// (see <see cref="Changed"/>); with <paramref name="expectedToken"/>, only if the concurrency token still has that value.
+        /// </summary>
+        public Statement Update(object row, object? expectedToken, object? stored = null)
         {
+            if (stored is not null)
+            {
+                var mask = Changed(row, stored, withKeys: false);
+                var (partialSql, partialColumns) = PartialSql(mask, expectedToken is null ? 0 : 1);
+                var partialValues = MaskedValues(row, mask, _keys.Length + (expectedToken is null ? 0 : _tokens.Length), out var p);
+                foreach (var key in _keys)
+                {
+                    partialValues[p++] = key.Get(row);
+                }
+
+                for (var t = 0; expectedToken is not null && t < _tokens.Length; t++)
+                {
+                    partialValues[p++] = expectedToken;
+                }
+
+                return new Statement(partialSql, _writer.Names(partialValues.Length), partialColumns, partialValues, ExpectOne: true);
+            }
+
             var columns = expectedToken is null ? _updateColumns : _updateWithTokenColumns;
             var values = new object?[columns.Length];
             var v = 0;
@@ -275,9 +402,21 @@ internal sealed class EfCommitWriter
             return new Statement(expectedToken is null ? _update : _updateWithToken, _writer.Names(values.Length), columns, values, ExpectOne: true);
         }
 
-        /// <summary>Rewrites the row with (single-column) key <paramref name="oldKey"/> as <paramref name="row"/>, key included.</summary>
-        public Statement Replace(object oldKey, object row)
+        /// <summary>
+        /// Rewrites the row with (single-column) key <paramref name="oldKey"/> as <paramref name="row"/>, key included: every
+        /// column, or with <paramref name="stored"/> (the old row as committed) only the key and the columns that may differ.
+        /// </summary>
+        public Statement Replace(object oldKey, object row, object? stored = null)
         {
+            if (stored is not null)
+            {
+                var mask = Changed(row, stored, withKeys: true);
+                var (partialSql, partialColumns) = PartialSql(mask, 2);
+                var partialValues = MaskedValues(row, mask, 1, out var p);
+                partialValues[p] = oldKey;
+                return new Statement(partialSql, _writer.Names(partialValues.Length), partialColumns, partialValues, ExpectOne: true);
+            }
+
             var values = new object?[_replaceColumns.Length];
             for (var c = 0; c < _columns.Length; c++)
             {
