@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Alliance.Server.Infrastructure.Realtime;
 using Microsoft.AspNetCore.SignalR;
@@ -26,17 +28,28 @@ public sealed class LiveFeed : IAsyncDisposable
     private readonly StreamLog _log;
     private readonly IHubContext<AllianceHub, IAllianceClient> _hub;
     private readonly ILogger<LiveFeed> _logger;
+    private readonly TimeProvider _time;
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _writer;
+    private readonly Histogram<int> _groupSize;
+    private readonly Histogram<double> _appendDuration;
+    private readonly Histogram<double> _pushLag;
 
-    public LiveFeed(StreamLog log, IHubContext<AllianceHub, IAllianceClient> hub, ILogger<LiveFeed> logger)
+    public LiveFeed(StreamLog log, IHubContext<AllianceHub, IAllianceClient> hub, ILogger<LiveFeed> logger, IMeterFactory meters, TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(meters);
         _log = log;
         _hub = hub;
         _logger = logger;
+        _time = time;
+        var meter = meters.Create(Infrastructure.TelemetrySetup.ServiceName);
+        _groupSize = meter.CreateHistogram<int>("alliance.live.group.size", "{message}", "Bus messages appended in one transaction (group commit)");
+        _appendDuration = meter.CreateHistogram<double>("alliance.live.append.duration", "s", "Time to append one group to the stream log");
+        _pushLag = meter.CreateHistogram<double>("alliance.live.push.lag", "s", "From a stream event's moment (its At) until its pushes have left this node");
         _writer = Task.Run(WriteAsync);
     }
+
 
     /// <summary>The SignalR group of a stream's watchers.</summary>
     public static string GroupOf(StreamId stream) => "stream:" + stream;
@@ -84,6 +97,7 @@ public sealed class LiveFeed : IAsyncDisposable
                 batch.Add(next);
             }
 
+            var started = Stopwatch.GetTimestamp();
             IReadOnlyList<IReadOnlyList<LiveEvent>>? appended = null;
             try
             {
@@ -92,6 +106,12 @@ public sealed class LiveFeed : IAsyncDisposable
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 _logger.LogDebug(e, "A group append of {Count} failed; appending one by one", batch.Count);
+            }
+
+            if (appended is not null)
+            {
+                _groupSize.Record(batch.Count);
+                _appendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
 
             var pushes = new List<(Pending Pending, IReadOnlyList<LiveEvent> Events, Task Sent)>(batch.Count);
@@ -148,13 +168,22 @@ public sealed class LiveFeed : IAsyncDisposable
     }
 
     /// <summary>Completes each consumer's call once its events' pushes have left (the writer goes on meanwhile).</summary>
-    private static async Task CompleteAsync(List<(Pending Pending, IReadOnlyList<LiveEvent> Events, Task Sent)> pushes)
+    private async Task CompleteAsync(List<(Pending Pending, IReadOnlyList<LiveEvent> Events, Task Sent)> pushes)
     {
         foreach (var (pending, events, sent) in pushes)
         {
             try
             {
                 await sent;
+                if (_pushLag.Enabled)
+                {
+                    var now = _time.GetUtcNow();
+                    foreach (var change in events)
+                    {
+                        _pushLag.Record((now - change.At).TotalSeconds);
+                    }
+                }
+
                 pending.Done.TrySetResult(events);
             }
             catch (Exception e)
