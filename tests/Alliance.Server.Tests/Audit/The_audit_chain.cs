@@ -221,6 +221,32 @@ public sealed class The_audit_chain(AllianceAppFactory app) : IClassFixture<Alli
         Assert.True(healed.GetProperty("intact").GetBoolean(), healed.ToString());
     }
 
+    [Fact]
+    public async Task The_sealer_is_woken_when_an_entry_commits_not_before()
+    {
+        var wakeUp = app.Services.GetRequiredService<AuditSealWakeUp>();
+
+        // A change saved on its own wakes the sealer as soon as its SaveChanges has committed.
+        var generation = wakeUp.Current;
+        using var admin = await app.ClientForAsync(DemoUsers.DistrictAdmin);
+        await MakeChangesAsync(admin, 1);
+        await generation.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Inside a caller's transaction: not when the entry is saved, only when that transaction commits.
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        var trail = scope.ServiceProvider.GetRequiredService<AuditTrail>();
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await trail.SaveAsync(new("test.woken", "test", "woken", null, null, new { }), CancellationToken.None);
+            generation = wakeUp.Current;
+            Assert.False(generation.IsCompleted);
+            await transaction.CommitAsync();
+        });
+        await generation.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     private static async Task<JsonElement> LatestAsync(HttpClient admin) =>
         (await admin.GetFromJsonAsync<JsonElement>("/api/audit?take=1")).EnumerateArray().Single();
 
