@@ -146,6 +146,27 @@ public sealed class Items_follow_their_routes_at_once(FaultyProjectionApp app) :
         Assert.Single(audit!, e => e!["action"]!.GetValue<string>() == "task.completed");
     }
 
+    [Fact]
+    public async Task An_operator_cancelling_a_route_closes_its_item_in_the_same_commit_under_the_operators_name()
+    {
+        var id = await app.SubmitAsync(Secretary, app.JointTask());
+        var instance = (await app.ItemAsync(Secretary, id))["workflowInstanceId"]!.GetValue<Guid>();
+
+        using var admin = await app.ClientForAsync(DemoUsers.DistrictAdmin);
+        using (var cancelled = await admin.PostAsJsonAsync($"/api/workflows/instances/{instance}/cancel", new { reason = "重复提交" }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, cancelled.StatusCode);
+        }
+
+        var item = await app.ItemAsync(Secretary, id);
+        Assert.NotNull(item["closedUtc"]);
+        Assert.Equal("ItemClosed", item.Events()[^1]);
+        await AssertNoItemLagsItsRouteAsync();
+        var audit = await admin.GetFromJsonAsync<JsonArray>($"/api/audit?entityId={id}&take=100");
+        var entry = Assert.Single(audit!, e => e!["action"]!.GetValue<string>() == "workflow.cancelled")!;
+        Assert.Equal(DemoUsers.DistrictAdmin, entry["actorName"]!.GetValue<string>());
+    }
+
     /// <summary>
     /// Every item shows its route as committed: the route's status and closing, the open tasks, and every status step
     /// the journal has. (Only what the clock alone changes, overdue and 督办, is left to the sweep.)

@@ -1,5 +1,5 @@
+using System.Data.Common;
 using Alliance.Server.Features.Access;
-using Alliance.Server.Features.Audit;
 using Alliance.Server.Infrastructure.Messaging.Outbox;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Workflows.Persistence;
@@ -16,7 +16,7 @@ namespace Alliance.Server.Features.Items;
 /// outbox, hence the live streams) and its audit entry commit with the runtime's state or not at all. A failure here
 /// fails that commit, and the runtime redoes it from a fresh load.
 /// </summary>
-public sealed class ItemCommitHook(IServiceScopeFactory scopes, OutboxWakeUp wakeUp, AuditSealWakeUp auditWakeUp, ILogger<ItemCommitHook> logger) : IWorkflowCommitHook
+public sealed class ItemCommitHook(IServiceScopeFactory scopes, ILogger<ItemCommitHook> logger) : IWorkflowCommitHook
 {
     private static readonly HashSet<string> Routes = [.. Enum.GetValues<ItemKind>().Select(ItemRoutes.WorkflowOf)];
 
@@ -31,6 +31,7 @@ public sealed class ItemCommitHook(IServiceScopeFactory scopes, OutboxWakeUp wak
     {
         ArgumentNullException.ThrowIfNull(commit);
         var state = (State)commit.State;
+        state.Transaction = commit.Transaction;
         foreach (var instanceId in commit.Commit.Instances.Where(w => Routes.Contains(w.Instance.DefinitionId)).Select(w => w.Instance.Id.Value))
         {
             try
@@ -46,8 +47,9 @@ public sealed class ItemCommitHook(IServiceScopeFactory scopes, OutboxWakeUp wak
     }
 
     /// <summary>
-    /// Wakes the items' outbox once the commit that wrote item events is durable, and the audit sealer once it wrote
-    /// audit entries (the store commits the transaction, not EF, so the commit interceptor does not see it).
+    /// Once the commit is durable: the person's action is marked applied, and what the projection's SaveChanges wrote for
+    /// (item events: the items' outbox; the audit entry: its sealer) is woken, as an EF commit would (the store commits
+    /// the transaction, not EF).
     /// </summary>
     public void Committed(object state)
     {
@@ -57,14 +59,9 @@ public sealed class ItemCommitHook(IServiceScopeFactory scopes, OutboxWakeUp wak
             committed.Action!.MarkApplied();
         }
 
-        if (committed.WroteEvents)
+        if (committed.Transaction is { } transaction)
         {
-            wakeUp.Notify();
-        }
-
-        if (committed.WroteAudit)
-        {
-            auditWakeUp.Notify();
+            OutboxCommitInterceptor.CommittedOutsideEf(transaction);
         }
     }
 
@@ -99,23 +96,18 @@ public sealed class ItemCommitHook(IServiceScopeFactory scopes, OutboxWakeUp wak
 
             var mine = state.Action is { } action && action.ItemId == id;
             scope.ServiceProvider.GetRequiredService<AccessScopeHolder>().Scope = mine ? state.Action!.Scope : AccessScope.Anonymous;
-            var sequence = await db.Set<Item>().AsNoTracking().Where(i => i.Id == id).Select(i => i.Sequence).SingleAsync(cancel);
-            var item = await scope.ServiceProvider.GetRequiredService<ItemSync>().ApplyInCommitAsync(id, state.Action, cancel);
-            state.WroteEvents |= item.Sequence != sequence || db.ChangeTracker.Entries<ItemEventRecord>().Any(); // the item's own, or an adopted child's
-            state.WroteAudit |= db.ChangeTracker.Entries<AuditEntry>().Any();
+            await scope.ServiceProvider.GetRequiredService<ItemSync>().ApplyInCommitAsync(id, state.Action, cancel);
             state.ActionApplied |= mine;
         }, cancellationToken);
     }
 
-    /// <summary>What one commit's projection knows and did: the action of the caller's flow, whether it was applied, whether events were written.</summary>
+    /// <summary>What one commit's projection knows and did: the action of the caller's flow, whether it was applied, the transaction.</summary>
     private sealed class State(ItemAction? action)
     {
         public ItemAction? Action { get; } = action;
 
         public bool ActionApplied { get; set; }
 
-        public bool WroteEvents { get; set; }
-
-        public bool WroteAudit { get; set; }
+        public DbTransaction? Transaction { get; set; }
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Alliance.Server.Features.Access;
+using Alliance.Server.Features.Items;
+using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Server.Infrastructure.Problems;
 using Alliance.Server.Infrastructure.Workflows;
 using Alliance.Workflows;
@@ -7,6 +9,7 @@ using Alliance.Workflows.Model;
 using Alliance.Workflows.Runtime;
 using Alliance.Workflows.Visualisation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Server.Features.Workflows;
 
@@ -91,28 +94,55 @@ public static class WorkflowOperationsApi
         return TypedResults.Ok(await runtime.ExportMermaidAsync(new InstanceId(id), cancellationToken));
     }
 
-    public static async Task<NoContent> Retry(Guid id, AccessScope scope, WorkflowRuntime runtime, CancellationToken cancellationToken)
+    public static async Task<NoContent> Retry(Guid id, AccessScope scope, WorkflowRuntime runtime, AllianceDbContext db, ItemSync sync, CancellationToken cancellationToken)
     {
         scope.DemandDistrictAdmin();
-        await runtime.RetryAsync(new InstanceId(id), Operator(scope), cancellationToken);
+        await OnItemAsync(id, "workflow.retried", scope, db, sync, async () =>
+        {
+            await runtime.RetryAsync(new InstanceId(id), Operator(scope), cancellationToken);
+            return true;
+        }, cancellationToken);
         return TypedResults.NoContent();
     }
 
-    public static async Task<NoContent> Cancel(Guid id, CancelRequest? request, AccessScope scope, WorkflowRuntime runtime, CancellationToken cancellationToken)
+    public static async Task<NoContent> Cancel(Guid id, CancelRequest? request, AccessScope scope, WorkflowRuntime runtime, AllianceDbContext db, ItemSync sync, CancellationToken cancellationToken)
     {
         scope.DemandDistrictAdmin();
-        await runtime.CancelAsync(new InstanceId(id), Operator(scope), request?.Reason, cancellationToken);
+        await OnItemAsync(id, "workflow.cancelled", scope, db, sync, async () =>
+        {
+            await runtime.CancelAsync(new InstanceId(id), Operator(scope), request?.Reason, cancellationToken);
+            return true;
+        }, cancellationToken);
         return TypedResults.NoContent();
     }
 
-    public static async Task<Ok<MigrationResult>> Migrate(Guid id, MigrateRequest request, AccessScope scope, WorkflowRuntime runtime, CancellationToken cancellationToken)
+    public static async Task<Ok<MigrationResult>> Migrate(
+        Guid id, MigrateRequest request, AccessScope scope, WorkflowRuntime runtime, AllianceDbContext db, ItemSync sync, CancellationToken cancellationToken)
     {
         scope.DemandDistrictAdmin();
-        var result = await runtime.MigrateAsync(new InstanceId(id), request.TargetVersion, request.ActivityMap, Operator(scope), cancellationToken);
+        var result = await OnItemAsync(id, "workflow.migrated", scope, db, sync,
+            () => runtime.MigrateAsync(new InstanceId(id), request.TargetVersion, request.ActivityMap, Operator(scope), cancellationToken), cancellationToken);
         return result.Migrated
             ? TypedResults.Ok(result)
             : throw new ConflictProblem("workflow.migration-refused", new BilingualText(
                 "无法迁移：" + string.Join("；", result.Reasons), "Migration refused: " + string.Join("; ", result.Reasons)));
+    }
+
+    /// <summary>
+    /// An operator's action on an instance that is an item's route: the item's projection in the runtime's commit records
+    /// it under the operator's name (<see cref="ItemAction"/>); on any other instance the call runs as it is.
+    /// </summary>
+    private static async Task<T> OnItemAsync<T>(Guid instanceId, string action, AccessScope scope, AllianceDbContext db, ItemSync sync, Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        var item = await db.Set<Item>().AsNoTracking().Where(i => i.WorkflowInstanceId == instanceId).Select(i => (ItemId?)i.Id).SingleOrDefaultAsync(cancellationToken);
+        if (item is not { } itemId)
+        {
+            return await call();
+        }
+
+        var result = default(T)!;
+        await sync.ActAsync(new ItemAction { ItemId = itemId, Name = action, Actor = scope.UserId?.ToString(), Scope = scope }, async () => result = await call(), cancellationToken);
+        return result;
     }
 
     public static async Task<Ok<IReadOnlyList<PendingStimulus>>> DeadLetters(AccessScope scope, WorkflowRuntime runtime, CancellationToken cancellationToken)

@@ -75,6 +75,19 @@ internal sealed class OutboxCommitInterceptor(IEnumerable<CommitWakeUp> registra
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// For a transaction committed outside EF (the workflow store commits the transaction a commit hook's context joined
+    /// with <c>UseTransaction</c>, see <c>ItemCommitHook</c>): wakes what its SaveChanges wrote for, as an EF commit would.
+    /// </summary>
+    public static void CommittedOutsideEf(DbTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (Pending.TryGetValue(transaction, out var wakeUps) && Pending.Remove(transaction))
+        {
+            Notify(wakeUps);
+        }
+    }
+
     private static void Notify(HashSet<OutboxWakeUp> wakeUps)
     {
         foreach (var wakeUp in wakeUps)
