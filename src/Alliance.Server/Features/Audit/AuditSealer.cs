@@ -43,7 +43,7 @@ public sealed class AuditSealer(IServiceScopeFactory scopes)
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancel);
-            await LockChainAsync(db, cancel);
+            await TransactionLock.TakeAsync(db, ChainLockKey, cancel);
             var batch = await db.AuditEntries.Where(e => e.Sequence == null).OrderBy(e => e.Id).Take(BatchSize).ToListAsync(cancel);
             if (batch.Count == 0)
             {
@@ -64,19 +64,6 @@ public sealed class AuditSealer(IServiceScopeFactory scopes)
             await transaction.CommitAsync(cancel);
             return batch.Count;
         }, cancellationToken);
-    }
-
-    /// <summary>
-    /// Takes the chain's lock for the rest of the current transaction: PostgreSQL's transaction-scoped advisory lock
-    /// (held by one node at a time); SQLite's transactions already hold its single write lock.
-    /// </summary>
-    public static async Task LockChainAsync(AllianceDbContext db, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLockKey})", cancellationToken);
-        }
     }
 }
 

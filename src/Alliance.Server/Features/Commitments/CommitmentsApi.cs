@@ -252,7 +252,7 @@ public static class CommitmentsApi
             Category = commitment.Category,
             AllianceId = alliance.Id,
             HostOrganisationId = host.Id,
-            StreetId = host.Kind == OrganisationKind.Street ? host.Id : host.ParentId ?? host.Id,
+            StreetId = host.StreetOfHost(),
             Scope = ItemScope.Alliance,
             SubmitterOrganisationId = commitment.UnitId,
             SubmittedBy = scope.UserId,

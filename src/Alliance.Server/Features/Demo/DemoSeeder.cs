@@ -41,7 +41,7 @@ public static class DemoSeeder
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancel);
-            await LockSeedAsync(db, cancel);
+            await TransactionLock.TakeAsync(db, SeedLockKey, cancel);
             if (await db.Organisations.AnyAsync(o => o.Id == DemoRegion.District, cancel))
             {
                 return;
@@ -72,14 +72,6 @@ public static class DemoSeeder
 
     /// <summary>The advisory lock key that serialises seeding on PostgreSQL ("seed" in ASCII); SQLite's transactions hold its single write lock.</summary>
     private const long SeedLockKey = 0x73656564;
-
-    private static async Task LockSeedAsync(AllianceDbContext db, CancellationToken cancellationToken)
-    {
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SeedLockKey})", cancellationToken);
-        }
-    }
 
     private static void AddOrganisations(AllianceDbContext db, DateTimeOffset now)
     {

@@ -133,7 +133,7 @@ public static class ItemsApi
             Category = request.Category!.Trim(),
             AllianceId = alliance!.Id,
             HostOrganisationId = host.Id,
-            StreetId = host.Kind == OrganisationKind.Street ? host.Id : host.ParentId ?? host.Id,
+            StreetId = host.StreetOfHost(),
             Scope = request.Scope ?? ItemScope.Alliance,
             DesiredDate = request.DesiredDate,
             DesignatedUnitId = request.DesignatedUnitId,

@@ -121,7 +121,7 @@ public static class NeedsApi
         {
             Id = NeedId.New(),
             CommunityId = community!.Value,
-            StreetId = organisation!.ParentId ?? organisation.Id,
+            StreetId = organisation!.StreetOfHost(),
             AllianceId = alliance!.Id,
             Title = request.Title!.Trim(),
             Category = request.Category!.Trim(),

@@ -122,7 +122,7 @@ public static class ProjectsApi
             Category = need.Category,
             AllianceId = alliance.Id,
             HostOrganisationId = host.Id,
-            StreetId = host.Kind == OrganisationKind.Street ? host.Id : host.ParentId ?? host.Id,
+            StreetId = host.StreetOfHost(),
             Scope = ItemScope.Alliance,
             DesiredDate = due,
             DesignatedUnitId = provider,

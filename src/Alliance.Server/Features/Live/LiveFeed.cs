@@ -52,7 +52,7 @@ public sealed class LiveFeed : IAsyncDisposable
 
 
     /// <summary>The SignalR group of a stream's watchers.</summary>
-    public static string GroupOf(StreamId stream) => "stream:" + stream;
+    public static string GroupOf(StreamId stream) => GroupOf(stream.ToString());
 
     private static string GroupOf(string stream) => "stream:" + stream;
 

@@ -83,6 +83,9 @@ public sealed class Organisation
     /// <summary>District: none. Street: the district. Community: its street. Unit: the community it is located in.</summary>
     public OrganisationId? ParentId { get; init; }
 
+    /// <summary>The street of an alliance host: a street itself, a community its parent street.</summary>
+    public OrganisationId StreetOfHost() => Kind == OrganisationKind.Street ? Id : ParentId ?? Id;
+
     /// <summary>Only for units.</summary>
     public UnitType? UnitType { get; set; }
 

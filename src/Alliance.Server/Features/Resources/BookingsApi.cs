@@ -428,7 +428,7 @@ public static class BookingsApi
             Category = resource.Categories.FirstOrDefault() ?? "场地",
             AllianceId = alliance.Id,
             HostOrganisationId = host.Id,
-            StreetId = host.Kind == OrganisationKind.Street ? host.Id : host.ParentId ?? host.Id,
+            StreetId = host.StreetOfHost(),
             Scope = ItemScope.Alliance,
             DesiredDate = DateOnly.FromDateTime(localStart),
             SubmitterOrganisationId = booking.RequesterId,

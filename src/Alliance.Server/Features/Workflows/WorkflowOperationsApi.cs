@@ -97,22 +97,14 @@ public static class WorkflowOperationsApi
     public static async Task<NoContent> Retry(Guid id, AccessScope scope, WorkflowRuntime runtime, AllianceDbContext db, ItemSync sync, CancellationToken cancellationToken)
     {
         scope.DemandDistrictAdmin();
-        await OnItemAsync(id, "workflow.retried", scope, db, sync, async () =>
-        {
-            await runtime.RetryAsync(new InstanceId(id), Operator(scope), cancellationToken);
-            return true;
-        }, cancellationToken);
+        await OnItemAsync(id, "workflow.retried", scope, db, sync, () => runtime.RetryAsync(new InstanceId(id), Operator(scope), cancellationToken), cancellationToken);
         return TypedResults.NoContent();
     }
 
     public static async Task<NoContent> Cancel(Guid id, CancelRequest? request, AccessScope scope, WorkflowRuntime runtime, AllianceDbContext db, ItemSync sync, CancellationToken cancellationToken)
     {
         scope.DemandDistrictAdmin();
-        await OnItemAsync(id, "workflow.cancelled", scope, db, sync, async () =>
-        {
-            await runtime.CancelAsync(new InstanceId(id), Operator(scope), request?.Reason, cancellationToken);
-            return true;
-        }, cancellationToken);
+        await OnItemAsync(id, "workflow.cancelled", scope, db, sync, () => runtime.CancelAsync(new InstanceId(id), Operator(scope), request?.Reason, cancellationToken), cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -120,8 +112,9 @@ public static class WorkflowOperationsApi
         Guid id, MigrateRequest request, AccessScope scope, WorkflowRuntime runtime, AllianceDbContext db, ItemSync sync, CancellationToken cancellationToken)
     {
         scope.DemandDistrictAdmin();
-        var result = await OnItemAsync(id, "workflow.migrated", scope, db, sync,
-            () => runtime.MigrateAsync(new InstanceId(id), request.TargetVersion, request.ActivityMap, Operator(scope), cancellationToken), cancellationToken);
+        MigrationResult result = null!;
+        await OnItemAsync(id, "workflow.migrated", scope, db, sync,
+            async () => result = await runtime.MigrateAsync(new InstanceId(id), request.TargetVersion, request.ActivityMap, Operator(scope), cancellationToken), cancellationToken);
         return result.Migrated
             ? TypedResults.Ok(result)
             : throw new ConflictProblem("workflow.migration-refused", new BilingualText(
@@ -132,17 +125,16 @@ public static class WorkflowOperationsApi
     /// An operator's action on an instance that is an item's route: the item's projection in the runtime's commit records
     /// it under the operator's name (<see cref="ItemAction"/>); on any other instance the call runs as it is.
     /// </summary>
-    private static async Task<T> OnItemAsync<T>(Guid instanceId, string action, AccessScope scope, AllianceDbContext db, ItemSync sync, Func<Task<T>> call, CancellationToken cancellationToken)
+    private static async Task OnItemAsync(Guid instanceId, string action, AccessScope scope, AllianceDbContext db, ItemSync sync, Func<Task> call, CancellationToken cancellationToken)
     {
         var item = await db.Set<Item>().AsNoTracking().Where(i => i.WorkflowInstanceId == instanceId).Select(i => (ItemId?)i.Id).SingleOrDefaultAsync(cancellationToken);
         if (item is not { } itemId)
         {
-            return await call();
+            await call();
+            return;
         }
 
-        var result = default(T)!;
-        await sync.ActAsync(new ItemAction { ItemId = itemId, Name = action, Actor = scope.UserId?.ToString(), Scope = scope }, async () => result = await call(), cancellationToken);
-        return result;
+        await sync.ActAsync(new ItemAction { ItemId = itemId, Name = action, Actor = scope.UserId?.ToString(), Scope = scope }, call, cancellationToken);
     }
 
     public static async Task<Ok<IReadOnlyList<PendingStimulus>>> DeadLetters(AccessScope scope, WorkflowRuntime runtime, CancellationToken cancellationToken)

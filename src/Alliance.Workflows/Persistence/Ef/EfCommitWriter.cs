@@ -5,6 +5,7 @@ using Alliance.Workflows.Model;
 using Alliance.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -272,7 +273,7 @@ internal sealed class EfCommitWriter
             for (var c = 0; c < _columns.Length; c++)
             {
                 var column = _columns[c];
-                if (column.IsKey ? withKeys : !_indexed[c] || !column.Property.GetValueComparer().Equals(column.Get(row), column.Get(stored)))
+                if (column.IsKey ? withKeys : !_indexed[c] || !column.Comparer.Equals(column.Get(row), column.Get(stored)))
                 {
                     mask |= 1UL << c;
                 }
@@ -549,6 +550,9 @@ internal sealed class EfCommitWriter
         public RelationalTypeMapping Mapping { get; } = mapping;
 
         public bool IsKey { get; } = isKey;
+
+        /// <summary>The property's value comparer, resolved once (it is compared on every partial update).</summary>
+        public ValueComparer Comparer { get; } = property.GetValueComparer();
 
         public object? Get(object row) => getter.GetClrValueUsingContainingEntity(row);
 

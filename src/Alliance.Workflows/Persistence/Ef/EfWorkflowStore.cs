@@ -47,16 +47,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     public void Dispose()
     {
         _disposed = true;
-        lock (_idle)
-        {
-            _idleTimer?.Dispose();
-            _idleTimer = null;
-        }
-
-        while (_idle.TryTake(out var session))
-        {
-            session.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
+        DrainIdle();
     }
 
     public EfWorkflowStore(IDbContextFactory<TContext> factory, IWorkflowCommitHook? commitHook = null)
@@ -368,6 +359,12 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
             return;
         }
 
+        DrainIdle();
+    }
+
+    /// <summary>Stops the idle timer and closes every idle session's connection.</summary>
+    private void DrainIdle()
+    {
         lock (_idle)
         {
             _idleTimer?.Dispose();
@@ -421,7 +418,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
             else
             {
                 results = await WriteWithSavepointsAsync(session, group);
-                probes = Probes(session, group, Enumerable.Range(0, group.Count).Where(i => results[i]));
+                probes = Probes(group, Enumerable.Range(0, group.Count).Where(i => results[i]));
             }
         }
         catch (Exception ex)
@@ -506,7 +503,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
             }
 
             List<QueuedCommit> alone = [queued];
-            var probes = Probes(session, alone, stood ? [0] : []);
+            var probes = Probes(alone, stood ? [0] : []);
             var pending = await ReadPendingAsync(session, alone, probes, await ProbeAsync(session, probes));
             Return(session);
             session = null;
@@ -618,23 +615,24 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     private async Task<(bool[] Results, List<Probe> Probes, bool[] Hits)> WriteBatchedAsync(StoreSession session, List<QueuedCommit> group)
     {
         var results = new bool[group.Count];
+        var statements = group.ConvertAll(q => _writer!.Statements(q.Commit)); // values only: reusable for the retry alone
         if (group.Count > 1)
         {
-            var probes = Probes(session, group, Enumerable.Range(0, group.Count));
-            if (await CommitBatchAsync(session, [.. group.SelectMany(q => _writer!.Statements(q.Commit))], probes) is { } hits)
+            var probes = Probes(group, Enumerable.Range(0, group.Count));
+            if (await CommitBatchAsync(session, [.. statements.SelectMany(s => s)], probes) is { } hits)
             {
                 Array.Fill(results, true);
                 return (results, probes, hits);
             }
         }
 
-        // Alone, each with parameters bound afresh (a parameter belongs to the batch it ran in).
+        // Alone, so that only the failing commit fails.
         var allProbes = new List<Probe>();
         var allHits = new List<bool>();
         for (var i = 0; i < group.Count; i++)
         {
-            var probes = Probes(session, group, [i]);
-            if (await CommitBatchAsync(session, _writer!.Statements(group[i].Commit), probes) is { } hits)
+            var probes = Probes(group, [i]);
+            if (await CommitBatchAsync(session, statements[i], probes) is { } hits)
             {
                 results[i] = true;
                 allProbes.AddRange(probes);
@@ -677,14 +675,14 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
             return [];
         }
 
-        return Hits(probes, await session.BatchIntsAsync([Commit, ProbeStatement(session, probes)]));
+        return Hits(probes, await session.BatchIntsAsync([Commit, ProbeStatement(probes)]));
     }
 
     /// <summary>A queued stimulus to look for after a commit: the waiting bookmark a commit added (with its read time).</summary>
     private sealed record Probe(int Commit, Bookmark Waiting, DateTime NowUtc);
 
     /// <summary>The waiting bookmarks added by the given commits of the group, for the pending check after the commit.</summary>
-    private static List<Probe> Probes(StoreSession session, List<QueuedCommit> group, IEnumerable<int> commits)
+    private static List<Probe> Probes(List<QueuedCommit> group, IEnumerable<int> commits)
     {
         var probes = new List<Probe>();
         foreach (var i in commits)
@@ -706,12 +704,12 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
         return probes;
     }
 
-    private EfCommitWriter.Statement ProbeStatement(StoreSession session, List<Probe> probes) =>
+    private EfCommitWriter.Statement ProbeStatement(List<Probe> probes) =>
         _writer!.PendingExists([.. probes.Select(p => (p.Waiting.StimulusType!, p.Waiting.CorrelationKey ?? ""))], probes.Min(p => p.NowUtc)); // the earliest: a hit is re-read at each commit's own time
 
     /// <summary>The pending check on its own (SQLite, in process): one prepared query.</summary>
     private async Task<bool[]> ProbeAsync(StoreSession session, List<Probe> probes) =>
-        probes.Count == 0 ? [] : Hits(probes, await session.IntsAsync(ProbeStatement(session, probes)));
+        probes.Count == 0 ? [] : Hits(probes, await session.IntsAsync(ProbeStatement(probes)));
 
     private static bool[] Hits(List<Probe> probes, List<int> indexes)
     {

@@ -61,13 +61,7 @@ internal sealed class OutboxCommitInterceptor(IEnumerable<CommitWakeUp> registra
         return ValueTask.FromResult(result);
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
-    {
-        if (Pending.TryGetValue(transaction, out var wakeUps) && Pending.Remove(transaction))
-        {
-            Notify(wakeUps);
-        }
-    }
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => CommittedOutsideEf(transaction);
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
