@@ -74,30 +74,40 @@ public sealed class Item_streams(AllianceAppFactory app) : IClassFixture<Allianc
     {
         var alliance = DemoRegion.CommunityAlliance(1).Value;
         await using var chair = await HubClients.ConnectAsync(app, await app.TokenForAsync(DemoUsers.CommunityStaff));
-        var changes = new List<JsonElement>();
-        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        chair.On<JsonElement>("ItemChanged", e =>
-        {
-            lock (changes)
-            {
-                changes.Add(e);
-            }
-
-            arrived.TrySetResult();
-        });
+        var changes = ListenToChanges(chair);
         var head = (await WatchAsync(chair, $"alliance:{alliance:D}")).Head;
 
         var item = await app.SubmitAsync(DemoUsers.CommunitySecretary, app.JointTask());
 
-        await arrived.Task.WaitAsync(Patience);
-        JsonElement submitted;
-        lock (changes)
-        {
-            submitted = changes.First(e => e.GetProperty("itemId").GetGuid() == item);
-        }
-
+        // The change the submission made is the item's first event, whatever else of the item reached the board before it.
+        var submitted = await changes.WaitForAsync(e => e.GetProperty("itemId").GetGuid() == item && e.GetProperty("itemSequence").GetInt64() == 1);
         Assert.Equal("submitted", submitted.GetProperty("status").GetString());
         Assert.True(submitted.GetProperty("sequence").GetInt64() > head);
+    }
+
+    [Fact]
+    public async Task On_the_board_the_change_with_the_highest_item_sequence_is_the_item_as_it_stands()
+    {
+        var alliance = DemoRegion.CommunityAlliance(1).Value;
+        await using var chair = await HubClients.ConnectAsync(app, await app.TokenForAsync(DemoUsers.CommunityStaff));
+        var changes = ListenToChanges(chair);
+        await WatchAsync(chair, $"alliance:{alliance:D}");
+
+        var item = await app.SubmitAsync(DemoUsers.CommunitySecretary, app.JointTask());
+        var detail = await app.ItemAsync(DemoUsers.CommunitySecretary, item);
+        string[] changing = ["ItemSubmitted", "ItemStatusChanged", "ItemClosed", "TaskAssigned", "TaskClaimed"];
+        var expected = detail["timeline"]!.AsArray().Where(e => changing.Contains(e!["type"]!.GetValue<string>()))
+            .Select(e => e!["sequence"]!.GetValue<long>()).ToList();
+
+        // Wait until every change of the timeline so far is on the board, in whatever order it came.
+        var last = await changes.WaitForAsync(e => e.GetProperty("itemId").GetGuid() == item && e.GetProperty("itemSequence").GetInt64() == expected.Max());
+        var mine = changes.Where(e => e.GetProperty("itemId").GetGuid() == item).ToList();
+        Assert.Subset(mine.Select(e => e.GetProperty("itemSequence").GetInt64()).ToHashSet(), expected.ToHashSet());
+        Assert.True(expected.Count > 1, "a joint task changes more than once on submission (assigned, published)");
+        var newest = mine.MaxBy(e => e.GetProperty("itemSequence").GetInt64());
+        Assert.Equal(last, newest);
+        Assert.Equal(detail["status"]!.GetValue<string>(), newest.GetProperty("status").GetString());
+        Assert.NotEqual("submitted", newest.GetProperty("status").GetString());
     }
 
     [Fact]
@@ -118,6 +128,13 @@ public sealed class Item_streams(AllianceAppFactory app) : IClassFixture<Allianc
         Assert.True(urgent.GetProperty("sequence").GetInt64() > head);
     }
 
+    private static ItemChanges ListenToChanges(HubConnection connection)
+    {
+        var changes = new ItemChanges();
+        connection.On<JsonElement>("ItemChanged", changes.Add);
+        return changes;
+    }
+
     private static void ListenToItems(HubConnection connection, List<JsonElement> pushed)
     {
         foreach (var method in new[] { "ItemChanged", "TaskAssigned", "TaskClaimed", "UrgentRaised", "Overdue", "Escalated" })
@@ -129,6 +146,45 @@ public sealed class Item_streams(AllianceAppFactory app) : IClassFixture<Allianc
                     pushed.Add(e);
                 }
             });
+        }
+    }
+
+    /// <summary>The <c>ItemChanged</c> pushes one connection received, in arrival order; waits (bounded) for one that matches.</summary>
+    private sealed class ItemChanges
+    {
+        private readonly List<JsonElement> _changes = [];
+        private readonly System.Threading.Channels.Channel<bool> _arrived = System.Threading.Channels.Channel.CreateUnbounded<bool>();
+
+        public void Add(JsonElement change)
+        {
+            lock (_changes)
+            {
+                _changes.Add(change);
+            }
+
+            _arrived.Writer.TryWrite(true);
+        }
+
+        public List<JsonElement> Where(Func<JsonElement, bool> match)
+        {
+            lock (_changes)
+            {
+                return [.. _changes.Where(match)];
+            }
+        }
+
+        public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> match)
+        {
+            using var deadline = new CancellationTokenSource(Patience);
+            while (true)
+            {
+                if (Where(match) is [var found, ..])
+                {
+                    return found;
+                }
+
+                await _arrived.Reader.ReadAsync(deadline.Token);
+            }
         }
     }
 }

@@ -36,7 +36,7 @@ public sealed class ItemStreamFeed(LiveFeed feed, IDbContextFactory<AllianceDbCo
     {
         var m = context.Message;
         var (_, step, holder) = await SnapshotAsync(m.ItemId, context.CancellationToken);
-        var changed = new ItemChangedEvent(m.ItemId, "submitted", step, holder) { At = m.OccurredAt };
+        var changed = new ItemChangedEvent(m.ItemId, "submitted", step, holder, m.Sequence) { At = m.OccurredAt };
         List<(StreamId, LiveEvent)> entries = [(Item(m), changed), (Alliance(m), changed)];
         if (string.Equals(m.Kind, nameof(ItemKind.Urgent), StringComparison.OrdinalIgnoreCase))
         {
@@ -50,14 +50,14 @@ public sealed class ItemStreamFeed(LiveFeed feed, IDbContextFactory<AllianceDbCo
     {
         var m = context.Message;
         var (_, step, holder) = await SnapshotAsync(m.ItemId, context.CancellationToken);
-        var changed = new ItemChangedEvent(m.ItemId, m.To, step, holder) { At = m.OccurredAt };
+        var changed = new ItemChangedEvent(m.ItemId, m.To, step, holder, m.Sequence) { At = m.OccurredAt };
         await feed.PublishAsync(m.EventId, [(Item(m), changed), (Alliance(m), changed)], context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<ItemClosed> context)
     {
         var m = context.Message;
-        var changed = new ItemChangedEvent(m.ItemId, m.Status, null, null) { At = m.OccurredAt };
+        var changed = new ItemChangedEvent(m.ItemId, m.Status, null, null, m.Sequence) { At = m.OccurredAt };
         return feed.PublishAsync(m.EventId, [(Item(m), changed), (Alliance(m), changed)], context.CancellationToken);
     }
 
@@ -65,7 +65,7 @@ public sealed class ItemStreamFeed(LiveFeed feed, IDbContextFactory<AllianceDbCo
     {
         var m = context.Message;
         var (status, step, holder) = await SnapshotAsync(m.ItemId, context.CancellationToken);
-        var changed = new ItemChangedEvent(m.ItemId, status ?? "", step ?? m.Step, holder) { At = m.OccurredAt };
+        var changed = new ItemChangedEvent(m.ItemId, status ?? "", step ?? m.Step, holder, m.Sequence) { At = m.OccurredAt };
         List<(StreamId, LiveEvent)> entries =
             [(Item(m), new TaskAssignedEvent(m.TaskId, m.ItemId, null, m.Step, m.Title, m.Deadline) { At = m.OccurredAt }), (Item(m), changed), (Alliance(m), changed)];
         entries.AddRange(m.Organisations.Select(o =>
@@ -77,7 +77,7 @@ public sealed class ItemStreamFeed(LiveFeed feed, IDbContextFactory<AllianceDbCo
     {
         var m = context.Message;
         var (status, step, holder) = await SnapshotAsync(m.ItemId, context.CancellationToken);
-        var changed = new ItemChangedEvent(m.ItemId, status ?? "", step ?? m.Step, holder) { At = m.OccurredAt };
+        var changed = new ItemChangedEvent(m.ItemId, status ?? "", step ?? m.Step, holder, m.Sequence) { At = m.OccurredAt };
         List<(StreamId, LiveEvent)> entries =
             [(Item(m), new TaskClaimedEvent(m.TaskId, m.ItemId, null, m.Step, m.By) { At = m.OccurredAt }), (Item(m), changed), (Alliance(m), changed)];
         entries.AddRange(m.Organisations.Select(o =>

@@ -19,7 +19,12 @@ public abstract record LiveEvent
     public abstract Task SendTo(IAllianceClient clients);
 }
 
-public sealed record ItemChangedEvent(Guid ItemId, string Status, string? CurrentStep, string? Holder) : LiveEvent
+/// <summary>
+/// An item's status, current step and holder. <see cref="ItemSequence"/> is the number of the item's own event that
+/// caused it (its timeline's sequence): stream order can differ from the item's order (several nodes, a redelivery,
+/// two deliveries of one node handled at once), so a board keeps, per item, the change with the highest ItemSequence.
+/// </summary>
+public sealed record ItemChangedEvent(Guid ItemId, string Status, string? CurrentStep, string? Holder, long ItemSequence) : LiveEvent
 {
     public override string Kind => nameof(IAllianceClient.ItemChanged);
 
