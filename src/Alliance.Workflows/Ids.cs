@@ -6,7 +6,7 @@ namespace Alliance.Workflows;
 /// <summary>Identifies one workflow instance.</summary>
 public readonly record struct InstanceId(Guid Value)
 {
-    public static InstanceId New() => new(Guid.CreateVersion7());
+    public static InstanceId New() => new(NewIds.Version7());
 
     public override string ToString() => Value.ToString("N");
 }
@@ -14,7 +14,7 @@ public readonly record struct InstanceId(Guid Value)
 /// <summary>Identifies one bookmark (a wait). A human task's id is its bookmark id.</summary>
 public readonly record struct BookmarkId(Guid Value)
 {
-    public static BookmarkId New() => new(Guid.CreateVersion7());
+    public static BookmarkId New() => new(NewIds.Version7());
 
     public override string ToString() => Value.ToString("N");
 }
@@ -22,7 +22,7 @@ public readonly record struct BookmarkId(Guid Value)
 /// <summary>The sender's unique id of a stimulus; a stimulus id seen before has no effect (inbox).</summary>
 public readonly record struct StimulusId(string Value)
 {
-    public static StimulusId New() => new(Guid.NewGuid().ToString("N"));
+    public static StimulusId New() => new(NewIds.Version4().ToString("N"));
 
     public override string ToString() => Value;
 }

@@ -274,7 +274,7 @@ internal sealed partial class WorkflowExecution
             : null;
         _commit.AddedIncidents.Add(new Incident
         {
-            Id = Guid.CreateVersion7(),
+            Id = NewIds.Version7(),
             InstanceId = Instance.Id,
             ActivityId = token.ActivityId,
             Attempt = faulted.Attempts,
@@ -343,7 +343,7 @@ internal sealed partial class WorkflowExecution
     internal void Send(OutboxKind kind, string type, JsonNode payload) =>
         _commit.Outbox.Add(new OutboxMessage
         {
-            Id = Guid.CreateVersion7(),
+            Id = NewIds.Version7(),
             InstanceId = Instance.Id,
             Kind = kind,
             MessageType = type,
@@ -357,7 +357,7 @@ internal sealed partial class WorkflowExecution
     private JournalEntry NewJournal(string activityId, string type, string outcome, string actor, string? detail, JournalKind kind) => new()
     {
         Kind = kind,
-        Id = Guid.CreateVersion7(),
+        Id = NewIds.Version7(),
         InstanceId = Instance.Id,
         ActivityId = activityId,
         ActivityType = type,

@@ -48,7 +48,7 @@ public sealed partial class WorkflowRuntime
             execution.Close(InstanceStatus.Cancelled);
             execution.Commit.Journal.Add(new JournalEntry
             {
-                Id = Guid.CreateVersion7(),
+                Id = NewIds.Version7(),
                 InstanceId = id,
                 ActivityId = "",
                 Kind = JournalKind.Operator,
@@ -92,7 +92,7 @@ public sealed partial class WorkflowRuntime
             migration.Apply(instance, execution.Bookmarks, execution.UpdateBookmark);
             execution.Commit.Journal.Add(new JournalEntry
             {
-                Id = Guid.CreateVersion7(),
+                Id = NewIds.Version7(),
                 InstanceId = id,
                 ActivityId = "",
                 Kind = JournalKind.Operator,

@@ -181,7 +181,7 @@ internal sealed class EfCommitWriter
         {
             if (get(row) == Guid.Empty)
             {
-                set(row, Guid.CreateVersion7());
+                set(row, NewIds.Version7());
             }
         }
 
