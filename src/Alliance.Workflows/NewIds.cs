@@ -8,7 +8,7 @@ namespace Alliance.Workflows;
 /// <see cref="RandomNumberGenerator.Fill"/> refills every 256 ids. <see cref="Guid.NewGuid"/> reads the kernel's random
 /// source (a <c>read</c> system call) once per id on Linux: in <c>perf</c> profiles of the workflow benchmark ~2 % of a
 /// persisted step's CPU (SQLite) and ~8 % of the runtime alone;
-/// the buffer is filled from the same cryptographically secure generator, so the ids are as unguessable as before.
+/// the buffer is filled from .NET's cryptographically secure generator, so the ids stay unguessable.
 /// </summary>
 internal static class NewIds
 {
