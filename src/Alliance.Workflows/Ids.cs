@@ -22,7 +22,7 @@ public readonly record struct BookmarkId(Guid Value)
 /// <summary>The sender's unique id of a stimulus; a stimulus id seen before has no effect (inbox).</summary>
 public readonly record struct StimulusId(string Value)
 {
-    public static StimulusId New() => new(NewIds.Version4().ToString("N"));
+    public static StimulusId New() => new(NewIds.Version7().ToString("N"));
 
     public override string ToString() => Value;
 }

@@ -112,6 +112,52 @@ public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<Stor
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task Every_caller_of_a_burst_of_commits_returns_with_its_commit_stored(StoreKind kind)
+    {
+        // Callers that find the writer busy only wait; whoever writes must take their commits too, and a writer whose own
+        // commit is done hands the rest on. A commit nobody picks up would hang its caller: bounded here, so it fails instead.
+        var harness = new RuntimeHarness(stores.CreateStore(kind));
+        var ids = new List<InstanceId>();
+        for (var i = 0; i < 60; i++)
+        {
+            ids.Add(await harness.StartAsync(Tasks()));
+        }
+
+        for (var wave = 0; wave < 3; wave++)
+        {
+            var commits = new List<(InstanceId Id, string Marker, WorkflowCommit Commit)>();
+            foreach (var id in ids)
+            {
+                var instance = await harness.InstanceAsync(id);
+                var marker = $"{id}-wave-{wave}";
+                instance.BusinessStatus = marker;
+                commits.Add((id, marker, new WorkflowCommit(
+                    [new InstanceWrite(instance, instance.Version)], [], [], [],
+                    [new JournalEntry { InstanceId = id, ActivityId = marker, ActivityType = "X", Actor = "a", Outcome = "o", AtUtc = DateTime.UtcNow }],
+                    [], [], [], [new ProcessedStimulus { StimulusId = marker, InstanceId = id, ProcessedUtc = DateTime.UtcNow }], [], [])));
+            }
+
+            using var start = new ManualResetEventSlim();
+            var callers = commits.Select(c => Task.Run(async () =>
+            {
+                start.Wait();
+                await harness.Store.CommitAsync(c.Commit);
+            })).ToList();
+            start.Set();
+
+            await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(60));
+
+            foreach (var (id, marker, _) in commits)
+            {
+                Assert.Equal(marker, (await harness.InstanceAsync(id)).BusinessStatus);
+                Assert.Contains(await harness.Store.GetJournalAsync(id), j => j.ActivityId == marker);
+                Assert.True(await harness.Store.IsProcessedAsync(marker, id));
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task A_bookmark_consumed_and_replaced_by_two_commits_at_once_is_consumed_by_one(StoreKind kind)
     {
         // A store may write "remove one bookmark, add another" as a rewrite of the removed row: the loser must still fail whole.

@@ -205,8 +205,22 @@ internal sealed class EfCommitWriter
         public DbParameter CreateParameter(DbCommand factory, int index) =>
             Columns[index].Mapping.CreateParameter(factory, Names[index], Values[index], Columns[index].Property.IsNullable, ParameterDirection.Input);
 
+        private object[]? _providerValues;
+
+        /// <summary>Converts every value for the provider now (see <see cref="ProviderValue"/>), e.g. on the caller's thread rather than the single writer's.</summary>
+        public void ConvertValues()
+        {
+            var converted = new object[Values.Length];
+            for (var i = 0; i < converted.Length; i++)
+            {
+                converted[i] = Columns[i].ToProvider(Values[i]);
+            }
+
+            _providerValues = converted;
+        }
+
         /// <summary>Value <paramref name="index"/> as its parameter carries it: converted to the provider type, null as <see cref="DBNull"/>.</summary>
-        public object ProviderValue(int index) => Columns[index].ToProvider(Values[index]);
+        public object ProviderValue(int index) => _providerValues is { } converted ? converted[index] : Columns[index].ToProvider(Values[index]);
     }
 
     /// <summary>One mapped table: its columns, their type mappings and getters, and the SQL fragments built from them.</summary>

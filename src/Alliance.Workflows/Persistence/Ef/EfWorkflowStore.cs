@@ -20,7 +20,8 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     private const int MaxIdleSessions = 8;
     private readonly System.Collections.Concurrent.ConcurrentQueue<QueuedCommit> _queue = new();
     private readonly System.Collections.Concurrent.ConcurrentBag<StoreSession> _idle = [];
-    private SemaphoreSlim? _writers;
+    private int _writerPlaces; // 0 until the first commit has seen the provider
+    private int _writing;
     private EfCommitWriter? _writer;
     private bool _disposed;
 
@@ -239,7 +240,13 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
         IReadOnlyList<PendingStimulus>? found = null;
         try
         {
-            found = await CommitQueuedAsync(new QueuedCommit(commit, findPendingAt, commitHook?.Prepare(commit)));
+            if (Volatile.Read(ref _writerPlaces) == 0)
+            {
+                await SetUpWritingAsync();
+            }
+
+            var hookState = commitHook?.Prepare(commit);
+            found = await CommitQueuedAsync(new QueuedCommit(commit, findPendingAt, hookState, Statements(commit)));
         }
         finally
         {
@@ -264,62 +271,105 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     /// </summary>
     private async Task<IReadOnlyList<PendingStimulus>?> CommitQueuedAsync(QueuedCommit mine)
     {
-        var writers = _writers ?? await CreateWritersAsync();
         _queue.Enqueue(mine);
-        while (!mine.Done.Task.IsCompleted)
+        await WriteQueuedAsync(mine);
+        return await mine.Done.Task;
+    }
+
+    /// <summary>
+    /// Writes queued groups while there are any and a writer's place is free. A caller that finds every place taken just
+    /// waits for its commit: whoever writes takes it with the next group (one writer drains the queue; nobody queues for
+    /// the writer's place, so a finished group wakes only its own callers). Once its own commit is durable, a writing
+    /// caller hands what is still queued to a pool thread and returns, so no caller writes for the others indefinitely.
+    /// Leaving a place and then looking at the queue (as a caller queues and then tries for a place) means a queued
+    /// commit is always seen by someone.
+    /// </summary>
+    private async Task WriteQueuedAsync(QueuedCommit? mine)
+    {
+        while (!_queue.IsEmpty && TryTakeWriterPlace())
         {
-            // Not cancellable once queued: the commit may already be part of a group being written.
-            await writers.WaitAsync(CancellationToken.None);
-            var group = new List<QueuedCommit>();
             try
             {
-                if (!mine.Done.Task.IsCompleted)
+                var group = new List<QueuedCommit>();
+                while (group.Count < MaxGroupCommit && _queue.TryDequeue(out var next))
                 {
-                    while (group.Count < MaxGroupCommit && _queue.TryDequeue(out var next))
-                    {
-                        group.Add(next);
-                    }
+                    group.Add(next);
+                }
 
-                    if (group.Count > 0)
-                    {
-                        await WriteGroupAsync(group);
-                    }
+                if (group.Count > 0)
+                {
+                    await WriteGroupAsync(group);
                 }
             }
             finally
             {
-                writers.Release();
+                Interlocked.Decrement(ref _writing);
             }
 
-            if (group.Count == 0)
+            if (mine is not null && mine.Done.Task.IsCompleted)
             {
-                break; // another writer has taken this commit and will finish it
+                if (!_queue.IsEmpty)
+                {
+                    _ = Task.Run(() => WriteQueuedAsync(null)); // never throws: WriteGroupAsync hands every failure to its commits
+                }
+
+                return;
             }
         }
+    }
 
-        return await mine.Done.Task;
+    private bool TryTakeWriterPlace()
+    {
+        var writing = Volatile.Read(ref _writing);
+        while (writing < _writerPlaces)
+        {
+            var seen = Interlocked.CompareExchange(ref _writing, writing + 1, writing);
+            if (seen == writing)
+            {
+                return true;
+            }
+
+            writing = seen;
+        }
+
+        return false;
     }
 
     /// <summary>
     /// How many groups may be written at once: one on SQLite (it has one writer anyway), a few where statements go to a
     /// server in batches (PostgreSQL), so that one group's round trips and log flush overlap the next group's.
     /// </summary>
-    private async Task<SemaphoreSlim> CreateWritersAsync()
+    private async Task SetUpWritingAsync()
     {
         var session = await RentAsync();
-        var count = session.Connection.CanCreateBatch ? ConcurrentGroupsWithBatches : 1;
+        Writer(session);
+        _convertAhead = !session.Connection.CanCreateBatch;
+        Volatile.Write(ref _writerPlaces, session.Connection.CanCreateBatch ? ConcurrentGroupsWithBatches : 1);
         Return(session);
-        var created = new SemaphoreSlim(count, count);
-        if (Interlocked.CompareExchange(ref _writers, created, null) is { } existing)
-        {
-            created.Dispose();
-            return existing;
-        }
-
-        return created;
     }
 
     private const int ConcurrentGroupsWithBatches = 4;
+
+    /// <summary>
+    /// A commit's statements, built by its caller before it queues (in parallel with other callers, not on the single
+    /// writer). Where statements run prepared (SQLite) their values are converted for the provider here too (the state as
+    /// JSON, ids and times as text), so that the writer only binds them.
+    /// </summary>
+    private List<EfCommitWriter.Statement> Statements(WorkflowCommit commit)
+    {
+        var statements = _writer!.Statements(commit);
+        if (_convertAhead)
+        {
+            foreach (var statement in statements)
+            {
+                statement.ConvertValues();
+            }
+        }
+
+        return statements;
+    }
+
+    private bool _convertAhead;
 
     private async Task<StoreSession> RentAsync() =>
         _idle.TryTake(out var session) ? session : await StoreSession.OpenAsync(createContext());
@@ -470,7 +520,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
             Exception? hookFailure = null;
             await using (var transaction = await session.Connection.BeginTransactionAsync())
             {
-                if (await RunOrRefuseAsync(session, transaction, _writer!.Statements(queued.Commit)))
+                if (await RunOrRefuseAsync(session, transaction, queued.Statements))
                 {
                     try
                     {
@@ -533,10 +583,10 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     /// writer): a commit meeting a concurrent change is rare, and then the whole transaction is rolled back and the group
     /// written again with a savepoint per commit, so that only the failing commit fails.
     /// </summary>
-    private async Task<bool[]> WriteWithSavepointsAsync(StoreSession session, List<QueuedCommit> group)
+    private static async Task<bool[]> WriteWithSavepointsAsync(StoreSession session, List<QueuedCommit> group)
     {
         var results = new bool[group.Count];
-        var statements = group.ConvertAll(q => _writer!.Statements(q.Commit)); // values only: reusable for the second attempt
+        var statements = group.ConvertAll(q => q.Statements); // values only: reusable for the second attempt
         await using (var optimistic = await session.Connection.BeginTransactionAsync())
         {
             var all = true;
@@ -615,7 +665,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     private async Task<(bool[] Results, List<Probe> Probes, bool[] Hits)> WriteBatchedAsync(StoreSession session, List<QueuedCommit> group)
     {
         var results = new bool[group.Count];
-        var statements = group.ConvertAll(q => _writer!.Statements(q.Commit)); // values only: reusable for the retry alone
+        var statements = group.ConvertAll(q => q.Statements); // values only: reusable for the retry alone
         if (group.Count > 1)
         {
             var probes = Probes(group, Enumerable.Range(0, group.Count));
@@ -765,9 +815,12 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     private static readonly EfCommitWriter.Statement RollbackToSavepoint = new("ROLLBACK TO SAVEPOINT wf_commit");
     private static readonly EfCommitWriter.Statement ReleaseSavepoint = new("RELEASE SAVEPOINT wf_commit");
 
-    private sealed class QueuedCommit(WorkflowCommit commit, DateTime? findPendingAt, object? hookState)
+    private sealed class QueuedCommit(WorkflowCommit commit, DateTime? findPendingAt, object? hookState, List<EfCommitWriter.Statement> statements)
     {
         public WorkflowCommit Commit { get; } = commit;
+
+        /// <summary>The commit's statements, built before it queued; values only, so a second attempt runs them again.</summary>
+        public List<EfCommitWriter.Statement> Statements { get; } = statements;
 
         public DateTime? FindPendingAt { get; } = findPendingAt;
 
