@@ -352,8 +352,8 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
 
     /// <summary>
     /// A commit's statements, built by its caller before it queues (in parallel with other callers, not on the single
-    /// writer). Where statements run prepared (SQLite) their values are converted for the provider here too (the state as
-    /// JSON, ids and times as text), so that the writer only binds them.
+    /// writer). Where statements run prepared (SQLite) their values go through the model's value converters here too (the
+    /// state to JSON, typed ids to GUIDs), so that the writer only binds them.
     /// </summary>
     private List<EfCommitWriter.Statement> Statements(WorkflowCommit commit)
     {
