@@ -69,14 +69,8 @@ public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<Stor
         {
             for (var k = 0; k < 3; k++)
             {
-                var instance = await harness.InstanceAsync(id);
                 var marker = $"{id}-{k}";
-                instance.BusinessStatus = marker;
-                var commit = new WorkflowCommit(
-                    [new InstanceWrite(instance, instance.Version)], [], [], [],
-                    [new JournalEntry { Id = Guid.NewGuid(), InstanceId = id, ActivityId = marker, ActivityType = "X", Actor = "a", Outcome = "o", AtUtc = DateTime.UtcNow }],
-                    [], [], [], [new ProcessedStimulus { StimulusId = marker, InstanceId = id, ProcessedUtc = DateTime.UtcNow }], [], []);
-                commits.Add((id, marker, commit));
+                commits.Add((id, marker, Marking(await harness.InstanceAsync(id), marker)));
             }
         }
 
@@ -128,13 +122,8 @@ public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<Stor
             var commits = new List<(InstanceId Id, string Marker, WorkflowCommit Commit)>();
             foreach (var id in ids)
             {
-                var instance = await harness.InstanceAsync(id);
                 var marker = $"{id}-wave-{wave}";
-                instance.BusinessStatus = marker;
-                commits.Add((id, marker, new WorkflowCommit(
-                    [new InstanceWrite(instance, instance.Version)], [], [], [],
-                    [new JournalEntry { InstanceId = id, ActivityId = marker, ActivityType = "X", Actor = "a", Outcome = "o", AtUtc = DateTime.UtcNow }],
-                    [], [], [], [new ProcessedStimulus { StimulusId = marker, InstanceId = id, ProcessedUtc = DateTime.UtcNow }], [], [])));
+                commits.Add((id, marker, Marking(await harness.InstanceAsync(id), marker)));
             }
 
             using var start = new ManualResetEventSlim();
@@ -154,6 +143,16 @@ public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<Stor
                 Assert.True(await harness.Store.IsProcessedAsync(marker, id));
             }
         }
+    }
+
+    /// <summary>A commit that sets the instance's business status to <paramref name="marker"/> and writes a journal row and an inbox entry named by it.</summary>
+    private static WorkflowCommit Marking(WorkflowInstance instance, string marker)
+    {
+        instance.BusinessStatus = marker;
+        return new WorkflowCommit(
+            [new InstanceWrite(instance, instance.Version)], [], [], [],
+            [new JournalEntry { Id = Guid.NewGuid(), InstanceId = instance.Id, ActivityId = marker, ActivityType = "X", Actor = "a", Outcome = "o", AtUtc = DateTime.UtcNow }],
+            [], [], [], [new ProcessedStimulus { StimulusId = marker, InstanceId = instance.Id, ProcessedUtc = DateTime.UtcNow }], [], []);
     }
 
     [Theory]

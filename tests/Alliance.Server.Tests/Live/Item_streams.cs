@@ -74,13 +74,13 @@ public sealed class Item_streams(AllianceAppFactory app) : IClassFixture<Allianc
     {
         var alliance = DemoRegion.CommunityAlliance(1).Value;
         await using var chair = await HubClients.ConnectAsync(app, await app.TokenForAsync(DemoUsers.CommunityStaff));
-        var changes = ListenToChanges(chair);
+        var changes = Received.On<JsonElement>(chair, "ItemChanged");
         var head = (await WatchAsync(chair, $"alliance:{alliance:D}")).Head;
 
         var item = await app.SubmitAsync(DemoUsers.CommunitySecretary, app.JointTask());
 
         // The change the submission made is the item's first event, whatever else of the item reached the board before it.
-        var submitted = await changes.WaitForAsync(e => e.GetProperty("itemId").GetGuid() == item && e.GetProperty("itemSequence").GetInt64() == 1);
+        var submitted = await changes.WaitForAsync(e => e.GetProperty("itemId").GetGuid() == item && e.GetProperty("itemSequence").GetInt64() == 1, Patience);
         Assert.Equal("submitted", submitted.GetProperty("status").GetString());
         Assert.True(submitted.GetProperty("sequence").GetInt64() > head);
     }
@@ -90,7 +90,7 @@ public sealed class Item_streams(AllianceAppFactory app) : IClassFixture<Allianc
     {
         var alliance = DemoRegion.CommunityAlliance(1).Value;
         await using var chair = await HubClients.ConnectAsync(app, await app.TokenForAsync(DemoUsers.CommunityStaff));
-        var changes = ListenToChanges(chair);
+        var changes = Received.On<JsonElement>(chair, "ItemChanged");
         await WatchAsync(chair, $"alliance:{alliance:D}");
 
         var item = await app.SubmitAsync(DemoUsers.CommunitySecretary, app.JointTask());
@@ -100,8 +100,8 @@ public sealed class Item_streams(AllianceAppFactory app) : IClassFixture<Allianc
             .Select(e => e!["sequence"]!.GetValue<long>()).ToList();
 
         // Wait until every change of the timeline so far is on the board, in whatever order it came.
-        var last = await changes.WaitForAsync(e => e.GetProperty("itemId").GetGuid() == item && e.GetProperty("itemSequence").GetInt64() == expected.Max());
-        var mine = changes.Where(e => e.GetProperty("itemId").GetGuid() == item).ToList();
+        var last = await changes.WaitForAsync(e => e.GetProperty("itemId").GetGuid() == item && e.GetProperty("itemSequence").GetInt64() == expected.Max(), Patience);
+        var mine = changes.Events.Where(e => e.GetProperty("itemId").GetGuid() == item).ToList();
         Assert.Subset(mine.Select(e => e.GetProperty("itemSequence").GetInt64()).ToHashSet(), expected.ToHashSet());
         Assert.True(expected.Count > 1, "a joint task changes more than once on submission (assigned, published)");
         var newest = mine.MaxBy(e => e.GetProperty("itemSequence").GetInt64());
@@ -128,13 +128,6 @@ public sealed class Item_streams(AllianceAppFactory app) : IClassFixture<Allianc
         Assert.True(urgent.GetProperty("sequence").GetInt64() > head);
     }
 
-    private static ItemChanges ListenToChanges(HubConnection connection)
-    {
-        var changes = new ItemChanges();
-        connection.On<JsonElement>("ItemChanged", changes.Add);
-        return changes;
-    }
-
     private static void ListenToItems(HubConnection connection, List<JsonElement> pushed)
     {
         foreach (var method in new[] { "ItemChanged", "TaskAssigned", "TaskClaimed", "UrgentRaised", "Overdue", "Escalated" })
@@ -146,45 +139,6 @@ public sealed class Item_streams(AllianceAppFactory app) : IClassFixture<Allianc
                     pushed.Add(e);
                 }
             });
-        }
-    }
-
-    /// <summary>The <c>ItemChanged</c> pushes one connection received, in arrival order; waits (bounded) for one that matches.</summary>
-    private sealed class ItemChanges
-    {
-        private readonly List<JsonElement> _changes = [];
-        private readonly System.Threading.Channels.Channel<bool> _arrived = System.Threading.Channels.Channel.CreateUnbounded<bool>();
-
-        public void Add(JsonElement change)
-        {
-            lock (_changes)
-            {
-                _changes.Add(change);
-            }
-
-            _arrived.Writer.TryWrite(true);
-        }
-
-        public List<JsonElement> Where(Func<JsonElement, bool> match)
-        {
-            lock (_changes)
-            {
-                return [.. _changes.Where(match)];
-            }
-        }
-
-        public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> match)
-        {
-            using var deadline = new CancellationTokenSource(Patience);
-            while (true)
-            {
-                if (Where(match) is [var found, ..])
-                {
-                    return found;
-                }
-
-                await _arrived.Reader.ReadAsync(deadline.Token);
-            }
         }
     }
 }

@@ -12,26 +12,38 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Alliance.Server.Tests.Live;
 
 /// <summary>Records what one connection receives of the stream events, and waits (bounded) for them.</summary>
-public sealed class Received
+public static class Received
 {
-    private readonly ConcurrentQueue<AllianceChangedEvent> _events = new();
-    private readonly Channel<bool> _signal = Channel.CreateUnbounded<bool>();
+    /// <summary>The <c>AllianceChanged</c> events (the alliance stream's events that tests publish on the bus).</summary>
+    public static Received<AllianceChangedEvent> On(HubConnection connection) =>
+        On<AllianceChangedEvent>(connection, nameof(IAllianceClient.AllianceChanged));
 
-    public static Received On(HubConnection connection)
+    /// <summary>What the connection receives of the client method <paramref name="method"/>.</summary>
+    public static Received<T> On<T>(HubConnection connection, string method)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var received = new Received();
-        connection.On<AllianceChangedEvent>(nameof(IAllianceClient.AllianceChanged), e =>
-        {
-            received._events.Enqueue(e);
-            received._signal.Writer.TryWrite(true);
-        });
+        var received = new Received<T>();
+        connection.On<T>(method, received.Add);
         return received;
     }
+}
 
-    public IReadOnlyList<AllianceChangedEvent> Events => [.. _events];
+/// <summary>Records what one connection receives of one client method, in arrival order, and waits (bounded) for it.</summary>
+public sealed class Received<T>
+{
+    private readonly ConcurrentQueue<T> _events = new();
+    private readonly Channel<bool> _signal = Channel.CreateUnbounded<bool>();
 
-    public async Task<IReadOnlyList<AllianceChangedEvent>> WaitForAsync(int count, TimeSpan patience)
+    internal void Add(T e)
+    {
+        _events.Enqueue(e);
+        _signal.Writer.TryWrite(true);
+    }
+
+    public IReadOnlyList<T> Events => [.. _events];
+
+    /// <summary>Waits until <paramref name="count"/> have arrived or the patience runs out; returns what arrived either way.</summary>
+    public async Task<IReadOnlyList<T>> WaitForAsync(int count, TimeSpan patience)
     {
         using var deadline = new CancellationTokenSource(patience);
         while (_events.Count < count)
@@ -47,6 +59,24 @@ public sealed class Received
         }
 
         return Events;
+    }
+
+    /// <summary>The first arrival that matches, once it has arrived; throws when the patience runs out first.</summary>
+    public async Task<T> WaitForAsync(Func<T, bool> match, TimeSpan patience)
+    {
+        using var deadline = new CancellationTokenSource(patience);
+        while (true)
+        {
+            foreach (var e in _events)
+            {
+                if (match(e))
+                {
+                    return e;
+                }
+            }
+
+            await _signal.Reader.ReadAsync(deadline.Token);
+        }
     }
 }
 

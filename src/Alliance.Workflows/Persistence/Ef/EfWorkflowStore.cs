@@ -318,6 +318,10 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
         }
     }
 
+    /// <summary>
+    /// A writer's place, if one is free, without waiting. Interlocked (full fences) rather than SemaphoreSlim.Wait(0): the
+    /// hand-off above relies on "leave the place, then look at the queue" not being reordered.
+    /// </summary>
     private bool TryTakeWriterPlace()
     {
         var writing = Volatile.Read(ref _writing);
@@ -336,8 +340,9 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     }
 
     /// <summary>
-    /// How many groups may be written at once: one on SQLite (it has one writer anyway), a few where statements go to a
-    /// server in batches (PostgreSQL), so that one group's round trips and log flush overlap the next group's.
+    /// Once, at the first commit: the statement builder, and from the provider how many groups may be written at once —
+    /// one on SQLite (it has one writer anyway), a few where statements go to a server in batches (PostgreSQL), so that
+    /// one group's round trips and log flush overlap the next group's — and whether values are converted ahead.
     /// </summary>
     private async Task SetUpWritingAsync()
     {
