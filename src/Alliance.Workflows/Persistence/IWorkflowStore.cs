@@ -55,9 +55,11 @@ public interface IWorkflowStore
     Task CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Commits as <see cref="CommitAsync"/>, then, only after the commit, reads the queued stimuli that match the added bookmarks
-    /// waiting for a stimulus (as <see cref="FindPendingAsync"/> for each), so that a stimulus queued while the bookmark was not yet
-    /// committed is found by one side or the other. A store may do both on one connection.
+    /// Commits as <see cref="CommitAsync"/>, then returns the queued stimuli that match the added bookmarks waiting for a
+    /// stimulus (as <see cref="FindPendingAsync"/> for each). The check must see every stimulus whose queueing committed
+    /// before the bookmark became visible — after the commit, or inside it where writers are serialised (SQLite) — so that
+    /// a stimulus queued while the bookmark was not yet committed is found by one side or the other. A store may do both
+    /// on one connection.
     /// </summary>
     async Task<IReadOnlyList<PendingStimulus>> CommitAndFindPendingAsync(WorkflowCommit commit, DateTime nowUtc, CancellationToken cancellationToken = default)
     {

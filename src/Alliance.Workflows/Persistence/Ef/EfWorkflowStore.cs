@@ -224,7 +224,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     public Task CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken = default) =>
         CommitCoreAsync(commit, null, cancellationToken);
 
-    /// <summary>The commit, then the queued stimuli its waiting bookmarks match, read after the commit with the same context and connection.</summary>
+    /// <summary>The commit, then the queued stimuli its waiting bookmarks match (checked in or after its transaction, read after it on the same connection).</summary>
     public Task<IReadOnlyList<PendingStimulus>> CommitAndFindPendingAsync(WorkflowCommit commit, DateTime nowUtc, CancellationToken cancellationToken = default) =>
         CommitCoreAsync(commit, nowUtc, cancellationToken);
 
@@ -435,8 +435,8 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     private EfCommitWriter Writer(StoreSession session) => _writer ??= new EfCommitWriter(session.Context);
 
     /// <summary>
-    /// Writes a group of commits in one transaction. Without ADO.NET batches (SQLite, in process) each commit runs in its
-    /// own savepoint and one that meets a concurrent change is rolled back alone. With batches (PostgreSQL) the whole group
+    /// Writes a group of commits in one transaction. Without ADO.NET batches (SQLite, in process) see
+    /// <see cref="WriteWithSavepointsAsync"/>: one that meets a concurrent change is rolled back alone. With batches (PostgreSQL) the whole group
     /// goes in one batch; if any commit meets a concurrent change (or a duplicate key, which aborts a PostgreSQL
     /// transaction), the group is rolled back and each of its commits is written again in a transaction of its own.
     /// </summary>
@@ -460,21 +460,15 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
 
         bool[] results;
         List<Probe> probes;
-        bool[]? hits = null;
+        bool[] hits;
         StoreSession? session = null;
         try
         {
             session = await RentAsync();
             Writer(session);
-            if (session.Connection.CanCreateBatch)
-            {
-                (results, probes, hits) = await WriteBatchedAsync(session, group);
-            }
-            else
-            {
-                results = await WriteWithSavepointsAsync(session, group);
-                probes = Probes(group, Enumerable.Range(0, group.Count).Where(i => results[i]));
-            }
+            (results, probes, hits) = session.Connection.CanCreateBatch
+                ? await WriteBatchedAsync(session, group)
+                : await WriteWithSavepointsAsync(session, group);
         }
         catch (Exception ex)
         {
@@ -487,10 +481,9 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
             return;
         }
 
-        // Durable now: the reads after the commit, then everyone is told.
+        // Durable now: the queued stimuli the pending check found are read, then everyone is told.
         try
         {
-            hits ??= await ProbeAsync(session, probes);
             var pending = await ReadPendingAsync(session, group, probes, hits);
             Return(session);
             for (var i = 0; i < group.Count; i++)
@@ -586,9 +579,18 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     /// <summary>
     /// The group in one transaction, optimistically without savepoints first (two statements fewer per commit on the single
     /// writer): a commit meeting a concurrent change is rare, and then the whole transaction is rolled back and the group
-    /// written again with a savepoint per commit, so that only the failing commit fails.
+    /// written again with a savepoint per commit, so that only the failing commit fails. Returns, per commit, whether it
+    /// stood, and the pending check's probes and hits.
+    /// <para>
+    /// The pending check runs inside the write transaction, just before COMMIT, rather than in a read of its own after it
+    /// (one read transaction and its locks fewer per group). That sees everything it must because SQLite has one writer:
+    /// a queued stimulus committed before this transaction took the write lock is visible to the check, and one that
+    /// commits after it waits for this COMMIT, and its sender looks for waiting bookmarks only after that
+    /// (<c>WorkflowRuntime.DeliverAsync</c>), so it finds this group's. Where writers run concurrently (PostgreSQL) the
+    /// check stays after the commit.
+    /// </para>
     /// </summary>
-    private static async Task<bool[]> WriteWithSavepointsAsync(StoreSession session, List<QueuedCommit> group)
+    private async Task<(bool[] Results, List<Probe> Probes, bool[] Hits)> WriteWithSavepointsAsync(StoreSession session, List<QueuedCommit> group)
     {
         var results = new bool[group.Count];
         var statements = group.ConvertAll(q => q.Statements); // values only: reusable for the second attempt
@@ -602,15 +604,17 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
 
             if (all)
             {
+                var probes = Probes(group, Enumerable.Range(0, group.Count));
+                var hits = await ProbeAsync(session, probes, optimistic);
                 await optimistic.CommitAsync();
                 Array.Fill(results, true);
-                return results;
+                return (results, probes, hits);
             }
 
             await optimistic.RollbackAsync();
             if (group.Count == 1)
             {
-                return results;
+                return (results, [], []);
             }
         }
 
@@ -627,16 +631,16 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
             await session.ExecuteAsync(ReleaseSavepoint, transaction);
         }
 
-        if (results.Any(r => r))
-        {
-            await transaction.CommitAsync();
-        }
-        else
+        if (!results.Any(r => r))
         {
             await transaction.RollbackAsync();
+            return (results, [], []);
         }
 
-        return results;
+        var stood = Probes(group, Enumerable.Range(0, group.Count).Where(i => results[i]));
+        var found = await ProbeAsync(session, stood, transaction);
+        await transaction.CommitAsync();
+        return (results, stood, found);
     }
 
     /// <summary>Runs one commit's statements one by one; false (the caller rolls it back) on a stale version, a missing row or a duplicate key.</summary>
@@ -762,9 +766,9 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     private EfCommitWriter.Statement ProbeStatement(List<Probe> probes) =>
         _writer!.PendingExists([.. probes.Select(p => (p.Waiting.StimulusType!, p.Waiting.CorrelationKey ?? ""))], probes.Min(p => p.NowUtc)); // the earliest: a hit is re-read at each commit's own time
 
-    /// <summary>The pending check on its own (SQLite, in process): one prepared query.</summary>
-    private async Task<bool[]> ProbeAsync(StoreSession session, List<Probe> probes) =>
-        probes.Count == 0 ? [] : Hits(probes, await session.IntsAsync(ProbeStatement(probes)));
+    /// <summary>The pending check on its own (SQLite, in process): one prepared query, in the given transaction if any.</summary>
+    private async Task<bool[]> ProbeAsync(StoreSession session, List<Probe> probes, DbTransaction? transaction = null) =>
+        probes.Count == 0 ? [] : Hits(probes, await session.IntsAsync(ProbeStatement(probes), transaction));
 
     private static bool[] Hits(List<Probe> probes, List<int> indexes)
     {

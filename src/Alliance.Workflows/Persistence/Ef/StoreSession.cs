@@ -63,9 +63,9 @@ internal sealed class StoreSession : IAsyncDisposable
     }
 
     /// <summary>Runs one query (a prepared command per statement text) and reads the first column of every row as an int.</summary>
-    public async Task<List<int>> IntsAsync(EfCommitWriter.Statement statement)
+    public async Task<List<int>> IntsAsync(EfCommitWriter.Statement statement, DbTransaction? transaction = null)
     {
-        var command = Prepared(statement, null);
+        var command = Prepared(statement, transaction);
         var values = new List<int>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
