@@ -766,7 +766,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     private EfCommitWriter.Statement ProbeStatement(List<Probe> probes) =>
         _writer!.PendingExists([.. probes.Select(p => (p.Waiting.StimulusType!, p.Waiting.CorrelationKey ?? ""))], probes.Min(p => p.NowUtc)); // the earliest: a hit is re-read at each commit's own time
 
-    /// <summary>The pending check on its own (SQLite, in process): one prepared query, in the given transaction if any.</summary>
+    /// <summary>The pending check on its own, one prepared query: inside a SQLite group's transaction, or after a hooked commit's.</summary>
     private async Task<bool[]> ProbeAsync(StoreSession session, List<Probe> probes, DbTransaction? transaction = null) =>
         probes.Count == 0 ? [] : Hits(probes, await session.IntsAsync(ProbeStatement(probes), transaction));
 
