@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 namespace Alliance.Workflows;
 
 /// <summary>
-/// New UUIDs for the runtime's rows and stimuli, with the layout of <see cref="Guid.CreateVersion7()"/> and
-/// <see cref="Guid.NewGuid"/> (RFC 9562 version 7 and 4), whose random bits come from a per-thread buffer that
-/// <see cref="RandomNumberGenerator.Fill"/> refills every 256 ids. <see cref="Guid.NewGuid"/> reads the kernel's random
+/// New UUIDs for the runtime's rows and stimuli, with the layout of <see cref="Guid.CreateVersion7()"/> (RFC 9562
+/// version 7), whose random bits come from a per-thread buffer that
+/// <see cref="RandomNumberGenerator.Fill"/> refills every 256 ids. <see cref="Guid.CreateVersion7()"/> (like <see cref="Guid.NewGuid"/>) reads the kernel's random
 /// source (a <c>read</c> system call) once per id on Linux: in <c>perf</c> profiles of the workflow benchmark ~2 % of a
 /// persisted step's CPU (SQLite) and ~8 % of the runtime alone;
 /// the buffer is filled from .NET's cryptographically secure generator, so the ids stay unguessable.
@@ -35,18 +35,6 @@ internal static class NewIds
             (short)((BitConverter.ToUInt16(random[..2]) & 0x0FFF) | 0x7000),
             (byte)((random[2] & 0x3F) | 0x80),
             random[3], random[4], random[5], random[6], random[7], random[8], random[9]);
-    }
-
-    /// <summary>A version 4 (random) UUID.</summary>
-    public static Guid Version4()
-    {
-        var random = Next();
-        return new Guid(
-            BitConverter.ToInt32(random[..4]),
-            BitConverter.ToInt16(random[4..6]),
-            (short)((BitConverter.ToUInt16(random[6..8]) & 0x0FFF) | 0x4000),
-            (byte)((random[8] & 0x3F) | 0x80),
-            random[9], random[10], random[11], random[12], random[13], random[14], random[15]);
     }
 
     /// <summary>The next 16 unused random bytes of this thread's buffer (refilled when spent; never handed out twice).</summary>

@@ -33,14 +33,4 @@ public sealed class New_ids
         var randoms = Enumerable.Range(0, 1000).Select(_ => NewIds.Version7(at).ToByteArray(bigEndian: true)[6..]).Select(Convert.ToHexString).ToList();
         Assert.Equal(randoms.Count, randoms.Distinct().Count());
     }
-
-    [Fact]
-    public void Should_be_version_4_random_ids_without_repeats()
-    {
-        var ids = Enumerable.Range(0, 1000).Select(_ => NewIds.Version4()).ToList();
-
-        Assert.All(ids, id => Assert.Equal(4, id.Version));
-        Assert.All(ids, id => Assert.Equal(0b10, id.Variant >> 2));
-        Assert.Equal(ids.Count, ids.Distinct().Count());
-    }
 }

@@ -58,11 +58,7 @@ public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<Stor
     {
         // Commits arriving together may share one transaction (SQLite group commit); each must still be all or nothing.
         var harness = new RuntimeHarness(stores.CreateStore(kind));
-        var ids = new List<InstanceId>();
-        for (var i = 0; i < 8; i++)
-        {
-            ids.Add(await harness.StartAsync(Tasks()));
-        }
+        var ids = await StartTasksAsync(harness, 8);
 
         var commits = new List<(InstanceId Id, string Marker, WorkflowCommit Commit)>();
         foreach (var id in ids)
@@ -111,11 +107,7 @@ public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<Stor
         // Callers that find the writer busy only wait; whoever writes must take their commits too, and a writer whose own
         // commit is done hands the rest on. A commit nobody picks up would hang its caller: bounded here, so it fails instead.
         var harness = new RuntimeHarness(stores.CreateStore(kind));
-        var ids = new List<InstanceId>();
-        for (var i = 0; i < 60; i++)
-        {
-            ids.Add(await harness.StartAsync(Tasks()));
-        }
+        var ids = await StartTasksAsync(harness, 60);
 
         for (var wave = 0; wave < 3; wave++)
         {
@@ -143,6 +135,18 @@ public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<Stor
                 Assert.True(await harness.Store.IsProcessedAsync(marker, id));
             }
         }
+    }
+
+    /// <summary>Starts <paramref name="count"/> instances of <see cref="Tasks"/>, one after the other.</summary>
+    private static async Task<List<InstanceId>> StartTasksAsync(RuntimeHarness harness, int count)
+    {
+        var ids = new List<InstanceId>();
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add(await harness.StartAsync(Tasks()));
+        }
+
+        return ids;
     }
 
     /// <summary>A commit that sets the instance's business status to <paramref name="marker"/> and writes a journal row and an inbox entry named by it.</summary>

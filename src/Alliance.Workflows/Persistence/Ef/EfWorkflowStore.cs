@@ -20,7 +20,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     private const int MaxIdleSessions = 8;
     private readonly System.Collections.Concurrent.ConcurrentQueue<QueuedCommit> _queue = new();
     private readonly System.Collections.Concurrent.ConcurrentBag<StoreSession> _idle = [];
-    private int _writerPlaces; // 0 until the first commit has seen the provider
+    private WritingSetUp? _setUp; // null until the first commit has seen the provider
     private int _writing;
     private EfCommitWriter? _writer;
     private bool _disposed;
@@ -240,7 +240,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
         IReadOnlyList<PendingStimulus>? found = null;
         try
         {
-            if (Volatile.Read(ref _writerPlaces) == 0)
+            if (Volatile.Read(ref _setUp) is null)
             {
                 await SetUpWritingAsync();
             }
@@ -325,7 +325,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     private bool TryTakeWriterPlace()
     {
         var writing = Volatile.Read(ref _writing);
-        while (writing < _writerPlaces)
+        while (writing < _setUp!.WriterPlaces)
         {
             var seen = Interlocked.CompareExchange(ref _writing, writing + 1, writing);
             if (seen == writing)
@@ -348,12 +348,15 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     {
         var session = await RentAsync();
         Writer(session);
-        _convertAhead = !session.Connection.CanCreateBatch;
-        Volatile.Write(ref _writerPlaces, session.Connection.CanCreateBatch ? ConcurrentGroupsWithBatches : 1);
+        var batched = session.Connection.CanCreateBatch;
+        Volatile.Write(ref _setUp, new WritingSetUp(WriterPlaces: batched ? ConcurrentGroupsWithBatches : 1, ConvertAhead: !batched));
         Return(session);
     }
 
     private const int ConcurrentGroupsWithBatches = 4;
+
+    /// <summary>What the provider decides about writing, published once as a whole (see <see cref="SetUpWritingAsync"/>).</summary>
+    private sealed record WritingSetUp(int WriterPlaces, bool ConvertAhead);
 
     /// <summary>
     /// A commit's statements, built by its caller before it queues (in parallel with other callers, not on the single
@@ -363,7 +366,7 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
     private List<EfCommitWriter.Statement> Statements(WorkflowCommit commit)
     {
         var statements = _writer!.Statements(commit);
-        if (_convertAhead)
+        if (_setUp!.ConvertAhead)
         {
             foreach (var statement in statements)
             {
@@ -373,8 +376,6 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
 
         return statements;
     }
-
-    private bool _convertAhead;
 
     private async Task<StoreSession> RentAsync() =>
         _idle.TryTake(out var session) ? session : await StoreSession.OpenAsync(createContext());
@@ -604,11 +605,8 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
 
             if (all)
             {
-                var probes = Probes(group, Enumerable.Range(0, group.Count));
-                var hits = await ProbeAsync(session, probes, optimistic);
-                await optimistic.CommitAsync();
                 Array.Fill(results, true);
-                return (results, probes, hits);
+                return await CheckAndCommitAsync(optimistic);
             }
 
             await optimistic.RollbackAsync();
@@ -637,10 +635,16 @@ public sealed class EfWorkflowStore<TContext>(Func<TContext> createContext, IWor
             return (results, [], []);
         }
 
-        var stood = Probes(group, Enumerable.Range(0, group.Count).Where(i => results[i]));
-        var found = await ProbeAsync(session, stood, transaction);
-        await transaction.CommitAsync();
-        return (results, stood, found);
+        return await CheckAndCommitAsync(transaction);
+
+        // The pending check for the commits that stood, inside the transaction, then COMMIT.
+        async Task<(bool[] Results, List<Probe> Probes, bool[] Hits)> CheckAndCommitAsync(DbTransaction stood)
+        {
+            var probes = Probes(group, Enumerable.Range(0, group.Count).Where(i => results[i]));
+            var hits = await ProbeAsync(session, probes, stood);
+            await stood.CommitAsync();
+            return (results, probes, hits);
+        }
     }
 
     /// <summary>Runs one commit's statements one by one; false (the caller rolls it back) on a stale version, a missing row or a duplicate key.</summary>
