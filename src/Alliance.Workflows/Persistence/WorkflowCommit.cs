@@ -32,4 +32,7 @@ public sealed record WorkflowCommit(
     /// rewrites a removed bookmark's row into an added one may then write only the columns that differ). Null: unknown.
     /// </summary>
     public IReadOnlyList<Bookmark>? StoredBookmarks { get; init; }
+
+    /// <summary>What the runtime's caller said about this commit (null for commits nobody asked for by name: timers, follow-ups).</summary>
+    public CommitContext? Context { get; init; }
 }

@@ -35,6 +35,9 @@ internal sealed class CommitBuilder
     /// <summary>The instance and bookmarks as committed before this resume, when the runtime had them cached (see <see cref="InstanceWrite.Stored"/>).</summary>
     public InstanceSnapshot? Stored { get; set; }
 
+    /// <summary>The caller's context, carried to the store with the commit.</summary>
+    public CommitContext? Context { get; init; }
+
     public void Write(WorkflowInstance instance, int? expectedVersion) =>
         _instances[instance.Id] = new InstanceWrite(instance, expectedVersion);
 
@@ -90,6 +93,7 @@ internal sealed class CommitBuilder
         [.. ConsumedPending])
     {
         StoredBookmarks = Stored?.Bookmarks,
+        Context = Context,
     };
 
     internal sealed record Mark(List<BookmarkId> Added, int Journal, int Outbox, int Pending);

@@ -1,5 +1,6 @@
 using Alliance.Workflows.Definitions;
 using Alliance.Workflows.Model;
+using Alliance.Workflows.Persistence;
 using Alliance.Workflows.Visualisation;
 
 namespace Alliance.Workflows.Runtime;
@@ -11,7 +12,7 @@ public sealed partial class WorkflowRuntime
         _store.GetIncidentsAsync(id, cancellationToken);
 
     /// <summary>Operator retry: re-executes every faulted activity of the instance now; its open incidents are resolved.</summary>
-    public async Task RetryAsync(InstanceId id, Actor operatorActor, CancellationToken cancellationToken = default)
+    public async Task RetryAsync(InstanceId id, Actor operatorActor, CommitContext? context = null, CancellationToken cancellationToken = default)
     {
         var incidents = await _store.GetIncidentsAsync(id, cancellationToken);
         await MutateAsync(id, operatorActor, execution =>
@@ -29,14 +30,14 @@ public sealed partial class WorkflowRuntime
 
             execution.RetryFaulted();
             return ValueTask.FromResult(Changed(true));
-        }, cancellationToken);
+        }, context, cancellationToken);
     }
 
     /// <summary>Cancels an instance: every wait is removed and a waiting parent is told.</summary>
-    public Task CancelAsync(InstanceId id, Actor operatorActor, string? reason = null, CancellationToken cancellationToken = default) =>
-        CancelCoreAsync(id, operatorActor, reason, notifyParent: true, cancellationToken);
+    public Task CancelAsync(InstanceId id, Actor operatorActor, string? reason = null, CommitContext? context = null, CancellationToken cancellationToken = default) =>
+        CancelCoreAsync(id, operatorActor, reason, notifyParent: true, context, cancellationToken);
 
-    private Task<bool> CancelCoreAsync(InstanceId id, Actor operatorActor, string? reason, bool notifyParent, CancellationToken cancellationToken) =>
+    private Task<bool> CancelCoreAsync(InstanceId id, Actor operatorActor, string? reason, bool notifyParent, CommitContext? context, CancellationToken cancellationToken) =>
         MutateAsync(id, operatorActor, execution =>
         {
             if (execution.Instance.IsClosed)
@@ -60,14 +61,16 @@ public sealed partial class WorkflowRuntime
                 Sequence = CommitBuilder.NextSequence(),
             });
             return ValueTask.FromResult(Changed(true));
-        }, cancellationToken);
+        }, context, cancellationToken);
 
     /// <summary>
     /// Moves a running instance to another version of its definition. <paramref name="activityMap"/> maps old activity
     /// ids to new ones (unmapped ids stay the same). Refused, with reasons and no change, when a waiting bookmark, join,
     /// collector or faulted activity would be orphaned.
     /// </summary>
-    public Task<MigrationResult> MigrateAsync(InstanceId id, int targetVersion, IReadOnlyDictionary<string, string>? activityMap = null, Actor? operatorActor = null, CancellationToken cancellationToken = default) =>
+    public Task<MigrationResult> MigrateAsync(
+        InstanceId id, int targetVersion, IReadOnlyDictionary<string, string>? activityMap = null, Actor? operatorActor = null, CommitContext? context = null,
+        CancellationToken cancellationToken = default) =>
         MutateAsync(id, operatorActor ?? Actor.System, execution =>
         {
             var instance = execution.Instance;
@@ -103,7 +106,7 @@ public sealed partial class WorkflowRuntime
                 Sequence = CommitBuilder.NextSequence(),
             });
             return ValueTask.FromResult(Changed(new MigrationResult(true, [])));
-        }, cancellationToken);
+        }, context, cancellationToken);
 
     /// <summary>The instance's definition as a Mermaid flowchart with its path and current position highlighted.</summary>
     public async Task<string> ExportMermaidAsync(InstanceId id, CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Alliance.Workflows.Model;
+using Alliance.Workflows.Persistence;
 
 namespace Alliance.Workflows.Runtime;
 
@@ -10,10 +11,10 @@ public sealed partial class WorkflowRuntime
     /// Delivers a stimulus to every bookmark that waits for its type and correlation key. A stimulus id seen before has
     /// no effect. With no match yet it is queued (TTL, then dead letter) and applied when a matching bookmark commits.
     /// </summary>
-    public async Task<DeliveryResult> DeliverAsync(Stimulus stimulus, CancellationToken cancellationToken = default)
+    public async Task<DeliveryResult> DeliverAsync(Stimulus stimulus, CommitContext? context = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stimulus);
-        var applied = await ApplyToMatchesAsync(stimulus, null, cancellationToken);
+        var applied = await ApplyToMatchesAsync(stimulus, null, context, cancellationToken);
         if (applied is not null)
         {
             return applied;
@@ -39,7 +40,7 @@ public sealed partial class WorkflowRuntime
         }
 
         // A bookmark may have committed between our lookup and the queueing: look again.
-        return await DeliverPendingAsync(pending, cancellationToken);
+        return await DeliverPendingAsync(pending, context, cancellationToken);
     }
 
     /// <summary>Moves queued stimuli whose TTL passed to the dead letters.</summary>
@@ -54,25 +55,25 @@ public sealed partial class WorkflowRuntime
     {
         var revived = await _store.ReviveDeadLetterAsync(stimulusId, UtcNow + _services.Options.StimulusTimeToLive, cancellationToken)
             ?? throw new WorkflowConflictException(new WorkflowConflict(ConflictCode.NotFound, "死信不存在", $"No dead letter '{stimulusId}'"));
-        return await DeliverPendingAsync(revived, cancellationToken);
+        return await DeliverPendingAsync(revived, null, cancellationToken);
     }
 
-    private async Task<DeliveryResult> DeliverPendingAsync(PendingStimulus pending, CancellationToken cancellationToken)
+    private async Task<DeliveryResult> DeliverPendingAsync(PendingStimulus pending, CommitContext? context, CancellationToken cancellationToken)
     {
         var stimulus = new Stimulus(new StimulusId(pending.StimulusId), pending.StimulusType, pending.CorrelationKey, pending.PayloadJson is null ? null : JsonNode.Parse(pending.PayloadJson));
-        return await ApplyToMatchesAsync(stimulus, pending.StimulusId, cancellationToken)
+        return await ApplyToMatchesAsync(stimulus, pending.StimulusId, context, cancellationToken)
             ?? new DeliveryResult(DeliveryStatus.Queued, []);
     }
 
     /// <summary>Applies the stimulus to each instance with a matching bookmark; null when none matched.</summary>
-    private async Task<DeliveryResult?> ApplyToMatchesAsync(Stimulus stimulus, string? pendingId, CancellationToken cancellationToken)
+    private async Task<DeliveryResult?> ApplyToMatchesAsync(Stimulus stimulus, string? pendingId, CommitContext? context, CancellationToken cancellationToken)
     {
         var matches = await _store.FindWaitingInstancesAsync(stimulus.Type, stimulus.CorrelationKey, cancellationToken);
         var applied = new List<InstanceId>();
         var duplicate = false;
         foreach (var instanceId in matches)
         {
-            var outcome = await ResumeWithStimulusAsync(instanceId, stimulus, applied.Count == 0 ? pendingId : null, cancellationToken);
+            var outcome = await ResumeWithStimulusAsync(instanceId, stimulus, applied.Count == 0 ? pendingId : null, context, cancellationToken);
             if (outcome == DeliveryStatus.Applied)
             {
                 applied.Add(instanceId);
@@ -86,7 +87,7 @@ public sealed partial class WorkflowRuntime
             : null;
     }
 
-    private Task<DeliveryStatus> ResumeWithStimulusAsync(InstanceId instanceId, Stimulus stimulus, string? pendingId, CancellationToken cancellationToken) =>
+    private Task<DeliveryStatus> ResumeWithStimulusAsync(InstanceId instanceId, Stimulus stimulus, string? pendingId, CommitContext? context, CancellationToken cancellationToken) =>
         MutateAsync(instanceId, Actor.System, async execution =>
         {
             if (execution.StimulusAlreadyProcessed)
@@ -114,5 +115,5 @@ public sealed partial class WorkflowRuntime
 
             execution.Resume(bookmark, new MessageSignal(stimulus));
             return Changed(DeliveryStatus.Applied);
-        }, cancellationToken, stimulus.Id.Value);
+        }, context, cancellationToken, stimulus.Id.Value);
 }

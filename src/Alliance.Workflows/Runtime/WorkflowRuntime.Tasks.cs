@@ -12,7 +12,7 @@ public sealed partial class WorkflowRuntime
         _store.QueryHumanTasksAsync(query, cancellationToken);
 
     /// <summary>Claims a task: the first claim wins; claiming one's own claim again is a no-op.</summary>
-    public Task ClaimAsync(BookmarkId taskId, Actor actor, CancellationToken cancellationToken = default) =>
+    public Task ClaimAsync(BookmarkId taskId, Actor actor, CommitContext? context = null, CancellationToken cancellationToken = default) =>
         OnTaskAsync(taskId, actor, (execution, task) =>
         {
             if (task.ClaimedBy == actor.Id)
@@ -25,10 +25,10 @@ public sealed partial class WorkflowRuntime
             execution.UpdateBookmark(task);
             execution.Journal(execution.Definition.Get(task.ActivityId), "claimed", actor.Id, kind: JournalKind.TaskAction);
             return true;
-        }, cancellationToken);
+        }, context, cancellationToken);
 
     /// <summary>Hands a task from its holder (or an unclaimed candidate) to another person, who then holds it.</summary>
-    public Task DelegateAsync(BookmarkId taskId, Actor from, string toUserId, CancellationToken cancellationToken = default) =>
+    public Task DelegateAsync(BookmarkId taskId, Actor from, string toUserId, CommitContext? context = null, CancellationToken cancellationToken = default) =>
         OnTaskAsync(taskId, from, (execution, task) =>
         {
             EnsureMayAct(task, from);
@@ -37,10 +37,12 @@ public sealed partial class WorkflowRuntime
             execution.UpdateBookmark(task);
             execution.Journal(execution.Definition.Get(task.ActivityId), $"delegated to {toUserId}", from.Id, kind: JournalKind.TaskAction);
             return true;
-        }, cancellationToken);
+        }, context, cancellationToken);
 
     /// <summary>Completes a task with an allowed outcome and valid fields; the flow continues on the outcome's port.</summary>
-    public Task CompleteAsync(BookmarkId taskId, Actor actor, string outcome, string? comment = null, JsonObject? fields = null, CancellationToken cancellationToken = default) =>
+    public Task CompleteAsync(
+        BookmarkId taskId, Actor actor, string outcome, string? comment = null, JsonObject? fields = null, CommitContext? context = null,
+        CancellationToken cancellationToken = default) =>
         OnTaskAsync(taskId, actor, (execution, task) =>
         {
             EnsureMayAct(task, actor);
@@ -58,10 +60,10 @@ public sealed partial class WorkflowRuntime
 
             execution.Resume(task, new TaskCompletedSignal(actor, outcome, comment, values));
             return true;
-        }, cancellationToken);
+        }, context, cancellationToken);
 
     /// <summary>Casts a ballot in an open vote; each eligible voter votes once.</summary>
-    public async Task CastVoteAsync(BookmarkId voteId, Actor voter, VoteChoice choice, CancellationToken cancellationToken = default)
+    public async Task CastVoteAsync(BookmarkId voteId, Actor voter, VoteChoice choice, CommitContext? context = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(voter);
         var vote = await _store.FindBookmarkAsync(voteId, cancellationToken);
@@ -100,7 +102,7 @@ public sealed partial class WorkflowRuntime
 
             execution.Resume(live, new VoteCastSignal(voter, choice));
             return ValueTask.FromResult(Changed(true));
-        }, cancellationToken);
+        }, context, cancellationToken);
     }
 
     /// <summary>The live tally of an open vote; null when it is closed (its result is then in the result variable).</summary>
@@ -113,7 +115,7 @@ public sealed partial class WorkflowRuntime
             : (_services.Definitions.Find(instance.DefinitionId, instance.DefinitionVersion)?.Find(vote!.ActivityId) as Vote)?.Tally(vote!, instance.State);
     }
 
-    private async Task OnTaskAsync(BookmarkId taskId, Actor actor, Func<WorkflowExecution, Bookmark, bool> act, CancellationToken cancellationToken)
+    private async Task OnTaskAsync(BookmarkId taskId, Actor actor, Func<WorkflowExecution, Bookmark, bool> act, CommitContext? context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var task = await _store.FindBookmarkAsync(taskId, cancellationToken);
@@ -132,7 +134,7 @@ public sealed partial class WorkflowRuntime
             var live = execution.FindBookmark(taskId)
                 ?? throw Conflict(ConflictCode.TaskClosed, "任务已关闭", "The task is closed");
             return ValueTask.FromResult((true, act(execution, live)));
-        }, cancellationToken);
+        }, context, cancellationToken);
     }
 
     private static void EnsureMayAct(Bookmark task, Actor actor)

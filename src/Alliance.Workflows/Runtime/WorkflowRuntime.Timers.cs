@@ -35,7 +35,7 @@ public sealed partial class WorkflowRuntime
 
                 execution.FireTimer(live);
                 return ValueTask.FromResult(Changed(true));
-            }, cancellationToken);
+            }, null, cancellationToken);
         }
         catch (WorkflowConflictException ex) when (ex.Code == ConflictCode.NotFound)
         {

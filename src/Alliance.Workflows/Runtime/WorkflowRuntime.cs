@@ -33,12 +33,14 @@ public sealed partial class WorkflowRuntime
     private DateTime UtcNow => _services.UtcNow;
 
     /// <summary>Starts an instance of the latest published version (or the given version) and runs it until it waits.</summary>
-    public async Task<InstanceId> StartAsync(string workflowId, JsonObject? input = null, Actor? actor = null, int? version = null, string? correlationKey = null, CancellationToken cancellationToken = default)
+    public async Task<InstanceId> StartAsync(
+        string workflowId, JsonObject? input = null, Actor? actor = null, int? version = null, string? correlationKey = null, CommitContext? context = null,
+        CancellationToken cancellationToken = default)
     {
         var definition = (version is { } v ? _services.Definitions.Find(workflowId, v) : _services.Definitions.Latest(workflowId))
             ?? throw new WorkflowConflictException(new WorkflowConflict(ConflictCode.UnknownDefinition, $"没有工作流定义 {workflowId}", $"No workflow definition '{workflowId}'"));
         CheckInputs(definition, input);
-        var commit = new CommitBuilder();
+        var commit = new CommitBuilder { Context = context };
         var execution = WorkflowExecution.CreateNew(_services, definition, input, actor ?? Actor.System, commit, null, false, correlationKey);
         execution.StartRun();
         execution.Finish();
@@ -57,12 +59,14 @@ public sealed partial class WorkflowRuntime
     /// Loads an instance, lets <paramref name="mutate"/> act on it, and commits once. Retries on a concurrency
     /// conflict; then runs the post-commit work (arming timers, delivering queued stimuli).
     /// </summary>
-    private async Task<T> MutateAsync<T>(InstanceId id, Actor actor, Func<WorkflowExecution, ValueTask<(T Result, bool Changed)>> mutate, CancellationToken cancellationToken, string? stimulusId = null)
+    private async Task<T> MutateAsync<T>(
+        InstanceId id, Actor actor, Func<WorkflowExecution, ValueTask<(T Result, bool Changed)>> mutate, CommitContext? context, CancellationToken cancellationToken,
+        string? stimulusId = null)
     {
         var useCache = true;
         for (var attempt = 0; ; attempt++)
         {
-            var commit = new CommitBuilder();
+            var commit = new CommitBuilder { Context = context };
             T result;
             IReadOnlyList<PendingStimulus> pending;
             var gate = _locks[(id.Value.GetHashCode() & 0x7fffffff) % _locks.Length];
@@ -150,13 +154,13 @@ public sealed partial class WorkflowRuntime
 
         foreach (var pending in matchingPending)
         {
-            await DeliverPendingAsync(pending, cancellationToken);
+            await DeliverPendingAsync(pending, null, cancellationToken);
         }
 
         // Stimuli produced by the commit itself (a finished child tells its parent).
         foreach (var pending in commit.AddedPending.ToList())
         {
-            await DeliverPendingAsync(pending, cancellationToken);
+            await DeliverPendingAsync(pending, null, cancellationToken);
         }
 
         // A parent that stopped waiting for a child without the child finishing (cancelled instance or branch) cancels it.
@@ -176,7 +180,7 @@ public sealed partial class WorkflowRuntime
 
         try
         {
-            await CancelCoreAsync(child, Actor.System, "parent stopped waiting", notifyParent: false, cancellationToken);
+            await CancelCoreAsync(child, Actor.System, "parent stopped waiting", notifyParent: false, null, cancellationToken);
         }
         catch (WorkflowConflictException ex) when (ex.Code is ConflictCode.InstanceClosed or ConflictCode.NotFound)
         {

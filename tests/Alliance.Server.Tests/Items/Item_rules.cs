@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Alliance.Server.Features.Demo;
 using Alliance.Server.Features.Items;
+using Alliance.Server.Infrastructure.Messaging.Outbox;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -93,12 +94,16 @@ public sealed class Item_rules(AllianceAppFactory app) : IClassFixture<AllianceA
         using var outsider = await app.ClientForAsync(Outsider);
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/api/ledger?alliance={alliance}")).StatusCode);
 
-        await app.Services.GetRequiredService<ItemEventDispatcher>().DispatchAsync(CancellationToken.None);
+        await app.Services.GetRequiredService<HostOutboxDispatcher>().DispatchAsync(CancellationToken.None);
         using var scope = app.Services.CreateScope();
-        var rows = await scope.ServiceProvider.GetRequiredService<AllianceDbContext>().Set<ItemEventRecord>()
-            .Where(e => e.ItemId == new ItemId(id)).ToListAsync();
-        Assert.All(rows, r => Assert.NotNull(r.DispatchedUtc));
+        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        var rows = await db.Set<ItemEventRecord>().Where(e => e.ItemId == new ItemId(id)).OrderBy(e => e.Sequence).ToListAsync();
         Assert.Equal(["ItemClosed", "ItemStatusChanged", "ItemSubmitted", "TaskAssigned", "TaskCompleted"],
             rows.Select(r => r.Type).Distinct().Order(StringComparer.Ordinal));
+        var ids = rows.ConvertAll(r => r.Id);
+        var outbox = await db.Set<OutboxMessage>().Where(m => ids.Contains(m.Id)).ToListAsync();
+        Assert.Equal(rows.Count, outbox.Count); // every timeline event has its row in the one host outbox ...
+        Assert.All(outbox, m => Assert.NotNull(m.DispatchedUtc)); // ... and was published
+        Assert.Equal(ids, outbox.OrderBy(m => m.CreatedUtc).ThenBy(m => m.Position).Select(m => m.Id)); // in the item's order
     }
 }

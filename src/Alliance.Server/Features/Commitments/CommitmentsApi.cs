@@ -211,7 +211,7 @@ public static class CommitmentsApi
     }
 
     public static async Task<Ok<CommitmentView>> Submit(
-        CommitmentId id, AccessScope scope, AllianceDbContext db, WorkflowRuntime runtime, ItemSync sync, TimeProvider time, CancellationToken cancellationToken)
+        CommitmentId id, AccessScope scope, AllianceDbContext db, WorkflowRuntime runtime, TaskOperations tasks, TimeProvider time, CancellationToken cancellationToken)
     {
         var commitment = await FindVisibleAsync(db, scope, id, tracked: false, cancellationToken);
         DemandUnit(scope, commitment);
@@ -220,7 +220,7 @@ public static class CommitmentsApi
             var revise = await db.Set<ItemTask>().AsNoTracking().Where(t => t.ItemId == returned && t.Step == "revise" && t.ClosedUtc == null)
                 .Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken)
                 ?? throw new ConflictProblem("commitment.not-returned", new("该承诺没有待重新提交的退回。", "The commitment has no return waiting for a resubmission."));
-            await TasksApi.Complete(revise, new TasksApi.CompleteTaskRequest("resubmit", null, null), scope, db, runtime, sync, cancellationToken);
+            await tasks.CompleteAsync(scope, revise, new TasksApi.CompleteTaskRequest("resubmit", null, null), cancellationToken);
             return TypedResults.Ok(await ViewAsync(db, await FindVisibleAsync(db, scope, id, tracked: false, cancellationToken), withPeriods: true, cancellationToken));
         }
 
@@ -260,28 +260,14 @@ public static class CommitmentsApi
             UpdatedUtc = now,
         };
         var actor = new Actor(scope.UserId!.Value.ToString(), [.. WorkflowRoles.ByOrganisation(scope).GetValueOrDefault(commitment.UnitId) ?? []], commitment.UnitId.ToString());
-        var instance = await runtime.StartAsync(ItemRoutes.WorkflowOf(ItemKind.Commitment), Inputs(item, commitment, alliance.Rules), actor,
-            correlationKey: item.Id.ToString(), cancellationToken: cancellationToken);
-        item.WorkflowInstanceId = instance.Value;
         try
         {
-            await sync.SubmitAsync(item, commitment.UnitId, async (_, _) =>
-            {
-                var tracked = await db.Set<Commitment>().SingleAsync(c => c.Id == id, cancellationToken);
-                if (tracked.Revision != commitment.Revision || tracked.Status != Commitment.DraftStatus)
-                {
-                    throw new DbUpdateConcurrencyException("The commitment changed while it was submitted.");
-                }
-
-                tracked.ItemId = item.Id;
-                tracked.UpdatedUtc = now;
-                tracked.Revision++;
-            }, cancellationToken);
+            await ItemRoutes.StartAsync(runtime, item, Inputs(item, commitment, alliance.Rules), actor, scope, commitment.UnitId,
+                new CommitmentSubmitted(id, commitment.Revision, now), null, cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (WorkflowConcurrencyException ex) when (ex.InnerException is DbUpdateException)
         {
-            await runtime.CancelAsync(instance, actor, "the commitment changed while it was submitted", cancellationToken);
-            throw Changed();
+            throw Changed(); // the commitment changed while it was submitted: neither the route nor the item was written
         }
 
         return TypedResults.Ok(await ViewAsync(db, await FindVisibleAsync(db, scope, id, tracked: false, cancellationToken), withPeriods: true, cancellationToken));
@@ -509,4 +495,23 @@ public static class CommitmentsApi
             c.CreatedUtc, c.UpdatedUtc,
             periods?.Select(p => new PeriodView(p.Number, p.FromUtc, p.ToUtc, p.DueUtc, p.State, p.Quantity, p.Note, p.Evidence, p.ReportedBy, p.ReportedUtc,
                 p.MissedUtc)).ToList());
+}
+
+/// <summary>Links the commitment to its new item in the route's first commit, unless the commitment changed since it was read.</summary>
+internal sealed record CommitmentSubmitted(CommitmentId Id, int Revision, DateTime At) : IItemAlongside
+{
+    public async Task ApplyAsync(AllianceDbContext db, Item item, ItemEvents events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(item);
+        var tracked = await db.Set<Commitment>().SingleAsync(c => c.Id == Id, cancellationToken);
+        if (tracked.Revision != Revision || tracked.Status != Commitment.DraftStatus)
+        {
+            throw new DbUpdateConcurrencyException("The commitment changed while it was submitted.");
+        }
+
+        tracked.ItemId = item.Id;
+        tracked.UpdatedUtc = At;
+        tracked.Revision++;
+    }
 }

@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
 using Alliance.Server.Features.Alliances;
 using Alliance.Server.Features.Organisations;
-using Alliance.Server.Infrastructure.Messaging.Outbox;
 using Alliance.Server.Infrastructure.Persistence;
+using Alliance.Workflows.Model;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -126,6 +126,9 @@ public sealed class Item
     /// <summary>Optimistic concurrency: the route's projection and the people acting on it never overwrite each other.</summary>
     public int Revision { get; set; }
 
+    /// <summary>The client's idempotency key of the submission (with <see cref="SubmittedBy"/>: a retried request finds this item).</summary>
+    public string? IdempotencyKey { get; init; }
+
     public bool IsClosed => ClosedUtc is not null;
 }
 
@@ -147,10 +150,20 @@ public sealed class ItemTask
 
     public string? CandidateRole { get; set; }
 
-    /// <summary>Comma-separated organisation ids the task is offered to.</summary>
+    /// <summary>Comma-separated organisation ids the task is offered to, as the route names them (also one
+    /// <see cref="ItemTaskCandidate"/> row each, which is what lookups by organisation use).</summary>
     public string? CandidateOrganisations { get; set; }
 
     public string? ClaimedBy { get; set; }
+
+    /// <summary>The person the task was handed to (转交), who then holds it.</summary>
+    public string? DelegatedTo { get; set; }
+
+    /// <summary>The outcomes the route allows for this task, in its order.</summary>
+    public List<string> AllowedOutcomes { get; set; } = [];
+
+    /// <summary>The form fields the route asks for with the outcome.</summary>
+    public List<FormField> Fields { get; set; } = [];
 
     /// <summary>The organisation the holder acts for (the unit that claimed, or the single candidate).</summary>
     public OrganisationId? HolderOrganisationId { get; set; }
@@ -178,13 +191,25 @@ public sealed class ItemTask
     public IEnumerable<OrganisationId> Candidates() =>
         (CandidateOrganisations ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(s => OrganisationId.TryParse(s, out var id) ? id : default).Where(id => id != default);
+
+    /// <summary>True when the task is offered to <paramref name="organisation"/> (or to no organisation in particular).</summary>
+    public bool IsCandidateOrganisation(OrganisationId? organisation) =>
+        string.IsNullOrEmpty(CandidateOrganisations) || (organisation is { } o && Candidates().Contains(o));
+}
+
+/// <summary>One organisation a task is offered to: the indexed form of <see cref="ItemTask.CandidateOrganisations"/>.</summary>
+public sealed class ItemTaskCandidate
+{
+    public Guid TaskId { get; init; }
+
+    public OrganisationId OrganisationId { get; init; }
 }
 
 /// <summary>
-/// An event of an item: its timeline, and the host's outbox. It is written in the same SaveChanges as the change
-/// it describes; <see cref="ItemEventDispatcher"/> publishes rows whose <see cref="DispatchedUtc"/> is null.
+/// An event of an item on its timeline. It is written in the same transaction as the change it describes, beside the
+/// host outbox's row of the same event (<see cref="ItemEvents"/>), which is what goes to the bus.
 /// </summary>
-public sealed class ItemEventRecord : IOutboxRow
+public sealed class ItemEventRecord
 {
     public Guid Id { get; init; }
 
@@ -200,8 +225,6 @@ public sealed class ItemEventRecord : IOutboxRow
     public DateTime AtUtc { get; init; }
 
     public required string PayloadJson { get; init; }
-
-    public DateTime? DispatchedUtc { get; set; }
 }
 
 /// <summary>A 督办 entry: overdue work escalated to the street chair after the grace period.</summary>
@@ -245,6 +268,8 @@ internal sealed class ItemConfiguration : IEntityTypeConfiguration<Item>
         builder.HasIndex(i => i.WorkflowInstanceId).IsUnique();
         builder.HasIndex(i => new { i.AllianceId, i.ClosedUtc });
         builder.HasIndex(i => i.SubmitterOrganisationId);
+        builder.Property(i => i.IdempotencyKey).HasMaxLength(100);
+        builder.HasIndex(i => new { i.SubmittedBy, i.IdempotencyKey }).IsUnique();
         builder.Ignore(i => i.IsClosed);
     }
 }
@@ -261,8 +286,25 @@ internal sealed class ItemTaskConfiguration : IEntityTypeConfiguration<ItemTask>
         builder.Property(t => t.Outcome).HasMaxLength(50);
         builder.HasOne<Item>().WithMany().HasForeignKey(t => t.ItemId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(t => new { t.ItemId, t.ClosedUtc });
+        builder.Property(t => t.DelegatedTo).HasMaxLength(100);
+        builder.Property(t => t.ClaimedBy).HasMaxLength(100);
+        builder.Property(t => t.AllowedOutcomes).HasConversion(new JsonListConverter<string>(), JsonListComparer.For<string>());
+        builder.Property(t => t.Fields).HasConversion(new JsonListConverter<FormField>(), JsonListComparer.For<FormField>());
         builder.HasIndex(t => t.HolderOrganisationId);
+        builder.HasIndex(t => new { t.CandidateRole, t.ClosedUtc });
+        builder.HasIndex(t => new { t.ClaimedBy, t.ClosedUtc });
         builder.Ignore(t => t.IsOpen);
+    }
+}
+
+internal sealed class ItemTaskCandidateConfiguration : IEntityTypeConfiguration<ItemTaskCandidate>
+{
+    public void Configure(EntityTypeBuilder<ItemTaskCandidate> builder)
+    {
+        builder.ToTable("item_task_candidates");
+        builder.HasKey(c => new { c.TaskId, c.OrganisationId });
+        builder.HasOne<ItemTask>().WithMany().HasForeignKey(c => c.TaskId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(c => c.OrganisationId);
     }
 }
 
@@ -276,7 +318,6 @@ internal sealed class ItemEventRecordConfiguration : IEntityTypeConfiguration<It
         builder.Property(e => e.Type).HasMaxLength(50);
         builder.HasOne<Item>().WithMany().HasForeignKey(e => e.ItemId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(e => new { e.ItemId, e.Sequence }).IsUnique();
-        builder.HasIndex(e => e.DispatchedUtc);
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Alliance.Server.Features.Access;
 using Alliance.Server.Infrastructure.Messaging.Outbox;
 using Alliance.Server.Infrastructure.Persistence;
@@ -11,73 +10,76 @@ namespace Alliance.Server.Features.Items;
 
 /// <summary>
 /// Keeps items in step with their routes in the runtime's own transaction: every commit of an item route's instance
-/// (whoever caused it: a person through the API, a timer, a finished child, an operator) projects the instance's item
-/// (<see cref="ItemSync"/>) on the workflow store's connection and transaction, so the item, its events (the items'
-/// outbox, hence the live streams) and its audit entry commit with the runtime's state or not at all. A failure here
-/// fails that commit, and the runtime redoes it from a fresh load.
+/// (whoever caused it: a person through an operation, a timer, a finished child, an operator) projects the instance's
+/// item (<see cref="ItemSync"/>) from the commit's own change, on the workflow store's connection and transaction, so the
+/// item, its events (timeline and host outbox) and its audit entry commit with the runtime's state or not at all; a
+/// start whose <see cref="ItemCommand"/> creates the item creates it in the route's first commit. A failure here fails
+/// that commit, and the runtime redoes it from a fresh load (or, for a start, the start fails whole).
 /// </summary>
-public sealed class ItemCommitHook(IServiceScopeFactory scopes, ILogger<ItemCommitHook> logger) : IWorkflowCommitHook
+public sealed class ItemCommitHook(IServiceScopeFactory scopes, IEnumerable<CommitWakeUp> wakeUps, ILogger<ItemCommitHook> logger) : IWorkflowCommitHook
 {
     private static readonly HashSet<string> Routes = [.. Enum.GetValues<ItemKind>().Select(ItemRoutes.WorkflowOf)];
 
-    /// <summary>Commits that write an instance of an item route; the person's action of this flow, if any, goes along.</summary>
+    /// <summary>Commits that write an instance of an item route; the caller's command (the commit's context), if any, goes along.</summary>
     public object? Prepare(WorkflowCommit commit)
     {
         ArgumentNullException.ThrowIfNull(commit);
-        return commit.Instances.Any(w => Routes.Contains(w.Instance.DefinitionId)) ? new State(ItemAction.Current) : null;
+        return commit.Instances.Any(w => Routes.Contains(w.Instance.DefinitionId)) ? new State(commit.Context?.Payload as ItemCommand) : null;
     }
 
     public async Task RunAsync(WorkflowCommitTransaction commit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commit);
         var state = (State)commit.State;
-        state.Transaction = commit.Transaction;
-        foreach (var instanceId in commit.Commit.Instances.Where(w => Routes.Contains(w.Instance.DefinitionId)).Select(w => w.Instance.Id.Value))
+        foreach (var write in commit.Commit.Instances.Where(w => Routes.Contains(w.Instance.DefinitionId) && !RouteChange.IsAdoptedIn(commit.Commit, w)))
         {
             try
             {
-                await ProjectAsync(commit, instanceId, state, cancellationToken);
+                await ProjectAsync(commit, RouteChange.Of(commit.Commit, write.Instance.Id), state, cancellationToken);
             }
             catch (Exception ex)
             {
-                logger.LogInformation(ex, "Projecting the item of instance {InstanceId} in the runtime's commit failed; the runtime redoes the commit", instanceId);
+                logger.LogInformation(ex, "Projecting the item of instance {InstanceId} in the runtime's commit failed; the commit fails", write.Instance.Id);
                 throw;
             }
         }
     }
 
+    private readonly OutboxWakeUp[] _wakeUps = [.. wakeUps.Select(w => w.WakeUp).Distinct()];
+
     /// <summary>
-    /// Once the commit is durable: the person's action is marked applied, and what the projection's SaveChanges wrote for
-    /// (item events: the items' outbox; the audit entry: its sealer) is woken, as an EF commit would (the store commits
-    /// the transaction, not EF).
+    /// Once the commit is durable: the caller's command is marked applied, and what waits for committed rows (the host
+    /// outbox, the audit sealer) is woken, as EF's own commits wake them (<see cref="CommitWakeUp"/>).
     /// </summary>
     public void Committed(object state)
     {
         var committed = (State)state;
-        if (committed.ActionApplied)
+        if (committed.CommandApplied)
         {
-            committed.Action!.MarkApplied();
+            committed.Command!.MarkApplied();
         }
 
-        if (committed.Transaction is { } transaction)
+        if (committed.Wrote)
         {
-            OutboxCommitInterceptor.CommittedOutsideEf(transaction);
+            foreach (var wakeUp in _wakeUps)
+            {
+                wakeUp.Notify();
+            }
         }
     }
 
     /// <summary>
-    /// One instance's item, in a DI scope of its own (the audit entry is the acting person's for the item the action is
+    /// One instance's item, in a DI scope of its own (the audit entry is the acting person's for the item the command is
     /// about, the system's for any other) whose context runs on the store's connection and transaction.
     /// </summary>
-    private async Task ProjectAsync(WorkflowCommitTransaction commit, Guid instanceId, State state, CancellationToken cancellationToken)
+    private async Task ProjectAsync(WorkflowCommitTransaction commit, RouteChange change, State state, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
         db.Database.SetDbConnection(commit.Connection, contextOwnsConnection: false);
 
         // The provider's retrying strategy refuses a transaction it did not start unless the work runs inside it; a
-        // transient failure is not retried here (the transaction is the store's): it fails the commit, which the
-        // runtime redoes.
+        // transient failure is not retried here (the transaction is the store's): it fails the commit.
         var attempts = 0;
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async cancel =>
         {
@@ -87,27 +89,22 @@ public sealed class ItemCommitHook(IServiceScopeFactory scopes, ILogger<ItemComm
             }
 
             await db.Database.UseTransactionAsync(commit.Transaction, cancel);
-            var itemId = await db.Set<Item>().AsNoTracking().Where(i => i.WorkflowInstanceId == instanceId).Select(i => (ItemId?)i.Id)
-                .SingleOrDefaultAsync(cancel);
-            if (itemId is not { } id)
-            {
-                return; // a route started before its item is saved (ItemSync.SubmitAsync), or adopted by its parent's projection
-            }
-
-            var mine = state.Action is { } action && action.ItemId == id;
-            scope.ServiceProvider.GetRequiredService<AccessScopeHolder>().Scope = mine ? state.Action!.Scope : AccessScope.Anonymous;
-            await scope.ServiceProvider.GetRequiredService<ItemSync>().ApplyInCommitAsync(id, state.Action, cancel);
-            state.ActionApplied |= mine;
+            var command = state.Command;
+            var holder = scope.ServiceProvider.GetRequiredService<AccessScopeHolder>();
+            holder.Scope = command?.Scope ?? AccessScope.Anonymous;
+            var projected = await scope.ServiceProvider.GetRequiredService<ItemSync>().ApplyInCommitAsync(change, command, cancel);
+            state.Wrote |= projected != ItemSync.Projected.NoItem;
+            state.CommandApplied |= projected == ItemSync.Projected.WithCommand;
         }, cancellationToken);
     }
 
-    /// <summary>What one commit's projection knows and did: the action of the caller's flow, whether it was applied, the transaction.</summary>
-    private sealed class State(ItemAction? action)
+    /// <summary>What one commit's projection knows and did: the caller's command, whether it was applied, whether anything was written.</summary>
+    private sealed class State(ItemCommand? command)
     {
-        public ItemAction? Action { get; } = action;
+        public ItemCommand? Command { get; } = command;
 
-        public bool ActionApplied { get; set; }
+        public bool CommandApplied { get; set; }
 
-        public DbTransaction? Transaction { get; set; }
+        public bool Wrote { get; set; }
     }
 }

@@ -6,7 +6,7 @@ namespace Alliance.Server.Features.Items;
 /// <summary>
 /// What a kind of item keeps beside the item itself (a commitment's reporting periods and assessment, ...), projected
 /// from the item's route by <see cref="ItemSync"/> after the item's own projection and saved in the same SaveChanges,
-/// so its events go out through the items' outbox exactly when the change they describe is committed.
+/// so its events go out through the host outbox exactly when the change they describe is committed.
 /// </summary>
 public interface IItemProjection
 {
@@ -16,7 +16,7 @@ public interface IItemProjection
 }
 
 /// <summary>The item being projected, its route's instance (variables, status), its tracked tasks and the events of this change.</summary>
-public sealed class ItemProjectionContext(Item item, WorkflowInstance instance, IReadOnlyList<ItemTask> tasks, List<ItemEventRecord> events, string? actor, TimeProvider time)
+public sealed class ItemProjectionContext(Item item, WorkflowInstance instance, IReadOnlyList<ItemTask> tasks, ItemEvents events, string? actor, TimeProvider time)
 {
     public Item Item { get; } = item;
 
@@ -29,7 +29,7 @@ public sealed class ItemProjectionContext(Item item, WorkflowInstance instance, 
     public DateTime UtcNow { get; } = time.GetUtcNow().UtcDateTime;
 
     /// <summary>Adds an event of the item with its next sequence number (written with the change, published by the items' outbox).</summary>
-    public void Emit(string? actor, Func<long, ItemEvent> make) => ItemSync.Emit(Item, events, actor, time, make);
+    public void Emit(string? actor, Func<long, ItemEvent> make) => events.Emit(actor, make);
 
     /// <summary>The organisations an event concerns: the submitter, the host and <paramref name="more"/>.</summary>
     public List<Guid> Concerned(params IEnumerable<Alliance.Server.Features.Organisations.OrganisationId> more) => ItemSync.Concerned(Item, more);

@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Xml;
+using Alliance.Server.Features.Access;
 using Alliance.Server.Features.Alliances;
 using Alliance.Server.Features.Organisations;
 using Alliance.Server.Infrastructure.Persistence;
+using Alliance.Workflows;
+using Alliance.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Server.Features.Items;
@@ -24,6 +27,27 @@ public static class ItemRoutes
         ItemKind.ResourceRequest => "resource-request",
         _ => "urgent",
     };
+
+    /// <summary>
+    /// Starts <paramref name="item"/>'s route; the item, its first events, its audit entry and what <paramref name="alongside"/>
+    /// writes are created in the route's first commit, so a route never exists without its item nor an item without its
+    /// route. The correlation key is the item's id unless given. A failure of the item's side fails the start whole
+    /// (<see cref="WorkflowConcurrencyException"/>): nothing of either is written.
+    /// </summary>
+    public static Task<InstanceId> StartAsync(
+        WorkflowRuntime runtime, Item item, JsonObject input, Actor actor, AccessScope scope, OrganisationId onBehalfOf, IItemAlongside? alongside,
+        string? correlationKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(actor);
+        var command = new ItemCommand
+        {
+            ItemId = item.Id, Name = "item.submitted", Actor = actor.Id, OnBehalfOf = onBehalfOf, Scope = scope, Creates = new(item, onBehalfOf, alongside),
+        };
+        return runtime.StartAsync(WorkflowOf(item.Kind), input, actor, correlationKey: correlationKey ?? item.Id.ToString(), context: command.Context,
+            cancellationToken: cancellationToken);
+    }
 
     /// <summary>The active member organisations of an alliance (units, and communities in a street alliance).</summary>
     public static async Task<List<Organisation>> MembersAsync(AllianceDbContext db, AllianceId alliance, CancellationToken cancellationToken)

@@ -7,9 +7,9 @@ namespace Alliance.Server.Features.Items;
 
 /// <summary>
 /// The supervision sweep (督办): flags work that passed its deadline as overdue and, after the alliance's grace period,
-/// puts it on the street's supervision list — what only the clock changes, with no runtime commit at that moment. What
-/// the routes themselves do (timers firing, escalations, windows closing, children finishing) reaches the item in the
-/// runtime's own commit (<see cref="ItemCommitHook"/>); the sweep also projects every open item again, as a safety net.
+/// puts it on the street's supervision list — what only the clock changes, with no runtime commit at that moment, read
+/// from the items' tracked tasks. What the routes themselves do (timers firing, escalations, windows closing, children
+/// finishing) reaches the item in the runtime's own commit (<see cref="ItemCommitHook"/>).
 /// Runs every minute as a Hangfire recurring job.
 /// </summary>
 public sealed class ItemSupervision(IServiceScopeFactory scopes)
@@ -33,7 +33,7 @@ public sealed class ItemSupervision(IServiceScopeFactory scopes)
             var sync = scope.ServiceProvider.GetRequiredService<ItemSync>();
             var before = await scope.ServiceProvider.GetRequiredService<AllianceDbContext>().Set<Item>().AsNoTracking()
                 .Where(i => i.Id == id).Select(i => i.Sequence).SingleAsync(cancellationToken);
-            var after = await sync.ApplyAsync(id, "item.supervised", "system", null, null, always: false, cancellationToken);
+            var after = await sync.SuperviseAsync(id, cancellationToken);
             changed += after.Sequence != before ? 1 : 0;
         }
 
@@ -58,12 +58,12 @@ public static class ItemsSetup
     public static IServiceCollection AddAllianceItems(this IServiceCollection services)
     {
         services.AddScoped<ItemSync>();
+        services.AddScoped<ItemOperations>();
+        services.AddScoped<TaskOperations>();
         services.AddSingleton<ItemCommitHook>();
         services.AddSingleton<Alliance.Workflows.Persistence.Ef.IWorkflowCommitHook>(provider => provider.GetRequiredService<ItemCommitHook>());
         services.AddSingleton<ItemSupervision>();
         services.AddHostedService<ItemSupervisionStartup>();
-        services.AddSingleton<ItemEventDispatcher>();
-        services.AddHostedService(provider => provider.GetRequiredService<ItemEventDispatcher>());
         return services;
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alliance.Contracts.Items;
 using Alliance.Server.Features.Alliances;
@@ -9,65 +8,66 @@ using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Workflows;
 using Alliance.Workflows.Activities;
 using Alliance.Workflows.Model;
+using Alliance.Workflows.Persistence;
 using Alliance.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Server.Features.Items;
 
 /// <summary>
-/// Keeps an item in step with its route. It reads the instance, its open tasks and its journal through its own context
-/// (so, inside the runtime's transaction, it sees the commit being written), updates the item and its tracked tasks,
-/// raises overdue flags and 督办 entries, and writes one event row per change, each with the item's next sequence
-/// number, all in the same SaveChanges as the audit entry (<see cref="AuditTrail"/>). The event rows are the host's
-/// outbox (<see cref="ItemEventDispatcher"/>) and the item's timeline. Every runtime commit of an item's route runs
-/// this inside the commit's own transaction (<see cref="ItemCommitHook"/>); the supervision sweep
-/// (<see cref="ItemSupervision"/>) runs it for what only the clock changes.
+/// Keeps an item in step with its route. Inside a runtime commit's transaction (<see cref="ItemCommitHook"/>) it reads the
+/// commit's own change of the route (<see cref="RouteChange"/>: the instance, the tasks it opened, changed or removed,
+/// its journal, the children it started), never the runtime's tables; it updates the item and its tracked tasks, raises
+/// overdue flags and 督办 entries, and writes one event per change (<see cref="ItemEvents"/>: the item's timeline and the
+/// host outbox) with the audit entry (<see cref="AuditTrail"/>), all in that transaction. The command the caller gave the
+/// runtime call (<see cref="ItemCommand"/>) is applied first: who completed which task, and the item a start creates.
+/// The supervision sweep (<see cref="ItemSupervision"/>) runs <see cref="SuperviseAsync(ItemId, CancellationToken)"/> for
+/// what only the clock changes.
 /// </summary>
 public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvider time, IEnumerable<IItemProjection> projections)
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     private const int MaxAttempts = 6;
 
-    /// <summary>What an action on an item did before the projection runs (e.g. record who completed which task with what).</summary>
-    public delegate void Before(Item item, List<ItemTask> tasks, List<ItemEventRecord> events);
-
     /// <summary>
-    /// Runs <paramref name="runtimeCall"/> with <paramref name="action"/> current, so that the runtime's commit carries the
-    /// item's projection under this action (its audit entry, its events). If no commit carried it (the call changed
-    /// nothing, e.g. claiming one's own claim again), the action is saved and audited here on its own. Returns the item.
+    /// Runs <paramref name="runtimeCall"/> with <paramref name="command"/>'s context, so that the runtime's commit carries
+    /// the item's projection under this command (its audit entry, its events). If no commit carried it (the call changed
+    /// nothing, e.g. claiming one's own claim again), the command is saved and audited here on its own. Returns the item
+    /// as it stands after the call.
     /// </summary>
-    public async Task<Item> ActAsync(ItemAction action, Func<Task> runtimeCall, CancellationToken cancellationToken)
+    public async Task<Item> ActAsync(ItemCommand command, Func<CommitContext, Task> runtimeCall, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(runtimeCall);
-        using (action.Begin())
+        await runtimeCall(command.Context);
+        if (!command.Applied)
         {
-            await runtimeCall();
-        }
-
-        if (!action.Applied)
-        {
-            return await ApplyAsync(action.ItemId, action.Name, action.Actor, action.OnBehalfOf, action.Before, action.Always, cancellationToken);
+            return await ApplyAloneAsync(command.ItemId, command.Name, command.OnBehalfOf, command.Task, command.Always, cancellationToken);
         }
 
         db.ChangeTracker.Clear();
-        return await db.Set<Item>().AsNoTracking().SingleAsync(i => i.Id == action.ItemId, cancellationToken);
+        return await db.Set<Item>().AsNoTracking().SingleAsync(i => i.Id == command.ItemId, cancellationToken);
     }
 
     /// <summary>
-    /// Loads the item, lets <paramref name="before"/> act on it, projects the route onto it and saves with one audit
-    /// entry, in a transaction of its own. A concurrent change to the same item (a runtime commit, the sweep, another
-    /// node) is retried from a fresh load. With <paramref name="always"/> false nothing is saved (or audited) unless
-    /// something changed.
+    /// The supervision sweep's part: overdue flags and 督办 entries of one open item, from its tracked tasks and the clock,
+    /// saved (with one audit entry) only if something changed. A concurrent change of the item is retried from a fresh load.
     /// </summary>
-    public async Task<Item> ApplyAsync(ItemId id, string action, string? actor, OrganisationId? onBehalfOf, Before? before, bool always, CancellationToken cancellationToken)
+    public Task<Item> SuperviseAsync(ItemId id, CancellationToken cancellationToken) =>
+        ApplyAloneAsync(id, "item.supervised", null, null, always: false, cancellationToken);
+
+    private async Task<Item> ApplyAloneAsync(ItemId id, string action, OrganisationId? onBehalfOf, TaskChange? change, bool always, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await ApplyOnceAsync(id, action, actor, onBehalfOf, before, always, cancellationToken);
+                db.ChangeTracker.Clear();
+                var item = await db.Set<Item>().SingleAsync(i => i.Id == id, cancellationToken);
+                var tasks = await db.Set<ItemTask>().Where(t => t.ItemId == id).ToListAsync(cancellationToken);
+                var events = new ItemEvents(item, time);
+                change?.ApplyTo(tasks);
+                await SuperviseAsync(item, tasks, events, time.GetUtcNow().UtcDateTime, cancellationToken);
+                return await SaveAsync(item, events, action, onBehalfOf, always, cancellationToken);
             }
             catch (DbUpdateException) when (attempt < MaxAttempts)
             {
@@ -77,24 +77,54 @@ public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvide
     }
 
     /// <summary>
-    /// Inside a runtime commit's transaction (<see cref="ItemCommitHook"/>, whose context this is): projects the item once,
-    /// under <paramref name="action"/> if it is about this item, else as the system (<c>item.synced</c>). A conflict is not
-    /// retried here: it fails the runtime's commit, which the runtime redoes from a fresh load.
+    /// Inside a runtime commit's transaction (<see cref="ItemCommitHook"/>, whose context this is): projects the item of
+    /// <paramref name="change"/>'s instance once, under <paramref name="command"/> if it is about this item, else as the
+    /// system (<c>item.synced</c>). A start whose command creates the item creates it here. A conflict is not retried here: it fails the runtime's commit, which the
+    /// runtime redoes from a fresh load.
     /// </summary>
-    internal Task<Item> ApplyInCommitAsync(ItemId id, ItemAction? action, CancellationToken cancellationToken) =>
-        action is not null && action.ItemId == id
-            ? ApplyOnceAsync(id, action.Name, action.Actor, action.OnBehalfOf, action.Before, action.Always, cancellationToken)
-            : ApplyOnceAsync(id, "item.synced", "system", null, null, always: false, cancellationToken);
-
-    private async Task<Item> ApplyOnceAsync(ItemId id, string action, string? actor, OrganisationId? onBehalfOf, Before? before, bool always, CancellationToken cancellationToken)
+    internal async Task<Projected> ApplyInCommitAsync(RouteChange change, ItemCommand? command, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(change);
+        var instanceId = change.Instance.Id.Value;
         db.ChangeTracker.Clear();
-        var item = await db.Set<Item>().SingleAsync(i => i.Id == id, cancellationToken);
-        var tasks = await db.Set<ItemTask>().Where(t => t.ItemId == id).ToListAsync(cancellationToken);
-        var events = new List<ItemEventRecord>();
-        before?.Invoke(item, tasks, events);
-        await ProjectAsync(item, tasks, events, actor, cancellationToken);
-        db.AddRange(events);
+        if (command?.Creates is { } creates && change.IsStart && change.Instance.ParentInstanceId is null)
+        {
+            creates.Item.WorkflowInstanceId = instanceId;
+            await CreateAsync(creates, change, cancellationToken);
+            return Projected.WithCommand;
+        }
+
+        var item = await db.Set<Item>().SingleOrDefaultAsync(i => i.WorkflowInstanceId == instanceId, cancellationToken);
+        if (item is null)
+        {
+            return Projected.NoItem;
+        }
+
+        var mine = command is not null && command.ItemId == item.Id;
+        var tasks = await db.Set<ItemTask>().Where(t => t.ItemId == item.Id).ToListAsync(cancellationToken);
+        var events = new ItemEvents(item, time);
+        if (mine)
+        {
+            command!.Task?.ApplyTo(tasks);
+        }
+
+        var actor = mine ? command!.Actor : "system";
+        await ProjectAsync(item, tasks, events, actor, change, cancellationToken);
+        await SaveAsync(item, events, mine ? command!.Name : "item.synced", mine ? command!.OnBehalfOf : null, mine && command!.Always, cancellationToken);
+        return mine ? Projected.WithCommand : Projected.Item;
+    }
+
+    /// <summary>What <see cref="ApplyInCommitAsync"/> did: nothing (the instance has no item), the item's projection, or the item's projection under the caller's command.</summary>
+    internal enum Projected
+    {
+        NoItem,
+        Item,
+        WithCommand,
+    }
+
+    private async Task<Item> SaveAsync(Item item, ItemEvents events, string action, OrganisationId? onBehalfOf, bool always, CancellationToken cancellationToken)
+    {
+        events.AddTo(db);
         if (events.Count == 0 && !always && !db.ChangeTracker.HasChanges())
         {
             return item;
@@ -102,62 +132,41 @@ public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvide
 
         item.Revision++;
         item.UpdatedUtc = time.GetUtcNow().UtcDateTime;
-        await audit.SaveAsync(new AuditRecord(action, "item", id.ToString(), onBehalfOf, null,
-            new { item.Status, item.Overdue, item.Escalated, item.Sequence, events = events.Select(e => e.Type) }), cancellationToken);
+        await audit.SaveAsync(new AuditRecord(action, "item", item.Id.ToString(), onBehalfOf, null,
+            new { item.Status, item.Overdue, item.Escalated, item.Sequence, events = events.Types }), cancellationToken);
         return item;
     }
 
-    /// <summary>Saves a new item whose route has just started: its <see cref="ItemSubmitted"/> event and what the route did at once.</summary>
-    public Task<Item> SubmitAsync(Item item, OrganisationId onBehalfOf, CancellationToken cancellationToken) =>
-        SubmitAsync(item, onBehalfOf, null, cancellationToken);
-
-    /// <summary>
-    /// As <see cref="SubmitAsync(Item, OrganisationId, CancellationToken)"/>, with <paramref name="alongside"/> run after the
-    /// item's <see cref="ItemSubmitted"/> event and before the projection: what it adds to the context (the record the item
-    /// was started for, its events) is saved in the same SaveChanges.
-    /// </summary>
-    public async Task<Item> SubmitAsync(Item item, OrganisationId onBehalfOf, Func<Item, List<ItemEventRecord>, Task>? alongside, CancellationToken cancellationToken)
+    /// <summary>The new item of a start, its <see cref="ItemSubmitted"/> event, what is saved beside it, and what the route did at once.</summary>
+    private async Task CreateAsync(NewItem creates, RouteChange change, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(item);
-        db.ChangeTracker.Clear();
+        var item = creates.Item;
         db.Add(item);
-        var events = new List<ItemEventRecord>();
-        Submitted(item, events, time);
-        if (alongside is not null)
+        var events = new ItemEvents(item, time);
+        Submitted(events);
+        if (creates.Alongside is { } alongside)
         {
-            await alongside(item, events);
+            await alongside.ApplyAsync(db, item, events, cancellationToken);
         }
 
-        await ProjectAsync(item, [], events, item.SubmittedBy?.ToString(), cancellationToken);
-        db.AddRange(events);
-        await audit.SaveAsync(new AuditRecord("item.submitted", "item", item.Id.ToString(), onBehalfOf, null,
+        await ProjectAsync(item, [], events, item.SubmittedBy?.ToString(), change, cancellationToken);
+        events.AddTo(db);
+        await audit.SaveAsync(new AuditRecord("item.submitted", "item", item.Id.ToString(), creates.OnBehalfOf, null,
             new { item.Kind, item.Title, item.Category, item.AllianceId, item.Scope, item.DesiredDate, item.Status, item.WorkflowInstanceId }), cancellationToken);
-        return item;
     }
 
     /// <summary>Adds the new item's <see cref="ItemSubmitted"/> event (the first of its sequence).</summary>
-    public static void Submitted(Item item, List<ItemEventRecord> events, TimeProvider time)
+    private static void Submitted(ItemEvents events)
     {
-        ArgumentNullException.ThrowIfNull(item);
-        ArgumentNullException.ThrowIfNull(events);
-        ArgumentNullException.ThrowIfNull(time);
-        Emit(item, events, item.SubmittedBy?.ToString(), time, seq => new ItemSubmitted(item.Id.Value, item.AllianceId.Value, Concerned(item), seq,
+        var item = events.Item;
+        events.Emit(item.SubmittedBy?.ToString(), seq => new ItemSubmitted(item.Id.Value, item.AllianceId.Value, Concerned(item), seq,
             item.Kind.ToString(), item.Title, item.SubmittedBy));
     }
 
-    private async Task ProjectAsync(Item item, List<ItemTask> tasks, List<ItemEventRecord> events, string? actor, CancellationToken cancellationToken)
+    private async Task ProjectAsync(Item item, List<ItemTask> tasks, ItemEvents events, string? actor, RouteChange change, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var instanceId = new InstanceId(item.WorkflowInstanceId);
-        var instance = await db.Set<WorkflowInstance>().AsNoTracking().SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
-        if (instance is null)
-        {
-            return;
-        }
-
-        var open = await db.Set<Bookmark>().AsNoTracking().Where(b => b.InstanceId == instanceId && b.Kind == BookmarkKind.HumanTask)
-            .OrderBy(b => b.CreatedUtc).ToListAsync(cancellationToken);
-        foreach (var b in open)
+        foreach (var b in change.OpenedOrChanged)
         {
             var t = tasks.Find(x => x.Id == b.Id.Value);
             if (t is null)
@@ -169,67 +178,63 @@ public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvide
                     Step = b.ActivityId,
                     TitleZh = b.TitleZh,
                     TitleEn = b.TitleEn,
-                    CandidateRole = b.CandidateRole,
-                    CandidateOrganisations = b.CandidateOrganisation,
-                    DeadlineUtc = b.DeadlineUtc,
                     OpenedUtc = now,
                 };
+                Offer(t, b);
                 t.HolderOrganisationId = t.Candidates().Count() == 1 ? t.Candidates().First() : null;
                 tasks.Add(t);
                 db.Add(t);
-                Emit(item, events, actor, time, seq => new TaskAssigned(item.Id.Value, item.AllianceId.Value, Concerned(item, t.Candidates()), seq,
+                events.Emit(actor, seq => new TaskAssigned(item.Id.Value, item.AllianceId.Value, Concerned(item, t.Candidates()), seq,
                     t.Id, t.Step, t.TitleZh ?? t.Step, t.CandidateRole, Offset(t.DeadlineUtc)));
             }
 
             if (b.Escalated && !t.Escalated)
             {
                 t.Escalated = true;
-                t.CandidateRole = b.CandidateRole;
-                t.CandidateOrganisations = b.CandidateOrganisation;
+                Offer(t, b);
                 t.ClaimedBy = null;
                 t.HolderOrganisationId = t.Candidates().Count() == 1 ? t.Candidates().First() : null;
                 item.Escalated = true;
-                Emit(item, events, "system", time, seq => new ItemEscalated(item.Id.Value, item.AllianceId.Value, Concerned(item, t.Candidates()), seq,
+                events.Emit("system", seq => new ItemEscalated(item.Id.Value, item.AllianceId.Value, Concerned(item, t.Candidates()), seq,
                     $"deadline:{t.Step}", t.Candidates().FirstOrDefault().Value));
             }
 
             if (b.ClaimedBy is not null && b.ClaimedBy != t.ClaimedBy)
             {
                 t.ClaimedBy = b.ClaimedBy;
-                Emit(item, events, b.ClaimedBy, time, seq => new TaskClaimed(item.Id.Value, item.AllianceId.Value, Concerned(item, t.Candidates()), seq,
+                events.Emit(b.ClaimedBy, seq => new TaskClaimed(item.Id.Value, item.AllianceId.Value, Concerned(item, t.Candidates()), seq,
                     t.Id, t.Step, b.ClaimedBy));
             }
 
+            t.DelegatedTo = b.DelegatedTo;
             t.DeadlineUtc = b.DeadlineUtc;
+            t.AllowedOutcomes = [.. b.AllowedOutcomes];
+            t.Fields = [.. b.Fields];
         }
 
-        IReadOnlyList<JournalEntry>? journal = null;
-        foreach (var t in tasks.Where(t => t.IsOpen && open.TrueForAll(b => b.Id.Value != t.Id)).OrderBy(t => t.OpenedUtc))
+        foreach (var t in tasks.Where(t => t.IsOpen && change.Removed.Contains(t.Id)).OrderBy(t => t.OpenedUtc))
         {
             t.ClosedUtc = now;
             if (t.Outcome is null)
             {
-                journal ??= await db.Set<JournalEntry>().AsNoTracking().Where(j => j.InstanceId == instanceId).OrderBy(j => j.Sequence).ToListAsync(cancellationToken);
-                var last = journal.LastOrDefault(j => j.ActivityId == t.Step && j.Kind == JournalKind.Resumed && j.Actor == Actor.System.Id);
+                var last = change.Journal.LastOrDefault(j => j.ActivityId == t.Step && j.Kind == JournalKind.Resumed && j.Actor == Actor.System.Id);
                 t.Outcome = last?.Outcome is { Length: > 0 } o && !o.StartsWith("timer:", StringComparison.Ordinal) ? o : "closed";
                 t.CompletedBy = "system";
             }
 
-            Emit(item, events, t.CompletedBy, time, seq => new TaskCompleted(item.Id.Value, item.AllianceId.Value, Concerned(item, t.Candidates()), seq,
+            events.Emit(t.CompletedBy, seq => new TaskCompleted(item.Id.Value, item.AllianceId.Value, Concerned(item, t.Candidates()), seq,
                 t.Id, t.Step, t.Outcome!, t.CompletedBy, t.Comment));
         }
 
-        // every status the route passed since the last projection, in order (several can pass within one step)
-        var steps = await db.Set<JournalEntry>().AsNoTracking()
-            .Where(j => j.InstanceId == instanceId && j.ActivityType == nameof(SetStatus))
-            .OrderBy(j => j.AtUtc).ThenBy(j => j.Sequence).Skip(item.StatusSteps).Select(j => j.Detail).ToListAsync(cancellationToken);
+        // every status the route passed in this commit, in order (several can pass within one step)
+        var steps = change.Journal.Where(j => j.ActivityType == nameof(SetStatus)).Select(j => j.Detail).ToList();
         item.StatusSteps += steps.Count;
-        foreach (var status in steps.Append(instance.BusinessStatus).OfType<string>())
+        foreach (var status in steps.Append(change.Instance.BusinessStatus).OfType<string>())
         {
             ChangeStatus(item, events, actor, status);
         }
 
-        if (instance.IsClosed && item.ClosedUtc is null)
+        if (change.Instance.IsClosed && item.ClosedUtc is null)
         {
             item.ClosedUtc = now;
             item.Overdue = false;
@@ -238,19 +243,39 @@ public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvide
                 entry.ResolvedUtc = now;
             }
 
-            Emit(item, events, actor, time, seq => new ItemClosed(item.Id.Value, item.AllianceId.Value, Concerned(item), seq, item.Status));
+            events.Emit(actor, seq => new ItemClosed(item.Id.Value, item.AllianceId.Value, Concerned(item), seq, item.Status));
         }
 
         foreach (var projection in projections.Where(p => p.Kind == item.Kind))
         {
-            await projection.ProjectAsync(new ItemProjectionContext(item, instance, tasks, events, actor, time), cancellationToken);
+            await projection.ProjectAsync(new ItemProjectionContext(item, change.Instance, tasks, events, actor, time), cancellationToken);
         }
 
         await SuperviseAsync(item, tasks, events, now, cancellationToken);
-        await AdoptChildrenAsync(item, instanceId, events, actor, cancellationToken);
+        await AdoptChildrenAsync(item, change, actor, cancellationToken);
     }
 
-    private void ChangeStatus(Item item, List<ItemEventRecord> events, string? actor, string status)
+    /// <summary>To whom the task is offered, as the route says (and the indexed candidate rows to match).</summary>
+    private void Offer(ItemTask task, Bookmark bookmark)
+    {
+        var before = task.Candidates().ToHashSet();
+        task.CandidateRole = bookmark.CandidateRole;
+        task.CandidateOrganisations = bookmark.CandidateOrganisation;
+        var after = task.Candidates().ToHashSet();
+        if (before.SetEquals(after) && db.Entry(task).State != EntityState.Added)
+        {
+            return;
+        }
+
+        foreach (var gone in before.Except(after))
+        {
+            db.Remove(new ItemTaskCandidate { TaskId = task.Id, OrganisationId = gone });
+        }
+
+        db.AddRange(after.Except(db.Entry(task).State == EntityState.Added ? [] : before).Select(o => new ItemTaskCandidate { TaskId = task.Id, OrganisationId = o }));
+    }
+
+    private static void ChangeStatus(Item item, ItemEvents events, string? actor, string status)
     {
         if (status == item.Status)
         {
@@ -259,35 +284,27 @@ public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvide
 
         var from = item.Status;
         item.Status = status;
-        Emit(item, events, actor, time, seq => new ItemStatusChanged(item.Id.Value, item.AllianceId.Value, Concerned(item), seq, from, status));
+        events.Emit(actor, seq => new ItemStatusChanged(item.Id.Value, item.AllianceId.Value, Concerned(item), seq, from, status));
         if (status.StartsWith("escalated", StringComparison.Ordinal))
         {
             item.Escalated = true;
-            Emit(item, events, actor, time, seq => new ItemEscalated(item.Id.Value, item.AllianceId.Value, Concerned(item, [item.StreetId]), seq,
+            events.Emit(actor, seq => new ItemEscalated(item.Id.Value, item.AllianceId.Value, Concerned(item, [item.StreetId]), seq,
                 status, item.StreetId.Value));
         }
     }
 
     /// <summary>
-    /// A route that started a child route gets an item for it, with the parent as <see cref="Item.ParentItemId"/>, so
-    /// that its tasks reach the inbox like any other: a resolution, a passed decision or an urgent chair's decision
+    /// A route that started a child route in this commit gets an item for it, with the parent as <see cref="Item.ParentItemId"/>,
+    /// so that its tasks reach the inbox like any other: a resolution, a passed decision or an urgent chair's decision
     /// starts a joint task (same alliance, ordered by the host); a community deliberation escalated for scope starts a
     /// deliberation of the street alliance (requested by the community, hosted by the street). The child's alliance,
     /// host, street and requester are the ones its route was started with (the parent's where it names none).
     /// </summary>
-    private async Task AdoptChildrenAsync(Item parent, InstanceId instanceId, List<ItemEventRecord> events, string? actor, CancellationToken cancellationToken)
+    private async Task AdoptChildrenAsync(Item parent, RouteChange change, string? actor, CancellationToken cancellationToken)
     {
-        var children = await db.Set<WorkflowInstance>().AsNoTracking().Where(i => i.ParentInstanceId == instanceId).ToListAsync(cancellationToken);
-        if (children.Count == 0)
+        foreach (var childChange in change.NewChildren)
         {
-            return;
-        }
-
-        var ids = children.Select(c => c.Id.Value).ToList();
-        var adopted = await db.Set<Item>().AsNoTracking().Where(i => ids.Contains(i.WorkflowInstanceId)).Select(i => i.WorkflowInstanceId).ToListAsync(cancellationToken);
-        adopted.AddRange(db.ChangeTracker.Entries<Item>().Select(e => e.Entity.WorkflowInstanceId));
-        foreach (var child in children.Where(c => !adopted.Contains(c.Id.Value)))
-        {
+            var child = childChange.Instance;
             var units = child.Variables["candidateUnits"] is JsonArray array
                 ? array.Select(u => u?.GetValue<string>()).OfType<string>().ToList()
                 : [];
@@ -316,8 +333,10 @@ public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvide
                 UpdatedUtc = time.GetUtcNow().UtcDateTime,
             };
             db.Add(item);
-            Submitted(item, events, time);
-            await ProjectAsync(item, [], events, actor, cancellationToken);
+            var events = new ItemEvents(item, time);
+            Submitted(events);
+            await ProjectAsync(item, [], events, actor, childChange, cancellationToken);
+            events.AddTo(db);
         }
     }
 
@@ -325,7 +344,7 @@ public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvide
         OrganisationId.TryParse(instance.Variables[variable]?.GetValue<string>(), out var id) && id != default ? id : null;
 
     /// <summary>Overdue flag and notice at the deadline; a 督办 entry for the street after the alliance's grace period.</summary>
-    private async Task SuperviseAsync(Item item, List<ItemTask> tasks, List<ItemEventRecord> events, DateTime now, CancellationToken cancellationToken)
+    private async Task SuperviseAsync(Item item, List<ItemTask> tasks, ItemEvents events, DateTime now, CancellationToken cancellationToken)
     {
         if (item.IsClosed)
         {
@@ -336,7 +355,7 @@ public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvide
         {
             t.OverdueUtc = t.DeadlineUtc;
             item.Overdue = true;
-            Emit(item, events, "system", time, seq => new ItemOverdue(item.Id.Value, item.AllianceId.Value, Concerned(item, Holders(t)), seq,
+            events.Emit("system", seq => new ItemOverdue(item.Id.Value, item.AllianceId.Value, Concerned(item, Holders(t)), seq,
                 t.Id, t.Step, Offset(t.DeadlineUtc)!.Value));
         }
 
@@ -376,7 +395,7 @@ public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvide
                 DeadlineUtc = t.DeadlineUtc!.Value,
                 CreatedUtc = now,
             });
-            Emit(item, events, "system", time, seq => new ItemEscalated(item.Id.Value, item.AllianceId.Value, Concerned(item, [item.StreetId, .. Holders(t)]), seq,
+            events.Emit("system", seq => new ItemEscalated(item.Id.Value, item.AllianceId.Value, Concerned(item, [item.StreetId, .. Holders(t)]), seq,
                 $"supervision:{t.Step}", item.StreetId.Value));
         }
     }
@@ -397,20 +416,4 @@ public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvide
 
     private static DateTimeOffset? Offset(DateTime? utc) =>
         utc is { } value ? new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc)) : null;
-
-    internal static void Emit(Item item, List<ItemEventRecord> events, string? actor, TimeProvider time, Func<long, ItemEvent> make)
-    {
-        var now = time.GetUtcNow();
-        var message = make(++item.Sequence) with { OccurredAt = now };
-        events.Add(new ItemEventRecord
-        {
-            Id = message.EventId,
-            ItemId = item.Id,
-            Sequence = message.Sequence,
-            Type = message.GetType().Name,
-            Actor = actor,
-            AtUtc = now.UtcDateTime,
-            PayloadJson = JsonSerializer.Serialize(message, message.GetType(), Json),
-        });
-    }
 }

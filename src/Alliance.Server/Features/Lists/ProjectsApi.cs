@@ -39,7 +39,7 @@ public static class ProjectsApi
         IReadOnlyList<ResourceRef> Resources, Guid? StartedBy, DateTime CreatedUtc);
 
     public static async Task<Created<ProjectView>> Start(
-        NeedId id, StartProjectRequest request, AccessScope scope, AllianceDbContext db, WorkflowRuntime runtime, ItemSync sync, TimeProvider time,
+        NeedId id, StartProjectRequest request, AccessScope scope, AllianceDbContext db, WorkflowRuntime runtime, TimeProvider time,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -133,9 +133,6 @@ public static class ProjectsApi
         };
         var members = await ItemRoutes.MembersAsync(db, alliance.Id, cancellationToken);
         var actor = new Actor(scope.UserId!.Value.ToString(), [.. WorkflowRoles.ByOrganisation(scope).GetValueOrDefault(need.CommunityId) ?? []], need.CommunityId.ToString());
-        var instance = await runtime.StartAsync(ItemRoutes.WorkflowOf(ItemKind.JointTask), ItemRoutes.Inputs(item, alliance, members, time), actor,
-            correlationKey: item.Id.ToString(), cancellationToken: cancellationToken);
-        item.WorkflowInstanceId = instance.Value;
         var project = new Project
         {
             Id = ProjectId.New(),
@@ -148,22 +145,12 @@ public static class ProjectsApi
         };
         try
         {
-            await sync.SubmitAsync(item, need.CommunityId, async (started, events) =>
-            {
-                db.Add(project);
-                db.AddRange(ids.Select(r => new ProjectResource { ProjectId = project.Id, ResourceId = r }));
-                var tracked = await db.Set<Need>().SingleAsync(n => n.Id == need.Id, cancellationToken);
-                tracked.Status = Need.ServingStatus;
-                tracked.UpdatedUtc = now;
-                tracked.Revision++;
-                ItemSync.Emit(started, events, actor.Id, time, seq => new ProjectStarted(started.Id.Value, started.AllianceId.Value,
-                    ItemSync.Concerned(started, [project.ProviderUnitId]), seq, project.Id.Value, need.Id.Value, [.. ids.Select(r => r.Value)],
-                    project.ProviderUnitId.Value, title));
-            }, cancellationToken);
+            await ItemRoutes.StartAsync(runtime, item, ItemRoutes.Inputs(item, alliance, members, time), actor, scope, need.CommunityId,
+                new ProjectStarting(project, ids, need.Id, need.Revision, actor.Id), null, cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (WorkflowConcurrencyException ex) when (ex.InnerException is DbUpdateException)
         {
-            await runtime.CancelAsync(instance, actor, "the project could not be saved", cancellationToken);
+            // the need changed meanwhile: neither the route nor the item nor the project was written
             throw new ConflictProblem("project.changed", new("需求刚被他人修改，请刷新后重试。", "The need was just changed by someone else; reload and try again."));
         }
 
@@ -214,5 +201,29 @@ public static class ProjectsApi
             items[p.ItemId].Status, items[p.ItemId].IsClosed,
             [.. links.Where(l => l.ProjectId == p.Id).Select(l => new ResourceRef(l.ResourceId, resources.GetValueOrDefault(l.ResourceId) ?? ""))],
             p.StartedBy, p.CreatedUtc))];
+    }
+}
+
+/// <summary>A project, its resources and its need's new status, written with its joint task's item in the route's first commit, with <see cref="ProjectStarted"/>.</summary>
+internal sealed record ProjectStarting(Project Project, IReadOnlyList<ResourceId> Resources, NeedId NeedId, int NeedRevision, string Actor) : IItemAlongside
+{
+    public async Task ApplyAsync(AllianceDbContext db, Item item, ItemEvents events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(events);
+        db.Add(Project);
+        db.AddRange(Resources.Select(r => new ProjectResource { ProjectId = Project.Id, ResourceId = r }));
+        var need = await db.Set<Need>().SingleAsync(n => n.Id == NeedId, cancellationToken);
+        if (need.Revision != NeedRevision)
+        {
+            throw new DbUpdateConcurrencyException("The need changed while its project was started.");
+        }
+
+        need.Status = Need.ServingStatus;
+        need.UpdatedUtc = Project.CreatedUtc;
+        need.Revision++;
+        events.Emit(Actor, seq => new ProjectStarted(item.Id.Value, item.AllianceId.Value, events.Concerned(Project.ProviderUnitId), seq, Project.Id.Value,
+            NeedId.Value, [.. Resources.Select(r => r.Value)], Project.ProviderUnitId.Value, Project.Title));
     }
 }

@@ -89,7 +89,7 @@ public sealed class BookingExpiry(IServiceScopeFactory scopes, TimeProvider time
             var alliance = await db.Alliances.AsNoTracking().SingleAsync(a => a.Id == resource.AllianceId, cancellationToken);
             var zone = TimeZoneInfo.FindSystemTimeZoneById(alliance.Rules.TimeZone);
             var actor = new Alliance.Workflows.Actor(booking.RequestedBy?.ToString() ?? "system", [], booking.RequesterId.ToString());
-            await BookingsApi.StartRouteAsync(db, runtime, scope.ServiceProvider.GetRequiredService<ItemSync>(), actor, booking, resource, alliance, zone, time,
+            await BookingsApi.StartRouteAsync(db, runtime, actor, booking, resource, alliance, zone, time,
                 cancellationToken);
             started++;
         }

@@ -102,7 +102,7 @@ public static class BookingsApi
         var endUtc = request.End!.Value.UtcDateTime;
         var booking = await HoldAsync(db, audit, scope, resource, requester!.Value, startUtc, endUtc, request.Purpose!.Trim(), request.HeadCount!.Value, time, cancellationToken);
         var roles = WorkflowRoles.ByOrganisation(scope).GetValueOrDefault(booking.RequesterId) ?? [];
-        await StartRouteAsync(db, runtime, sync, new Actor(scope.UserId!.Value.ToString(), roles, booking.RequesterId.ToString()), booking, resource, alliance, zone, time,
+        await StartRouteAsync(db, runtime, new Actor(scope.UserId!.Value.ToString(), roles, booking.RequesterId.ToString()), booking, resource, alliance, zone, time,
             cancellationToken);
         db.ChangeTracker.Clear();
         var saved = await db.Set<Booking>().AsNoTracking().SingleAsync(b => b.Id == booking.Id, cancellationToken);
@@ -235,9 +235,9 @@ public static class BookingsApi
             return;
         }
 
-        await sync.ActAsync(new ItemAction { ItemId = item, Name = "booking.route-ended", Actor = actor },
-            () => runtime.DeliverAsync(new Stimulus(new StimulusId($"booking.cancelled:{booking.Id}"), CancelledMessage, booking.Id.ToString(),
-                new JsonObject { ["cause"] = cause, ["reason"] = booking.CancelReason }), cancellationToken),
+        await sync.ActAsync(new ItemCommand { ItemId = item, Name = "booking.route-ended", Actor = actor },
+            context => runtime.DeliverAsync(new Stimulus(new StimulusId($"booking.cancelled:{booking.Id}"), CancelledMessage, booking.Id.ToString(),
+                new JsonObject { ["cause"] = cause, ["reason"] = booking.CancelReason }), context, cancellationToken),
             cancellationToken);
     }
 
@@ -409,7 +409,7 @@ public static class BookingsApi
     /// booking whose route never started (the host stopped between holding the slot and starting the route).
     /// </summary>
     internal static async Task StartRouteAsync(
-        AllianceDbContext db, WorkflowRuntime runtime, ItemSync sync, Actor actor, Booking booking, Resource resource, PartyAlliance alliance, TimeZoneInfo zone,
+        AllianceDbContext db, WorkflowRuntime runtime, Actor actor, Booking booking, Resource resource, PartyAlliance alliance, TimeZoneInfo zone,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var host = await db.Organisations.AsNoTracking().SingleAsync(o => o.Id == alliance.HostOrganisationId, cancellationToken);
@@ -456,13 +456,19 @@ public static class BookingsApi
             ["usedAt"] = Iso(booking.EndUtc),
             ["feedbackWindow"] = ItemRoutes.Iso(rules.BookingFeedbackWindow),
         };
-        var instance = await runtime.StartAsync(Workflow, input, actor, correlationKey: booking.Id.ToString(), cancellationToken: cancellationToken);
-        item.WorkflowInstanceId = instance.Value;
-        await sync.SubmitAsync(item, booking.RequesterId, async (started, _) =>
+        await ItemRoutes.StartAsync(runtime, item, input, actor, AccessScope.Anonymous, booking.RequesterId, new BookingRouted(booking.Id), booking.Id.ToString(),
+            cancellationToken);
+    }
+
+    /// <summary>Links the booking to its item in the route's first commit.</summary>
+    private sealed record BookingRouted(BookingId Id) : IItemAlongside
+    {
+        public async Task ApplyAsync(AllianceDbContext db, Item item, ItemEvents events, CancellationToken cancellationToken)
         {
-            var tracked = await db.Set<Booking>().SingleAsync(b => b.Id == booking.Id, cancellationToken);
-            tracked.ItemId = started.Id;
-        }, cancellationToken);
+            ArgumentNullException.ThrowIfNull(db);
+            ArgumentNullException.ThrowIfNull(item);
+            (await db.Set<Booking>().SingleAsync(b => b.Id == Id, cancellationToken)).ItemId = item.Id;
+        }
     }
 
     private static ConflictProblem SlotTaken() =>

@@ -6,6 +6,7 @@ using Alliance.Server.Infrastructure.Problems;
 using Alliance.Server.Infrastructure.Workflows;
 using Alliance.Workflows;
 using Alliance.Workflows.Model;
+using Alliance.Workflows.Persistence;
 using Alliance.Workflows.Runtime;
 using Alliance.Workflows.Visualisation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -97,14 +98,14 @@ public static class WorkflowOperationsApi
     public static async Task<NoContent> Retry(Guid id, AccessScope scope, WorkflowRuntime runtime, AllianceDbContext db, ItemSync sync, CancellationToken cancellationToken)
     {
         scope.DemandDistrictAdmin();
-        await OnItemAsync(id, "workflow.retried", scope, db, sync, () => runtime.RetryAsync(new InstanceId(id), Operator(scope), cancellationToken), cancellationToken);
+        await OnItemAsync(id, "workflow.retried", scope, db, sync, context => runtime.RetryAsync(new InstanceId(id), Operator(scope), context, cancellationToken), cancellationToken);
         return TypedResults.NoContent();
     }
 
     public static async Task<NoContent> Cancel(Guid id, CancelRequest? request, AccessScope scope, WorkflowRuntime runtime, AllianceDbContext db, ItemSync sync, CancellationToken cancellationToken)
     {
         scope.DemandDistrictAdmin();
-        await OnItemAsync(id, "workflow.cancelled", scope, db, sync, () => runtime.CancelAsync(new InstanceId(id), Operator(scope), request?.Reason, cancellationToken), cancellationToken);
+        await OnItemAsync(id, "workflow.cancelled", scope, db, sync, context => runtime.CancelAsync(new InstanceId(id), Operator(scope), request?.Reason, context, cancellationToken), cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -114,7 +115,7 @@ public static class WorkflowOperationsApi
         scope.DemandDistrictAdmin();
         MigrationResult result = null!;
         await OnItemAsync(id, "workflow.migrated", scope, db, sync,
-            async () => result = await runtime.MigrateAsync(new InstanceId(id), request.TargetVersion, request.ActivityMap, Operator(scope), cancellationToken), cancellationToken);
+            async context => result = await runtime.MigrateAsync(new InstanceId(id), request.TargetVersion, request.ActivityMap, Operator(scope), context, cancellationToken), cancellationToken);
         return result.Migrated
             ? TypedResults.Ok(result)
             : throw new ConflictProblem("workflow.migration-refused", new BilingualText(
@@ -123,18 +124,18 @@ public static class WorkflowOperationsApi
 
     /// <summary>
     /// An operator's action on an instance that is an item's route: the item's projection in the runtime's commit records
-    /// it under the operator's name (<see cref="ItemAction"/>); on any other instance the call runs as it is.
+    /// it under the operator's name (<see cref="ItemCommand"/>); on any other instance the call runs as it is.
     /// </summary>
-    private static async Task OnItemAsync(Guid instanceId, string action, AccessScope scope, AllianceDbContext db, ItemSync sync, Func<Task> call, CancellationToken cancellationToken)
+    private static async Task OnItemAsync(Guid instanceId, string action, AccessScope scope, AllianceDbContext db, ItemSync sync, Func<CommitContext?, Task> call, CancellationToken cancellationToken)
     {
         var item = await db.Set<Item>().AsNoTracking().Where(i => i.WorkflowInstanceId == instanceId).Select(i => (ItemId?)i.Id).SingleOrDefaultAsync(cancellationToken);
         if (item is not { } itemId)
         {
-            await call();
+            await call(null);
             return;
         }
 
-        await sync.ActAsync(new ItemAction { ItemId = itemId, Name = action, Actor = scope.UserId?.ToString(), Scope = scope }, call, cancellationToken);
+        await sync.ActAsync(new ItemCommand { ItemId = itemId, Name = action, Actor = scope.UserId?.ToString(), Scope = scope }, context => call(context), cancellationToken);
     }
 
     public static async Task<Ok<IReadOnlyList<PendingStimulus>>> DeadLetters(AccessScope scope, WorkflowRuntime runtime, CancellationToken cancellationToken)

@@ -37,16 +37,18 @@ public abstract class AllianceDbContext(DbContextOptions options)
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>Every strongly typed id of the server (<see cref="IStronglyTypedId{TSelf}"/>), stored as its Guid.</summary>
+    internal static readonly Type[] StronglyTypedIdTypes = [.. typeof(AllianceDbContext).Assembly.GetTypes()
+        .Where(t => t.IsValueType && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IStronglyTypedId<>)))];
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
-        configurationBuilder.Properties<OrganisationId>().HaveConversion<StronglyTypedIdValueConverter<OrganisationId>>();
-        configurationBuilder.Properties<AllianceId>().HaveConversion<StronglyTypedIdValueConverter<AllianceId>>();
-        configurationBuilder.Properties<MembershipId>().HaveConversion<StronglyTypedIdValueConverter<MembershipId>>();
-        configurationBuilder.Properties<AgreementId>().HaveConversion<StronglyTypedIdValueConverter<AgreementId>>();
-        configurationBuilder.Properties<RoleGrantId>().HaveConversion<StronglyTypedIdValueConverter<RoleGrantId>>();
-        configurationBuilder.Properties<ResourceId>().HaveConversion<StronglyTypedIdValueConverter<ResourceId>>();
-        configurationBuilder.Properties<BookingId>().HaveConversion<StronglyTypedIdValueConverter<BookingId>>();
+        foreach (var id in StronglyTypedIdTypes)
+        {
+            configurationBuilder.Properties(id).HaveConversion(typeof(StronglyTypedIdValueConverter<>).MakeGenericType(id));
+        }
+
         configurationBuilder.Properties<Enum>().HaveConversion<string>();
     }
 

@@ -432,6 +432,10 @@ namespace Alliance.Server.Migrations.Postgres
                     b.Property<Guid>("HostOrganisationId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -492,6 +496,9 @@ namespace Alliance.Server.Migrations.Postgres
 
                     b.HasIndex("AllianceId", "ClosedUtc");
 
+                    b.HasIndex("SubmittedBy", "IdempotencyKey")
+                        .IsUnique();
+
                     b.ToTable("items", (string)null);
                 });
 
@@ -505,9 +512,6 @@ namespace Alliance.Server.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<DateTime>("AtUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTime?>("DispatchedUtc")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("ItemId")
@@ -527,8 +531,6 @@ namespace Alliance.Server.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DispatchedUtc");
-
                     b.HasIndex("ItemId", "Sequence")
                         .IsUnique();
 
@@ -541,6 +543,10 @@ namespace Alliance.Server.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AllowedOutcomes")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("CandidateOrganisations")
                         .HasColumnType("text");
 
@@ -549,7 +555,8 @@ namespace Alliance.Server.Migrations.Postgres
                         .HasColumnType("character varying(50)");
 
                     b.Property<string>("ClaimedBy")
-                        .HasColumnType("text");
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<DateTime?>("ClosedUtc")
                         .HasColumnType("timestamp with time zone");
@@ -563,8 +570,16 @@ namespace Alliance.Server.Migrations.Postgres
                     b.Property<DateTime?>("DeadlineUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("DelegatedTo")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<bool>("Escalated")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("Fields")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<Guid?>("HolderOrganisationId")
                         .HasColumnType("uuid");
@@ -600,9 +615,28 @@ namespace Alliance.Server.Migrations.Postgres
 
                     b.HasIndex("HolderOrganisationId");
 
+                    b.HasIndex("CandidateRole", "ClosedUtc");
+
+                    b.HasIndex("ClaimedBy", "ClosedUtc");
+
                     b.HasIndex("ItemId", "ClosedUtc");
 
                     b.ToTable("item_tasks", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Items.ItemTaskCandidate", b =>
+                {
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("TaskId", "OrganisationId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.ToTable("item_task_candidates", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Server.Features.Items.SupervisionEntry", b =>
@@ -1919,6 +1953,15 @@ namespace Alliance.Server.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("ItemId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Items.ItemTaskCandidate", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Items.ItemTask", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -424,6 +424,10 @@ namespace Alliance.Server.Migrations.Sqlite
                     b.Property<Guid>("HostOrganisationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -484,6 +488,9 @@ namespace Alliance.Server.Migrations.Sqlite
 
                     b.HasIndex("AllianceId", "ClosedUtc");
 
+                    b.HasIndex("SubmittedBy", "IdempotencyKey")
+                        .IsUnique();
+
                     b.ToTable("items", (string)null);
                 });
 
@@ -497,9 +504,6 @@ namespace Alliance.Server.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("AtUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("DispatchedUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ItemId")
@@ -519,8 +523,6 @@ namespace Alliance.Server.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DispatchedUtc");
-
                     b.HasIndex("ItemId", "Sequence")
                         .IsUnique();
 
@@ -533,6 +535,10 @@ namespace Alliance.Server.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AllowedOutcomes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CandidateOrganisations")
                         .HasColumnType("TEXT");
 
@@ -541,6 +547,7 @@ namespace Alliance.Server.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ClaimedBy")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ClosedUtc")
@@ -555,8 +562,16 @@ namespace Alliance.Server.Migrations.Sqlite
                     b.Property<DateTime?>("DeadlineUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DelegatedTo")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Escalated")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Fields")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid?>("HolderOrganisationId")
                         .HasColumnType("TEXT");
@@ -592,9 +607,28 @@ namespace Alliance.Server.Migrations.Sqlite
 
                     b.HasIndex("HolderOrganisationId");
 
+                    b.HasIndex("CandidateRole", "ClosedUtc");
+
+                    b.HasIndex("ClaimedBy", "ClosedUtc");
+
                     b.HasIndex("ItemId", "ClosedUtc");
 
                     b.ToTable("item_tasks", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Items.ItemTaskCandidate", b =>
+                {
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TaskId", "OrganisationId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.ToTable("item_task_candidates", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Server.Features.Items.SupervisionEntry", b =>
@@ -1907,6 +1941,15 @@ namespace Alliance.Server.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("ItemId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Items.ItemTaskCandidate", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Items.ItemTask", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -13,7 +13,8 @@ public static class OutboxExtensions
     /// <summary>
     /// Queues <paramref name="event"/> for the bus in the context's unit of work: it is written by the next
     /// <c>SaveChanges</c> (inside the caller's transaction, if any) and published after commit, at least once,
-    /// with the event's <c>EventId</c> as message id.
+    /// with the event's <c>EventId</c> as message id. The row is of the event's own type (not the static one), so events
+    /// of a base type (<c>ItemEvent</c>) go out as what they are.
     /// </summary>
     public static void AddOutboxEvent<TEvent>(this DbContext db, TEvent @event)
         where TEvent : IntegrationEvent
@@ -23,8 +24,8 @@ public static class OutboxExtensions
         db.Set<OutboxMessage>().Add(new OutboxMessage
         {
             Id = @event.EventId,
-            Type = typeof(TEvent).FullName!,
-            PayloadJson = JsonSerializer.Serialize(@event, Json),
+            Type = @event.GetType().FullName!,
+            PayloadJson = JsonSerializer.Serialize(@event, @event.GetType(), Json),
             CreatedUtc = @event.OccurredAt.UtcDateTime,
             Position = Interlocked.Increment(ref _position),
         });
