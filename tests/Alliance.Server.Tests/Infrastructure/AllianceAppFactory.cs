@@ -28,6 +28,9 @@ public class AllianceAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public ServerSandbox? Sandbox { get; private set; }
 
+    /// <summary>The SQLite file of this host (embedded pass).</summary>
+    public string SqlitePath => _sqlitePath;
+
     private readonly ConcurrentDictionary<string, Lazy<Task<(string Token, DateTimeOffset Expires)>>> _tokens = new(StringComparer.Ordinal);
 
     /// <summary>
