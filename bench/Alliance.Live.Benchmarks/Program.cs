@@ -4,6 +4,10 @@
 //   latency  : submit-to-receipt p50/p99 at several change rates with W watchers on one stream
 //   idle     : how many idle watchers one node holds, and the server's memory per connection
 //   fanout   : time from publishing one change until the last of N watchers has it
+//   items    : user actions through the REST API, closed loop: C clients each submitting deliberations
+//              (POST /api/items) for S seconds, then C clients each claiming and completing the intake task of one
+//              submitted before (POST /api/tasks/{id}/claim + /complete: a pair); actions/s, p50/p99 and server CPU
+//              per action. --server-dll runs another build of the server (old beside new, alternated).
 //   writes   : audited writes/s through the REST API, closed loop: C clients each renaming an alliance
 //              (PUT /api/alliances/{id}) as fast as answered for S seconds, over one alliance or all 8 of the
 //              demo region (--alliances 1|8); then the audit chain is verified once every entry is sealed
@@ -21,6 +25,8 @@
 //   ... -- idle --connections 10000
 //   ... -- fanout --sizes 1000,10000
 //   ... -- writes --clients 32 --seconds 10 --alliances 8
+//   ... -- items --clients 8 --seconds 15 [--server-dll /path/to/Alliance.Server.dll]
+//       [--server-env "Alliance__Database=Sqlite,Alliance__Sqlite=Data Source=/tmp/bench.db,Alliance__Bus=InMemory,Alliance__Jobs=InMemory,Alliance__Redis="]
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -51,7 +57,7 @@ var rabbitBench = new UriBuilder(rabbit) { Path = "/" + vhost }.Uri;
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
 var serverEnvironment = Arg("server-env", "").Split(',', StringSplitOptions.RemoveEmptyEntries)
     .Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
-using var server = await ServerProcess.StartAsync(postgresBench, rabbitBench.ToString(), $"{redis},channelPrefix=livebench", serverEnvironment);
+using var server = await ServerProcess.StartAsync(postgresBench, rabbitBench.ToString(), $"{redis},channelPrefix=livebench", serverEnvironment, Arg("server-dll", ""));
 if (serverEnvironment.Count > 0)
 {
     Console.WriteLine($"server environment: {string.Join(", ", serverEnvironment.Select(p => $"{p.Key}={p.Value}"))}");
@@ -126,6 +132,86 @@ try
             times.Sort();
             Console.WriteLine($"fan-out to {size,6} watchers: publish → last receipt median {times[2]:F0} ms (min {times[0]:F0}, max {times[^1]:F0}) over 5 changes; server RSS {server.RssMb():F0} MB");
         }
+    }
+
+    if (mode is "items")
+    {
+        var clients = int.Parse(Arg("clients", "8"));
+        var seconds = double.Parse(Arg("seconds", "15"), System.Globalization.CultureInfo.InvariantCulture);
+        var secretary = await server.TokenAsync("zhaolihua", "Alliance#2026"); // the demo community secretary of 桂花社区
+        var communityAlliance = IdOf("alliance/community/1");
+        using var api = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients + 4 }) { BaseAddress = server.Address };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", secretary);
+        var submitted = new System.Collections.Concurrent.ConcurrentQueue<Guid>();
+        async Task<List<double>> LoopAsync(double forSeconds, Func<int, Task> act)
+        {
+            var times = new List<double>();
+            var clock = Stopwatch.StartNew();
+            var next = 0;
+            await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+            {
+                var mine = new List<double>();
+                while (clock.Elapsed.TotalSeconds < forSeconds)
+                {
+                    var started = clock.Elapsed;
+                    await act(Interlocked.Increment(ref next));
+                    mine.Add((clock.Elapsed - started).TotalMilliseconds);
+                }
+
+                lock (times)
+                {
+                    times.AddRange(mine);
+                }
+            }));
+            times.Sort();
+            return times;
+        }
+
+        async Task Submit(int n)
+        {
+            using var response = await api.PostAsJsonAsync("/api/items", new
+            {
+                kind = "deliberation", title = $"压测议题 {n}", description = "基准测试提交的议事事项。", category = "养老",
+                allianceId = communityAlliance, scope = "alliance",
+            });
+            response.EnsureSuccessStatusCode();
+            submitted.Enqueue((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        }
+
+        async Task ClaimAndComplete(int n)
+        {
+            if (!submitted.TryDequeue(out var item))
+            {
+                await Submit(n);
+                return;
+            }
+
+            var detail = await api.GetFromJsonAsync<JsonElement>($"/api/items/{item}");
+            var task = detail.GetProperty("currentSteps").EnumerateArray().First(s => s.GetProperty("step").GetString() == "intake").GetProperty("taskId").GetGuid();
+            using (var claim = await api.PostAsJsonAsync($"/api/tasks/{task}/claim", new { }))
+            {
+                claim.EnsureSuccessStatusCode();
+            }
+
+            using var complete = await api.PostAsJsonAsync($"/api/tasks/{task}/complete", new { outcome = "accept" });
+            complete.EnsureSuccessStatusCode();
+        }
+
+        void Report(string what, List<double> times, double cpu, double load)
+        {
+            double Q(double q) => times[Math.Min(times.Count - 1, (int)(q * times.Count))];
+            Console.WriteLine($"{what}, {clients} clients: {times.Count} in {seconds:F0} s = {times.Count / seconds:F1}/s; p50 {Q(0.5):F1} ms, p99 {Q(0.99):F1} ms; " +
+                $"server CPU {cpu / seconds:F2} cores ({cpu * 1000 / Math.Max(1, times.Count):F1} ms an action); load average {load}");
+        }
+
+        static double Load() => double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        await LoopAsync(5, Submit); // warm-up: JIT (tiered PGO), pools
+        var cpu = server.CpuSeconds();
+        var submissions = await LoopAsync(seconds, Submit);
+        Report("submissions (POST /api/items, deliberation)", submissions, server.CpuSeconds() - cpu, Load());
+        cpu = server.CpuSeconds();
+        var pairs = await LoopAsync(seconds, ClaimAndComplete);
+        Report("claim + complete pairs (GET item, POST claim, POST complete)", pairs, server.CpuSeconds() - cpu, Load());
     }
 
     if (mode is "writes")
@@ -320,7 +406,7 @@ internal sealed class ServerProcess : IDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(string postgres, string rabbit, string redis, IReadOnlyDictionary<string, string> environment)
+    public static async Task<ServerProcess> StartAsync(string postgres, string rabbit, string redis, IReadOnlyDictionary<string, string> environment, string serverDll = "")
     {
         var repo = new DirectoryInfo(AppContext.BaseDirectory);
         while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "Alliance.sln")))
@@ -328,7 +414,7 @@ internal sealed class ServerProcess : IDisposable
             repo = repo.Parent;
         }
 
-        var dll = Path.Combine(repo!.FullName, "src", "Alliance.Server", "bin", "Release", "net10.0", "Alliance.Server.dll");
+        var dll = serverDll is { Length: > 0 } given ? given : Path.Combine(repo!.FullName, "src", "Alliance.Server", "bin", "Release", "net10.0", "Alliance.Server.dll");
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException("Build the server first: dotnet build -c Release src/Alliance.Server", dll);
@@ -352,7 +438,7 @@ internal sealed class ServerProcess : IDisposable
         start.Environment["Alliance__Jobs"] = "PostgreSql";
         start.Environment["Alliance__Redis"] = redis;
         start.Environment["Alliance__DemoData"] = "true";
-        start.Environment["Alliance__Workflows"] = Path.Combine(repo.FullName, "workflows");
+        start.Environment["Alliance__Workflows"] = Path.Combine(repo!.FullName, "workflows");
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -40,7 +40,11 @@ public static class WorkflowSetup
         return services;
     }
 
-    /// <summary>Where the definitions live: <c>Alliance:Workflows</c> if absolute, else the first such folder at or above the content root.</summary>
+    /// <summary>
+    /// Where the definitions live: <c>Alliance:Workflows</c> if absolute, else the first such folder at or above the content
+    /// root (a source checkout), else the copy beside the server's own files (a build or publish output started from
+    /// another folder).
+    /// </summary>
     public static string ResolveWorkflowsFolder(AllianceOptions options, IHostEnvironment environment)
     {
         if (Path.IsPathRooted(options.Workflows))
@@ -57,7 +61,8 @@ public static class WorkflowSetup
             }
         }
 
-        return Path.Combine(environment.ContentRootPath, options.Workflows);
+        var beside = Path.Combine(AppContext.BaseDirectory, options.Workflows);
+        return File.Exists(Path.Combine(beside, "schema.json")) ? beside : Path.Combine(environment.ContentRootPath, options.Workflows);
     }
 
     private static WorkflowCatalog LoadDefinitions(AllianceOptions options, IHostEnvironment environment, ILogger logger)
