@@ -18,7 +18,8 @@ public enum NotificationChannel
 /// <summary>
 /// Where one delivery stands. Pending → Sending → Sent, or → Retrying (after a failure, until its next attempt) →
 /// Sending ..., or → DeadLettered once the attempts are used up (an administrator may replay it: → Pending). Held:
-/// waiting for the end of the person's quiet hours. Sent and DeadLettered are final until a replay.
+/// waiting for the end of the person's quiet hours. Digest: waiting for the person's daily digest (08:00 China time),
+/// which sends all of them as one message per channel. Sent and DeadLettered are final until a replay.
 /// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<DeliveryState>))]
 public enum DeliveryState
@@ -29,6 +30,7 @@ public enum DeliveryState
     Retrying,
     Sent,
     DeadLettered,
+    Digest,
 }
 
 /// <summary>One notification in one person's notification centre (站内通知). Nothing is deleted; reading sets <see cref="ReadUtc"/>.</summary>
@@ -138,6 +140,7 @@ internal sealed class NotificationDeliveryConfiguration : IEntityTypeConfigurati
         builder.Property(d => d.Channel).HasMaxLength(20);
         builder.Property(d => d.State).HasMaxLength(20);
         builder.Property(d => d.LastError).HasMaxLength(1000);
+        builder.Property(d => d.Attempts).IsConcurrencyToken();
         builder.HasIndex(d => new { d.NotificationId, d.Channel }).IsUnique();
         builder.HasIndex(d => new { d.State, d.NextAttemptUtc });
         builder.HasOne<Notification>().WithMany().HasForeignKey(d => d.NotificationId).OnDelete(DeleteBehavior.Restrict);

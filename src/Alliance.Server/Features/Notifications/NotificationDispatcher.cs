@@ -32,7 +32,7 @@ public sealed class NotificationDispatcher(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var delivery = await db.Set<NotificationDelivery>().SingleOrDefaultAsync(d => d.Id == deliveryId, cancellationToken);
-        if (delivery is null || delivery.State is DeliveryState.Sent or DeliveryState.DeadLettered || delivery.Channel == NotificationChannel.InApp)
+        if (delivery is null || delivery.State is DeliveryState.Sent or DeliveryState.DeadLettered or DeliveryState.Digest || delivery.Channel == NotificationChannel.InApp)
         {
             return delivery?.State;
         }
@@ -83,8 +83,6 @@ public sealed class NotificationDispatcher(
         }
 
         var after = time.GetUtcNow();
-        db.ChangeTracker.Clear();
-        db.Add(new NotificationAttempt { DeliveryId = deliveryId, Number = attempt, AtUtc = after.UtcDateTime, Succeeded = error is null, Error = Cut(error) });
         DeliveryState state;
         DateTimeOffset? retryAt = null;
         if (error is null)
@@ -101,14 +99,33 @@ public sealed class NotificationDispatcher(
             retryAt = after + options.RetryDelay * Math.Pow(2, attempt - 1);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await db.Set<NotificationDelivery>().Where(d => d.Id == deliveryId && d.Attempts == attempt && d.State == DeliveryState.Sending)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(d => d.State, state)
-                .SetProperty(d => d.LeaseUntilUtc, (DateTime?)null)
-                .SetProperty(d => d.LastError, Cut(error))
-                .SetProperty(d => d.SentUtc, error is null ? after.UtcDateTime : null)
-                .SetProperty(d => d.NextAttemptUtc, (retryAt ?? after).UtcDateTime), cancellationToken);
+        // The outcome and its log row in one commit. Attempts is the concurrency token: the UPDATE only applies while the
+        // row still holds this claim (a sender whose lease ran out and was taken over changes nothing).
+        var entry = db.Entry(delivery);
+        entry.Property(d => d.Attempts).OriginalValue = attempt;
+        delivery.Attempts = attempt;
+        delivery.State = state;
+        delivery.LeaseUntilUtc = null;
+        delivery.LastError = Cut(error);
+        delivery.SentUtc = error is null ? after.UtcDateTime : null;
+        delivery.NextAttemptUtc = (retryAt ?? after).UtcDateTime;
+        // the claim changed the row behind the tracker's back: write every field, whatever the tracker thinks it held
+        foreach (var property in new[] { nameof(delivery.State), nameof(delivery.LeaseUntilUtc), nameof(delivery.LastError), nameof(delivery.SentUtc), nameof(delivery.NextAttemptUtc) })
+        {
+            entry.Property(property).IsModified = true;
+        }
+
+        db.Add(new NotificationAttempt { DeliveryId = deliveryId, Number = attempt, AtUtc = after.UtcDateTime, Succeeded = error is null, Error = Cut(error) });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e)
+        {
+            logger.LogWarning(e, "Delivery {Delivery} attempt {Attempt} was taken over by another sender; its outcome is not recorded", deliveryId, attempt);
+            return null;
+        }
+
         if (retryAt is { } at)
         {
             ScheduleAt(deliveryId, at);
@@ -120,6 +137,7 @@ public sealed class NotificationDispatcher(
     /// <summary>Attempts every delivery that is due (retries, held ones whose quiet hours ended, lost claims); returns how many it tried.</summary>
     public async Task<int> RunDueAsync(CancellationToken cancellationToken)
     {
+        await SendDigestsAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         List<Guid> due;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
@@ -137,6 +155,75 @@ public sealed class NotificationDispatcher(
         }
 
         return due.Count;
+    }
+
+    /// <summary>
+    /// Sends each person's due digest: per person and channel, the deliveries waiting in <see cref="DeliveryState.Digest"/>
+    /// go out as one message listing their titles, and are Sent together. If it fails they become ordinary retries (each
+    /// on its own). Returns the number of digest messages sent.
+    /// </summary>
+    public async Task<int> SendDigestsAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var due = await db.Set<NotificationDelivery>().AsNoTracking()
+            .Where(d => d.State == DeliveryState.Digest && d.NextAttemptUtc <= now.UtcDateTime)
+            .Join(db.Set<Notification>(), d => d.NotificationId, n => n.Id, (d, n) => new { Delivery = d, Notification = n })
+            .ToListAsync(cancellationToken);
+        var sent = 0;
+        foreach (var group in due.GroupBy(x => (x.Notification.UserId, x.Delivery.Channel)))
+        {
+            // claim them all with one mark, then take what carries the mark (another node may have claimed some)
+            var ids = group.Select(x => x.Delivery.Id).ToList();
+            var mark = (now + Lease).UtcDateTime.AddTicks(Random.Shared.Next(1, 10_000));
+            await db.Set<NotificationDelivery>().Where(d => ids.Contains(d.Id) && d.State == DeliveryState.Digest)
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.State, DeliveryState.Sending).SetProperty(d => d.Attempts, d => d.Attempts + 1).SetProperty(d => d.LeaseUntilUtc, mark),
+                    cancellationToken);
+            var claimed = await db.Set<NotificationDelivery>().Where(d => ids.Contains(d.Id) && d.State == DeliveryState.Sending && d.LeaseUntilUtc == mark).ToListAsync(cancellationToken);
+            if (claimed.Count == 0)
+            {
+                continue;
+            }
+
+            var notifications = group.Where(x => claimed.Any(c => c.Id == x.Delivery.Id)).Select(x => x.Notification).OrderBy(n => n.CreatedUtc).ToList();
+            var person = await db.Set<PersonNotificationSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.UserId == group.Key.UserId, cancellationToken)
+                ?? PersonNotificationSettings.DefaultFor(group.Key.UserId);
+            var english = string.Equals(person.Language, "en", StringComparison.OrdinalIgnoreCase);
+            var lines = notifications.Select(n => "• " + (english ? n.TitleEn : n.TitleZh));
+            var digest = new Notification
+            {
+                Id = notifications[0].Id, UserId = group.Key.UserId, Topic = "digest", OrganisationId = notifications[0].OrganisationId,
+                TitleZh = $"每日通知汇总（{notifications.Count} 条）", TitleEn = $"Daily digest ({notifications.Count})",
+                BodyZh = string.Join('\n', lines), BodyEn = string.Join('\n', lines),
+            };
+            string? error = null;
+            try
+            {
+                var message = await MessageAsync(db, digest, person, cancellationToken);
+                await _senders[group.Key.Channel].SendAsync(message, cancellationToken);
+                sent++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                error = e is DeliveryFailedException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                logger.LogWarning("Digest of {Count} for {User} ({Channel}) failed: {Error}", claimed.Count, group.Key.UserId, group.Key.Channel, error);
+            }
+
+            var after = time.GetUtcNow();
+            foreach (var delivery in claimed)
+            {
+                delivery.State = error is null ? DeliveryState.Sent : DeliveryState.Retrying;
+                delivery.LeaseUntilUtc = null;
+                delivery.LastError = Cut(error);
+                delivery.SentUtc = error is null ? after.UtcDateTime : null;
+                delivery.NextAttemptUtc = (error is null ? after : after + options.RetryDelay).UtcDateTime;
+                db.Add(new NotificationAttempt { DeliveryId = delivery.Id, Number = delivery.Attempts, AtUtc = after.UtcDateTime, Succeeded = error is null, Error = Cut(error ?? "daily digest") });
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return sent;
     }
 
     private async Task<OutgoingMessage> MessageAsync(AllianceDbContext db, Notification notification, PersonNotificationSettings person, CancellationToken cancellationToken)
@@ -180,6 +267,26 @@ public sealed class NotificationDeliveryConsumer(NotificationDispatcher dispatch
 public sealed class NotificationDeliveryConsumerDefinition : ConsumerDefinition<NotificationDeliveryConsumer>
 {
     public NotificationDeliveryConsumerDefinition() => ConcurrentMessageLimit = 32;
+}
+
+/// <summary>The daily digest goes out at 08:00 China Standard Time (the minute sweep sends what fell due).</summary>
+public static class DailyDigest
+{
+    public static readonly TimeOnly At = new(8, 0);
+
+    /// <summary>The next 08:00 China time after <paramref name="now"/>.</summary>
+    public static DateTimeOffset NextAfter(DateTimeOffset now)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, NotificationTopics.ChinaTime);
+        var date = DateOnly.FromDateTime(local.DateTime);
+        if (TimeOnly.FromDateTime(local.DateTime) >= At)
+        {
+            date = date.AddDays(1);
+        }
+
+        var at = date.ToDateTime(At);
+        return new DateTimeOffset(at, NotificationTopics.ChinaTime.GetUtcOffset(at));
+    }
 }
 
 /// <summary>Quiet hours in China Standard Time (default 22:00–07:00; a window may cross midnight).</summary>

@@ -89,13 +89,19 @@ public sealed class NotificationWriter(AllianceDbContext db, NotificationOptions
             var person = settings.GetValueOrDefault(userId) ?? PersonNotificationSettings.DefaultFor(userId);
             foreach (var channel in person.Channels.Distinct().Where(c => Usable(c, person, robots.GetValueOrDefault(organisationId))))
             {
+                var digest = person.Digest && !urgent;
                 var delivery = new NotificationDelivery
                 {
-                    Id = Guid.CreateVersion7(now), NotificationId = notification.Id, Channel = channel, State = DeliveryState.Pending, AttemptLimit = options.MaxAttempts,
-                    NextAttemptUtc = now.UtcDateTime, CreatedUtc = now.UtcDateTime,
+                    Id = Guid.CreateVersion7(now), NotificationId = notification.Id, Channel = channel, AttemptLimit = options.MaxAttempts,
+                    State = digest ? DeliveryState.Digest : DeliveryState.Pending,
+                    NextAttemptUtc = digest ? DailyDigest.NextAfter(now).UtcDateTime : now.UtcDateTime,
+                    CreatedUtc = now.UtcDateTime,
                 };
                 db.Add(delivery);
-                db.AddOutboxEvent(new NotificationDeliveryRequested(delivery.Id, notification.Id, channel.ToString()) { OccurredAt = now });
+                if (!digest)
+                {
+                    db.AddOutboxEvent(new NotificationDeliveryRequested(delivery.Id, notification.Id, channel.ToString()) { OccurredAt = now });
+                }
             }
         }
 
