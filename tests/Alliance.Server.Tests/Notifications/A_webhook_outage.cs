@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Alliance.Contracts.Items;
+using Alliance.Contracts.Resources;
+using Alliance.Server.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Alliance.Server.Features.Demo;
 using Alliance.Server.Features.Notifications;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,5 +65,42 @@ public sealed class A_webhook_outage(NotificationsAppFactory app) : IClassFixtur
         Assert.Equal([false, false, false, true], attempts.Select(a => a.GetProperty("succeeded").GetBoolean()));
         Assert.All(attempts.Take(3), a => Assert.Contains("HTTP 500", a.GetProperty("error").GetString(), StringComparison.Ordinal));
         Assert.Equal("Sent", log.EnumerateArray().Single(d => d.GetProperty("channel").GetString() == "InApp").GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task A_delivery_a_dead_node_left_sending_is_taken_over_when_its_lease_runs_out_and_sent_once()
+    {
+        var secretary = DemoRegion.Person("zhoumin");
+        await PutSettingsAsync(app, "zhoumin", new { channels = new[] { "WeCom" } });
+        await PutChannelsAsync(app, DemoRegion.Community(2).Value, new { weComWebhook = app.Robots.WeComUrl("community2-wecom") });
+        app.Robots.Failing["community2-wecom"] = true;
+        var now = app.Time.GetUtcNow();
+        await PublishAsync(app, new BookingConfirmed(Guid.NewGuid(), Guid.NewGuid(), DemoRegion.Unit(5).Value, DemoRegion.Community(2).Value, DemoRegion.CommunityAlliance(2).Value,
+            now.AddDays(1), now.AddDays(1).AddHours(1), "owner"));
+        var notification = Assert.Single(await NotificationsOfAsync(app, secretary, NotificationTopics.BookingConfirmed, 1));
+        var delivery = (await DeliveriesAsync(app, [notification.Id], d => d.Any(x => x.Channel == NotificationChannel.WeCom && x.State == DeliveryState.Retrying)))
+            .Single(d => d.Channel == NotificationChannel.WeCom);
+
+        // a node claimed the second attempt and died before it could record anything
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var lease = app.Time.GetUtcNow().UtcDateTime + NotificationDispatcher.Lease;
+            await scope.ServiceProvider.GetRequiredService<AllianceDbContext>().Set<NotificationDelivery>().Where(d => d.Id == delivery.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.State, DeliveryState.Sending).SetProperty(d => d.Attempts, 2).SetProperty(d => d.LeaseUntilUtc, lease));
+        }
+
+        app.Robots.Failing.TryRemove("community2-wecom", out _);
+        var dispatcher = app.Services.GetRequiredService<NotificationDispatcher>();
+        app.Time.Advance(NotificationDispatcher.Lease - TimeSpan.FromSeconds(1));
+        await dispatcher.RunDueAsync(CancellationToken.None);
+        Assert.Equal(DeliveryState.Sending, await dispatcher.AttemptAsync(delivery.Id, CancellationToken.None)); // the lease still holds: nobody else sends
+        Assert.DoesNotContain(app.Robots.For("community2-wecom"), c => c.Answered200);
+
+        app.Time.Advance(TimeSpan.FromSeconds(2));
+        await dispatcher.RunDueAsync(CancellationToken.None);
+        await dispatcher.RunDueAsync(CancellationToken.None);
+        var taken = (await DeliveriesAsync(app, [notification.Id], d => d.Any(x => x.Id == delivery.Id && x.State == DeliveryState.Sent))).Single(d => d.Id == delivery.Id);
+        Assert.Equal(3, taken.Attempts);
+        Assert.Single(app.Robots.For("community2-wecom"), c => c.Answered200);
     }
 }
