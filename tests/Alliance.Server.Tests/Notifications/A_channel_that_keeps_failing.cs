@@ -19,8 +19,9 @@ public sealed class A_channel_that_keeps_failing(NotificationsAppFactory app) : 
         await PutChannelsAsync(app, DemoRegion.Street(2).Value, new { weComWebhook = app.Robots.WeComUrl("street2-wecom") });
         app.Robots.Failing["street2-wecom"] = true;
 
-        await PublishAsync(app, new ItemEscalated(Guid.NewGuid(), DemoRegion.CommunityAlliance(4).Value, [DemoRegion.Community(4).Value], 3, "deadline:work", DemoRegion.Street(2).Value));
-        var notification = Assert.Single(await NotificationsOfAsync(app, chair, NotificationTopics.ItemEscalated, 1));
+        var item = Guid.NewGuid();
+        await PublishAsync(app, new ItemEscalated(item, DemoRegion.CommunityAlliance(4).Value, [DemoRegion.Community(4).Value], 3, "deadline:work", DemoRegion.Street(2).Value));
+        var notification = await NotificationAboutAsync(app, chair, NotificationTopics.ItemEscalated, item);
         await DeliveriesAsync(app, [notification.Id], d => d.Any(x => x.Channel == NotificationChannel.WeCom && x.Attempts == 1 && x.State == DeliveryState.Retrying));
         var dispatcher = app.Services.GetRequiredService<NotificationDispatcher>();
         for (var attempt = 1; attempt < 6; attempt++)

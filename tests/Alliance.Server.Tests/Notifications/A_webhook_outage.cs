@@ -75,9 +75,10 @@ public sealed class A_webhook_outage(NotificationsAppFactory app) : IClassFixtur
         await PutChannelsAsync(app, DemoRegion.Community(2).Value, new { weComWebhook = app.Robots.WeComUrl("community2-wecom") });
         app.Robots.Failing["community2-wecom"] = true;
         var now = app.Time.GetUtcNow();
-        await PublishAsync(app, new BookingConfirmed(Guid.NewGuid(), Guid.NewGuid(), DemoRegion.Unit(5).Value, DemoRegion.Community(2).Value, DemoRegion.CommunityAlliance(2).Value,
+        var booking = Guid.NewGuid();
+        await PublishAsync(app, new BookingConfirmed(booking, Guid.NewGuid(), DemoRegion.Unit(5).Value, DemoRegion.Community(2).Value, DemoRegion.CommunityAlliance(2).Value,
             now.AddDays(1), now.AddDays(1).AddHours(1), "owner"));
-        var notification = Assert.Single(await NotificationsOfAsync(app, secretary, NotificationTopics.BookingConfirmed, 1));
+        var notification = await NotificationAboutAsync(app, secretary, NotificationTopics.BookingConfirmed, booking);
         var delivery = (await DeliveriesAsync(app, [notification.Id], d => d.Any(x => x.Channel == NotificationChannel.WeCom && x.State == DeliveryState.Retrying)))
             .Single(d => d.Channel == NotificationChannel.WeCom);
 

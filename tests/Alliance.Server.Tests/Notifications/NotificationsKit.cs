@@ -205,6 +205,11 @@ public static class NotificationsKit
     public static Task<List<Notification>> NotificationsOfAsync(AllianceAppFactory app, Guid userId, string topic, int count) =>
         WaitForAsync(app, db => db.Set<Notification>().AsNoTracking().Where(n => n.UserId == userId && n.Topic == topic).ToListAsync(), list => list.Count >= count);
 
+    /// <summary>Waits (bounded) for the person's one notification of <paramref name="topic"/> about <paramref name="subject"/>.</summary>
+    public static async Task<Notification> NotificationAboutAsync(AllianceAppFactory app, Guid userId, string topic, Guid subject) =>
+        Assert.Single(await WaitForAsync(app,
+            db => db.Set<Notification>().AsNoTracking().Where(n => n.UserId == userId && n.Topic == topic && n.SubjectId == subject).ToListAsync(), list => list.Count >= 1));
+
     public static Task<List<NotificationDelivery>> DeliveriesAsync(AllianceAppFactory app, IReadOnlyCollection<Guid> notifications, Func<List<NotificationDelivery>, bool> done) =>
         WaitForAsync(app, db => db.Set<NotificationDelivery>().AsNoTracking().Where(d => notifications.Contains(d.NotificationId)).ToListAsync(), done);
 

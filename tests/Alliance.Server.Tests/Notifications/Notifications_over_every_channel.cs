@@ -31,14 +31,14 @@ public sealed class Notifications_over_every_channel(NotificationsAppFactory app
         var item = Guid.NewGuid();
         await PublishAsync(app, new ItemSubmitted(item, DemoRegion.CommunityAlliance(1).Value, [DemoRegion.Community(1).Value], 1, "Urgent", "暴雨预警：桂花路积水", null));
 
-        var mine = Assert.Single(await NotificationsOfAsync(app, lin, NotificationTopics.UrgentItem, 1));
+        var mine = await NotificationAboutAsync(app, lin, NotificationTopics.UrgentItem, item);
         Assert.True(mine.Urgent);
         Assert.Equal("急事共商：暴雨预警：桂花路积水", mine.TitleZh);
         Assert.Equal("Urgent: 暴雨预警：桂花路积水", mine.TitleEn);
         // every member unit's people and the host community's secretary, in-app
         foreach (var person in new[] { DemoUsers.UnitSecretary, "huanglijuan", DemoUsers.SeveralRoles, "zhuting", "guoqian", DemoUsers.CommunitySecretary })
         {
-            Assert.Single(await NotificationsOfAsync(app, DemoRegion.Person(person), NotificationTopics.UrgentItem, 1), n => n.SourceEventId == mine.SourceEventId);
+            Assert.Equal(mine.SourceEventId, (await NotificationAboutAsync(app, DemoRegion.Person(person), NotificationTopics.UrgentItem, item)).SourceEventId);
         }
 
         var deliveries = await DeliveriesAsync(app, [mine.Id], d => d.Count == 5 && d.All(x => x.State is DeliveryState.Sent or DeliveryState.DeadLettered));
@@ -81,7 +81,7 @@ public sealed class Notifications_over_every_channel(NotificationsAppFactory app
             app.Time.GetUtcNow().AddDays(2), app.Time.GetUtcNow().AddDays(2).AddHours(2), "owner");
 
         await PublishAsync(app, confirmed);
-        var notification = Assert.Single(await NotificationsOfAsync(app, yang, NotificationTopics.BookingConfirmed, 1));
+        var notification = await NotificationAboutAsync(app, yang, NotificationTopics.BookingConfirmed, confirmed.BookingId);
         var wecom = (await DeliveriesAsync(app, [notification.Id], d => d.Any(x => x.Channel == NotificationChannel.WeCom && x.State == DeliveryState.Sent)))
             .Single(d => d.Channel == NotificationChannel.WeCom);
 
@@ -99,7 +99,7 @@ public sealed class Notifications_over_every_channel(NotificationsAppFactory app
         await dispatcher.RunDueAsync(CancellationToken.None);
 
         Assert.Single(app.Robots.For("unit3-wecom"));
-        Assert.Single(await NotificationsOfAsync(app, yang, NotificationTopics.BookingConfirmed, 1));
+        await NotificationAboutAsync(app, yang, NotificationTopics.BookingConfirmed, confirmed.BookingId);
     }
 
     [Fact]

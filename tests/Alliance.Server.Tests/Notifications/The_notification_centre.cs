@@ -8,6 +8,8 @@ using Alliance.Server.Infrastructure.Realtime;
 using Alliance.Server.Tests.Infrastructure;
 using Alliance.Server.Tests.Items;
 using Alliance.Server.Tests.Live;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Alliance.Server.Tests.Notifications.NotificationsKit;
 
 namespace Alliance.Server.Tests.Notifications;
@@ -19,8 +21,9 @@ public sealed class The_notification_centre(AllianceAppFactory app) : IClassFixt
     public async Task Nobody_reads_another_persons_notifications()
     {
         var chair = DemoRegion.Person(DemoUsers.StreetChair);
-        await PublishAsync(app, new ItemEscalated(Guid.NewGuid(), DemoRegion.CommunityAlliance(1).Value, [DemoRegion.Community(1).Value], 2, "deadline:claim", DemoRegion.Street(1).Value));
-        var notification = Assert.Single(await NotificationsOfAsync(app, chair, NotificationTopics.ItemEscalated, 1));
+        var item = Guid.NewGuid();
+        await PublishAsync(app, new ItemEscalated(item, DemoRegion.CommunityAlliance(1).Value, [DemoRegion.Community(1).Value], 2, "deadline:claim", DemoRegion.Street(1).Value));
+        var notification = await NotificationAboutAsync(app, chair, NotificationTopics.ItemEscalated, item);
 
         foreach (var other in new[] { DemoUsers.StreetStaff, DemoUsers.DistrictAdmin, DemoUsers.OtherStreetChair })
         {
@@ -73,7 +76,7 @@ public sealed class The_notification_centre(AllianceAppFactory app) : IClassFixt
         Assert.Equal(stream, urgent.Stream);
 
         // the urgent route also asks each member unit to respond: a task for the unit's people
-        var task = Assert.Single(await NotificationsOfAsync(app, contact, NotificationTopics.TaskAssigned, 1), n => n.SubjectId == item);
+        var task = await NotificationAboutAsync(app, contact, NotificationTopics.TaskAssigned, item);
         Assert.Equal("事项「桂花路燃气管道破裂」有一项任务待您处理", task.BodyZh[..task.BodyZh.IndexOf('（', StringComparison.Ordinal)]);
         await pushed.WaitForAsync(e => e.NotificationId == task.Id, Patience);
         using var client = await app.ClientForAsync("zhuting");
@@ -85,6 +88,28 @@ public sealed class The_notification_centre(AllianceAppFactory app) : IClassFixt
         var read = await pushed.WaitForAsync(e => e.Change == "read", Patience);
         Assert.Equal(0, read.Unread);
         Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/api/notifications/unread-count")).GetProperty("unread").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_joint_task_published_to_a_unit_tells_its_people_and_its_route_reminds_them_before_the_claim_deadline()
+    {
+        var contact = DemoRegion.Person(DemoUsers.UnitContact);
+        var item = await app.SubmitAsync(DemoUsers.CommunitySecretary, app.JointTask(category: "法律"));
+
+        var assigned = await NotificationAboutAsync(app, contact, NotificationTopics.TaskAssigned, item);
+        Assert.Equal("新任务：认领实事", assigned.TitleZh);
+        await NotificationAboutAsync(app, DemoRegion.Person(DemoUsers.UnitSecretary), NotificationTopics.TaskAssigned, item);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            // the community's people submitted it; the task is not theirs
+            var db = scope.ServiceProvider.GetRequiredService<Alliance.Server.Infrastructure.Persistence.AllianceDbContext>();
+            Assert.False(await db.Set<Notification>().AnyAsync(n => n.SubjectId == item && n.UserId == DemoRegion.Person(DemoUsers.CommunitySecretary)));
+        }
+
+        // the claim window is 3 days; the rules remind 1 day and 2 hours before it ends
+        await app.FireTimersAsync(TimeSpan.FromDays(2) + TimeSpan.FromMinutes(1));
+        var reminder = await NotificationAboutAsync(app, contact, NotificationTopics.TaskReminder, item);
+        Assert.Equal("任务即将到期：认领实事", reminder.TitleZh);
     }
 
     [Fact]

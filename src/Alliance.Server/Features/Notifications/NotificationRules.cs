@@ -59,7 +59,8 @@ public sealed class NotificationRules(NotificationWriter writer, AllianceDbConte
             return;
         }
 
-        var taskId = JsonDocument.Parse(m.PayloadJson).RootElement.GetProperty("taskId").GetString();
+        using var payload = JsonDocument.Parse(m.PayloadJson);
+        var taskId = payload.RootElement.TryGetProperty("taskId", out var property) ? property.GetString() : null;
         if (!Guid.TryParse(taskId, out var id) || await TaskAsync(id, context.CancellationToken) is not { } task)
         {
             return; // not an item's task (or a route without an item): nobody to tell
@@ -146,16 +147,16 @@ public sealed class NotificationRules(NotificationWriter writer, AllianceDbConte
     }
 
     /// <summary>
-    /// A task's people: those of its holder (else its candidate organisations) whose grants give the workflow role it is
+    /// A task's people: those of its holder (else its candidate organisations, else the organisations the event names) whose grants give the workflow role it is
     /// offered with; for a reminder or overdue notice only the person who claimed it, when someone did.
     /// </summary>
     private static NotificationRequest ForTask(
         string topic, Guid allianceId, Guid itemId, string? itemTitle, ItemTask? task, IReadOnlyList<Guid> concerned, string? role, string step, string title,
         DateTimeOffset? deadline, bool claimed)
     {
-        IReadOnlyCollection<Guid> organisations = task is null
-            ? concerned
-            : task.HolderOrganisationId is { } holder ? [holder.Value] : [.. task.Candidates().Select(c => c.Value)];
+        IReadOnlyCollection<Guid> organisations = task?.HolderOrganisationId is { } holder
+            ? [holder.Value]
+            : task?.Candidates().Select(c => c.Value).ToList() is { Count: > 0 } candidates ? candidates : concerned;
         var workflowRole = task?.CandidateRole ?? role;
         return new NotificationRequest(topic, allianceId, organisations, itemId, new Dictionary<string, string?>
         {
