@@ -9,6 +9,7 @@ using Alliance.Server.Features.Ledger;
 using Alliance.Server.Features.Lists;
 using Alliance.Server.Features.Items;
 using Alliance.Server.Features.Live;
+using Alliance.Server.Features.Notifications;
 using Alliance.Server.Features.Organisations;
 using Alliance.Server.Features.People;
 using Alliance.Server.Features.Resources;
@@ -63,6 +64,7 @@ app.MapNeedsApi();
 app.MapProjectsApi();
 app.MapWorkflowOperationsApi();
 app.MapStreamsApi();
+app.MapNotificationsApi();
 
 await app.RunAsync();
 return 0;

@@ -55,4 +55,25 @@ public sealed class AllianceOptions
 
     /// <summary>How long live stream events are kept for <c>Resume</c> and <c>GET /api/streams/{stream}/events</c>; older ones are pruned hourly.</summary>
     public TimeSpan LiveRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// External notification channels switched on, comma-separated: <c>WeCom</c>, <c>DingTalk</c>, <c>Email</c>, <c>Sms</c>.
+    /// In-app is always on; the default is in-app only.
+    /// </summary>
+    public string NotificationChannels { get; set; } = "InApp";
+
+    /// <summary>The SMTP server for e-mail notifications: <c>smtp://[user:password@]host[:port]?from=address[&amp;security=none|starttls|ssl|auto]</c>.</summary>
+    public string? Smtp { get; set; }
+
+    /// <summary>The generic HTTP SMS gateway that text messages are posted to (<c>{"mobile","text"}</c>).</summary>
+    public string? SmsEndpoint { get; set; }
+
+    /// <summary>Bearer token for <see cref="SmsEndpoint"/> (optional).</summary>
+    public string? SmsToken { get; set; }
+
+    /// <summary>Attempts of one external delivery before it goes to the dead-letter list.</summary>
+    public int NotificationMaxAttempts { get; set; } = 6;
+
+    /// <summary>Back-off before the second attempt of a failed delivery; it doubles with each further attempt.</summary>
+    public TimeSpan NotificationRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 }

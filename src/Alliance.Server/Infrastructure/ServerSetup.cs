@@ -3,6 +3,7 @@ using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Auth;
 using Alliance.Server.Features.Commitments;
 using Alliance.Server.Features.Items;
+using Alliance.Server.Features.Notifications;
 using Alliance.Server.Features.Resources;
 using Alliance.Server.Infrastructure.Jobs;
 using Alliance.Server.Infrastructure.Messaging;
@@ -38,6 +39,7 @@ public static class ServerSetup
         services.AddAllianceItems();
         services.AddAllianceCommitments();
         services.AddAllianceResources();
+        services.AddAllianceNotifications(options);
         services.AddHostedService<StartupBanner>();
         return options;
     }

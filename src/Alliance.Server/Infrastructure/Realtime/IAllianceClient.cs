@@ -37,6 +37,9 @@ public interface IAllianceClient
 
     /// <summary>An alliance's administration changed: name, rules, members (stream <c>alliance:{id}</c>).</summary>
     Task AllianceChanged(AllianceChangedEvent change);
+
+    /// <summary>A notification arrived or notifications were read, with the unread count (stream <c>person:{userId}</c>).</summary>
+    Task Notification(NotificationEvent change);
 }
 
 public sealed record SystemNotice(Guid Id, string TextZh, string TextEn, DateTimeOffset At);

@@ -107,3 +107,15 @@ public sealed record AllianceChangedEvent(Guid AllianceId, string Change, string
 
     public override Task SendTo(IAllianceClient clients) => clients.AllianceChanged(this);
 }
+
+/// <summary>
+/// The person's notification centre changed (stream <c>person:{userId}</c>): a new notification
+/// (<see cref="NotificationId"/>, topic, titles, urgent), or some were read (<see cref="NotificationId"/> the one read, or
+/// null for "all"). <see cref="Unread"/> is the person's unread count at that moment.
+/// </summary>
+public sealed record NotificationEvent(Guid? NotificationId, string Change, string? Topic, string? TitleZh, string? TitleEn, bool Urgent, int Unread) : LiveEvent
+{
+    public override string Kind => nameof(IAllianceClient.Notification);
+
+    public override Task SendTo(IAllianceClient clients) => clients.Notification(this);
+}

@@ -1,0 +1,411 @@
+using Alliance.Contracts.Notifications;
+using Alliance.Server.Features.Access;
+using Alliance.Server.Features.Alliances;
+using Alliance.Server.Features.Organisations;
+using Alliance.Server.Infrastructure.Messaging.Outbox;
+using Alliance.Server.Infrastructure.Persistence;
+using Alliance.Server.Infrastructure.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alliance.Server.Features.Notifications;
+
+/// <summary>
+/// The notification centre (each person's own notifications: nobody reads another person's, 404), the delivery log,
+/// the dead-letter list (district administrator), and the settings: a person's channels and quiet hours, an
+/// organisation's group robots, an alliance's rules.
+/// </summary>
+public static class NotificationsApi
+{
+    public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/notifications").WithTags("Notifications").RequireAuthorization();
+        api.MapGet("/", List).WithName("ListNotifications").WithSummary("My notifications, newest first, paged / 我的通知");
+        api.MapGet("/unread-count", UnreadCount).WithName("UnreadNotificationCount").WithSummary("My unread count / 未读数");
+        api.MapPost("/{id:guid}/read", Read).WithName("ReadNotification").WithSummary("Mark one of my notifications read / 标为已读");
+        api.MapPost("/read-all", ReadAll).WithName("ReadAllNotifications").WithSummary("Mark all my notifications read / 全部已读");
+        api.MapGet("/{id:guid}/deliveries", Deliveries).WithName("NotificationDeliveries").WithSummary("Delivery log of one of my notifications / 投递记录");
+        api.MapGet("/settings", GetSettings).WithName("GetNotificationSettings").WithSummary("My channels, quiet hours, digest / 我的通知设置");
+        api.MapPut("/settings", PutSettings).WithName("PutNotificationSettings").WithSummary("Change my notification settings / 修改通知设置");
+        api.MapGet("/channels/{organisationId:guid}", GetChannels).WithName("GetOrganisationChannels").WithSummary("An organisation's group robots, masked / 群机器人配置");
+        api.MapPut("/channels/{organisationId:guid}", PutChannels).WithName("PutOrganisationChannels").WithSummary("Set an organisation's group robots / 配置群机器人");
+        api.MapGet("/rules/{allianceId:guid}", GetRules).WithName("GetNotificationRules").WithSummary("An alliance's notification rules / 联盟通知规则");
+        api.MapPut("/rules/{allianceId:guid}/{topic}", PutRule).WithName("PutNotificationRule").WithSummary("Set one notification rule of an alliance / 修改通知规则");
+        api.MapGet("/dead-letters", DeadLetters).WithName("NotificationDeadLetters").WithSummary("Deliveries that kept failing (district admin) / 投递失败清单");
+        api.MapPost("/dead-letters/{id:guid}/replay", Replay).WithName("ReplayNotificationDelivery").WithSummary("Try a dead-lettered delivery again (district admin) / 重新投递");
+        return app;
+    }
+
+    public sealed record NotificationView(
+        Guid Id, string Topic, bool Urgent, string TitleZh, string TitleEn, string BodyZh, string BodyEn, Guid? AllianceId, Guid? OrganisationId,
+        Guid? SubjectId, DateTime CreatedUtc, DateTime? ReadUtc)
+    {
+        public static NotificationView From(Notification n) =>
+            new(n.Id, n.Topic, n.Urgent, n.TitleZh, n.TitleEn, n.BodyZh, n.BodyEn, n.AllianceId, n.OrganisationId, n.SubjectId, n.CreatedUtc, n.ReadUtc);
+    }
+
+    public sealed record NotificationPage(IReadOnlyList<NotificationView> Items, int Total, int Unread, int Page, int PageSize);
+
+    public sealed record UnreadCountResponse(int Unread);
+
+    public sealed record ReadAllResponse(int Read, int Unread);
+
+    public sealed record AttemptView(int Number, DateTime AtUtc, bool Succeeded, string? Error);
+
+    public sealed record DeliveryView(
+        Guid Id, NotificationChannel Channel, DeliveryState State, int Attempts, DateTime NextAttemptUtc, DateTime? SentUtc, string? LastError,
+        IReadOnlyList<AttemptView> Log);
+
+    public sealed record DeadLetterView(Guid DeliveryId, Guid NotificationId, Guid UserId, string Topic, string TitleZh, NotificationChannel Channel, int Attempts,
+        string? LastError, DateTime CreatedUtc);
+
+    public static async Task<Ok<NotificationPage>> List(AccessScope scope, AllianceDbContext db, bool? unread, int? page, int? pageSize, CancellationToken cancellationToken)
+    {
+        var me = Me(scope);
+        var size = Math.Clamp(pageSize ?? 20, 1, 100);
+        var number = Math.Max(page ?? 1, 1);
+        var mine = db.Set<Notification>().AsNoTracking().Where(n => n.UserId == me);
+        var unreadCount = await mine.CountAsync(n => n.ReadUtc == null, cancellationToken);
+        var query = unread == true ? mine.Where(n => n.ReadUtc == null) : mine;
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await query.OrderByDescending(n => n.CreatedUtc).ThenByDescending(n => n.Id).Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new NotificationPage([.. rows.Select(NotificationView.From)], total, unreadCount, number, size));
+    }
+
+    public static async Task<Ok<UnreadCountResponse>> UnreadCount(AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken)
+    {
+        var me = Me(scope);
+        return TypedResults.Ok(new UnreadCountResponse(await db.Set<Notification>().CountAsync(n => n.UserId == me && n.ReadUtc == null, cancellationToken)));
+    }
+
+    public static async Task<Ok<NotificationView>> Read(Guid id, AccessScope scope, AllianceDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var notification = await OwnAsync(db, scope, id, cancellationToken);
+        if (notification.ReadUtc is null)
+        {
+            var now = time.GetUtcNow();
+            notification.ReadUtc = now.UtcDateTime;
+            db.AddOutboxEvent(new NotificationsRead(notification.UserId, notification.Id) { OccurredAt = now });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return TypedResults.Ok(NotificationView.From(notification));
+    }
+
+    public static async Task<Ok<ReadAllResponse>> ReadAll(AccessScope scope, AllianceDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var me = Me(scope);
+        var now = time.GetUtcNow();
+        var unread = await db.Set<Notification>().Where(n => n.UserId == me && n.ReadUtc == null).ToListAsync(cancellationToken);
+        foreach (var notification in unread)
+        {
+            notification.ReadUtc = now.UtcDateTime;
+        }
+
+        if (unread.Count > 0)
+        {
+            db.AddOutboxEvent(new NotificationsRead(me, null) { OccurredAt = now });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return TypedResults.Ok(new ReadAllResponse(unread.Count, 0));
+    }
+
+    public static async Task<Ok<IReadOnlyList<DeliveryView>>> Deliveries(Guid id, AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken)
+    {
+        var notification = await OwnAsync(db, scope, id, cancellationToken);
+        return TypedResults.Ok(await DeliveryLogAsync(db, notification.Id, cancellationToken));
+    }
+
+    internal static async Task<IReadOnlyList<DeliveryView>> DeliveryLogAsync(AllianceDbContext db, Guid notificationId, CancellationToken cancellationToken)
+    {
+        var deliveries = await db.Set<NotificationDelivery>().AsNoTracking().Where(d => d.NotificationId == notificationId).ToListAsync(cancellationToken);
+        var ids = deliveries.Select(d => d.Id).ToList();
+        var attempts = (await db.Set<NotificationAttempt>().AsNoTracking().Where(a => ids.Contains(a.DeliveryId)).ToListAsync(cancellationToken))
+            .ToLookup(a => a.DeliveryId);
+        return [.. deliveries.OrderBy(d => d.Channel).Select(d => new DeliveryView(d.Id, d.Channel, d.State, d.Attempts, d.NextAttemptUtc, d.SentUtc, d.LastError,
+            [.. attempts[d.Id].OrderBy(a => a.Number).Select(a => new AttemptView(a.Number, a.AtUtc, a.Succeeded, a.Error))]))];
+    }
+
+    public static async Task<Ok<IReadOnlyList<DeadLetterView>>> DeadLetters(AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken)
+    {
+        scope.DemandDistrictAdmin();
+        var rows = await db.Set<NotificationDelivery>().AsNoTracking().Where(d => d.State == DeliveryState.DeadLettered)
+            .Join(db.Set<Notification>(), d => d.NotificationId, n => n.Id, (d, n) => new DeadLetterView(d.Id, n.Id, n.UserId, n.Topic, n.TitleZh, d.Channel, d.Attempts, d.LastError, d.CreatedUtc))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<DeadLetterView>>([.. rows.OrderByDescending(r => r.CreatedUtc)]);
+    }
+
+    public static async Task<Ok<DeliveryView>> Replay(Guid id, AccessScope scope, AllianceDbContext db, NotificationOptions options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        scope.DemandDistrictAdmin();
+        var delivery = await db.Set<NotificationDelivery>().SingleOrDefaultAsync(d => d.Id == id, cancellationToken) ?? throw new NotFoundProblem(new BilingualText("投递记录", "delivery"));
+        if (delivery.State != DeliveryState.DeadLettered)
+        {
+            throw new ConflictProblem("notification.not-dead-lettered", new("只能重新投递失败清单中的记录。", "Only a dead-lettered delivery can be replayed."));
+        }
+
+        var now = time.GetUtcNow();
+        delivery.State = DeliveryState.Pending;
+        delivery.NextAttemptUtc = now.UtcDateTime;
+        delivery.AttemptLimit = delivery.Attempts + options.MaxAttempts;
+        db.AddOutboxEvent(new NotificationDeliveryRequested(delivery.Id, delivery.NotificationId, delivery.Channel.ToString()) { OccurredAt = now });
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok((await DeliveryLogAsync(db, delivery.NotificationId, cancellationToken)).Single(d => d.Id == id));
+    }
+
+    private static Guid Me(AccessScope scope) => scope.UserId ?? throw new NotFoundProblem(new BilingualText("通知", "notification"));
+
+    private static async Task<Notification> OwnAsync(AllianceDbContext db, AccessScope scope, Guid id, CancellationToken cancellationToken)
+    {
+        var me = Me(scope);
+        return await db.Set<Notification>().SingleOrDefaultAsync(n => n.Id == id && n.UserId == me, cancellationToken)
+            ?? throw new NotFoundProblem(new BilingualText("通知", "notification"));
+    }
+
+    // ---- a person's settings ----
+
+    public sealed record SettingsBody(
+        IReadOnlyList<NotificationChannel>? Channels, string? Email, string? Mobile, string? QuietStart, string? QuietEnd, bool? Digest, string? Language);
+
+    public sealed record SettingsView(
+        IReadOnlyList<NotificationChannel> Channels, IReadOnlyList<NotificationChannel> Available, string? Email, string? Mobile, string QuietStart, string QuietEnd,
+        bool Digest, string Language)
+    {
+        public static SettingsView From(PersonNotificationSettings s, NotificationOptions options) =>
+            new([NotificationChannel.InApp, .. s.Channels.Where(c => c != NotificationChannel.InApp)], [.. options.Channels.Order()], s.Email, s.Mobile,
+                s.QuietStart.ToString("HH:mm", global::System.Globalization.CultureInfo.InvariantCulture), s.QuietEnd.ToString("HH:mm", global::System.Globalization.CultureInfo.InvariantCulture),
+                s.Digest, s.Language);
+    }
+
+    public static async Task<Ok<SettingsView>> GetSettings(AccessScope scope, AllianceDbContext db, NotificationOptions options, CancellationToken cancellationToken)
+    {
+        var me = Me(scope);
+        var settings = await db.Set<PersonNotificationSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.UserId == me, cancellationToken)
+            ?? PersonNotificationSettings.DefaultFor(me);
+        return TypedResults.Ok(SettingsView.From(settings, options));
+    }
+
+    public static async Task<Ok<SettingsView>> PutSettings(SettingsBody body, AccessScope scope, AllianceDbContext db, NotificationOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var me = Me(scope);
+        var settings = await db.Set<PersonNotificationSettings>().SingleOrDefaultAsync(s => s.UserId == me, cancellationToken);
+        if (settings is null)
+        {
+            settings = PersonNotificationSettings.DefaultFor(me);
+            db.Add(settings);
+        }
+
+        var errors = new FieldErrors();
+        var channels = body.Channels is null ? settings.Channels : [.. body.Channels.Where(c => c != NotificationChannel.InApp).Distinct()];
+        var email = body.Email is null ? settings.Email : body.Email.Trim() is { Length: > 0 } e ? e : null;
+        var mobile = body.Mobile is null ? settings.Mobile : body.Mobile.Trim() is { Length: > 0 } m ? m : null;
+        if (channels.FirstOrDefault(c => !options.Enabled(c)) is var off && off != NotificationChannel.InApp)
+        {
+            errors.Add("channels", $"本系统未开通 {off} 通知渠道。", $"The {off} channel is not switched on for this system (Alliance:NotificationChannels).");
+        }
+
+        if (email is not null && (email.Length > 200 || !MimeKit.MailboxAddress.TryParse(email, out var parsed) || parsed.Address != email || !email.Contains('@', StringComparison.Ordinal)))
+        {
+            errors.Add("email", "电子邮箱格式不正确。", "The e-mail address is not valid.");
+        }
+        else if (email is null && channels.Contains(NotificationChannel.Email))
+        {
+            errors.Add("email", "选择邮件通知须填写电子邮箱。", "An e-mail address is required for e-mail notifications.");
+        }
+
+        if (mobile is not null && !global::System.Text.RegularExpressions.Regex.IsMatch(mobile, @"^1\d{10}$"))
+        {
+            errors.Add("mobile", "手机号须为 11 位数字，以 1 开头。", "The mobile number must be 11 digits starting with 1.");
+        }
+        else if (mobile is null && channels.Contains(NotificationChannel.Sms))
+        {
+            errors.Add("mobile", "选择短信通知须填写手机号。", "A mobile number is required for SMS notifications.");
+        }
+
+        var quietStart = Time(errors, "quietStart", body.QuietStart, settings.QuietStart);
+        var quietEnd = Time(errors, "quietEnd", body.QuietEnd, settings.QuietEnd);
+        var language = body.Language ?? settings.Language;
+        if (language is not ("zh-CN" or "en"))
+        {
+            errors.Add("language", "语言须为 zh-CN 或 en。", "The language must be zh-CN or en.");
+        }
+
+        errors.ThrowIfAny();
+        settings.Channels = channels;
+        settings.Email = email;
+        settings.Mobile = mobile;
+        settings.QuietStart = quietStart;
+        settings.QuietEnd = quietEnd;
+        settings.Digest = body.Digest ?? settings.Digest;
+        settings.Language = language;
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(SettingsView.From(settings, options));
+    }
+
+    private static TimeOnly Time(FieldErrors errors, string field, string? text, TimeOnly current)
+    {
+        if (text is null)
+        {
+            return current;
+        }
+
+        if (TimeOnly.TryParseExact(text, "HH:mm", global::System.Globalization.CultureInfo.InvariantCulture, global::System.Globalization.DateTimeStyles.None, out var value))
+        {
+            return value;
+        }
+
+        errors.Add(field, "时间格式须为 HH:mm（中国标准时间），如 22:00。", "The time must be HH:mm (China Standard Time), e.g. 22:00.");
+        return current;
+    }
+
+    // ---- an organisation's group robots ----
+
+    public sealed record ChannelsBody(string? WeComWebhook, string? DingTalkWebhook, string? DingTalkSecret);
+
+    public sealed record ChannelsView(Guid OrganisationId, string? WeComWebhook, string? DingTalkWebhook, string? DingTalkSecret, DateTimeOffset? UpdatedAt);
+
+    public static async Task<Ok<ChannelsView>> GetChannels(Guid organisationId, AccessScope scope, AllianceDbContext db, ChannelSecrets secrets, CancellationToken cancellationToken)
+    {
+        await DemandChannelAdminAsync(scope, db, organisationId, cancellationToken);
+        var row = await db.Set<OrganisationChannels>().AsNoTracking().SingleOrDefaultAsync(c => c.OrganisationId == organisationId, cancellationToken);
+        return TypedResults.Ok(Masked(organisationId, row, secrets));
+    }
+
+    /// <summary>
+    /// Sets the robots: a field left out (null) is kept, an empty string removes it. A webhook must be an absolute https URL
+    /// (http only to a loopback address) carrying its token (<c>key</c> for WeCom, <c>access_token</c> for DingTalk); DingTalk
+    /// needs its signing secret (<c>SEC…</c>).
+    /// </summary>
+    public static async Task<Ok<ChannelsView>> PutChannels(
+        Guid organisationId, ChannelsBody body, AccessScope scope, AllianceDbContext db, ChannelSecrets secrets, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        await DemandChannelAdminAsync(scope, db, organisationId, cancellationToken);
+        var row = await db.Set<OrganisationChannels>().SingleOrDefaultAsync(c => c.OrganisationId == organisationId, cancellationToken);
+        var errors = new FieldErrors();
+        Webhook(errors, "weComWebhook", body.WeComWebhook, "key", new("企业微信群机器人地址", "WeCom robot webhook"));
+        Webhook(errors, "dingTalkWebhook", body.DingTalkWebhook, "access_token", new("钉钉群机器人地址", "DingTalk robot webhook"));
+        var dingTalkAfter = body.DingTalkWebhook is null ? row?.DingTalkWebhookProtected is not null : body.DingTalkWebhook.Length > 0;
+        var secretAfter = body.DingTalkSecret is null ? row?.DingTalkSecretProtected is not null : body.DingTalkSecret.Length > 0;
+        if (body.DingTalkSecret is { Length: > 0 } secret && (!secret.StartsWith("SEC", StringComparison.Ordinal) || secret.Length < 20 || secret.Length > 200 || secret.Any(char.IsWhiteSpace)))
+        {
+            errors.Add("dingTalkSecret", "钉钉加签密钥格式不正确（应以 SEC 开头）。", "The DingTalk signing secret is not valid (it starts with SEC).");
+        }
+        else if (dingTalkAfter && !secretAfter)
+        {
+            errors.Add("dingTalkSecret", "使用钉钉群机器人须填写加签密钥。", "The DingTalk robot needs its signing secret.");
+        }
+
+        errors.ThrowIfAny();
+        if (row is null)
+        {
+            row = new OrganisationChannels { OrganisationId = organisationId };
+            db.Add(row);
+        }
+
+        if (body.WeComWebhook is not null)
+        {
+            row.WeComWebhookProtected = secrets.Protect(ChannelSecrets.WeComWebhookPurpose, body.WeComWebhook.Trim());
+        }
+
+        if (body.DingTalkWebhook is not null)
+        {
+            row.DingTalkWebhookProtected = secrets.Protect(ChannelSecrets.DingTalkWebhookPurpose, body.DingTalkWebhook.Trim());
+        }
+
+        if (body.DingTalkSecret is not null)
+        {
+            row.DingTalkSecretProtected = secrets.Protect(ChannelSecrets.DingTalkSecretPurpose, body.DingTalkSecret.Trim());
+        }
+
+        row.UpdatedAt = time.GetUtcNow();
+        row.UpdatedBy = scope.UserId;
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(Masked(organisationId, row, secrets));
+    }
+
+    private static void Webhook(FieldErrors errors, string field, string? value, string token, BilingualText name)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        var ok = Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
+            && uri.Query.TrimStart('?').Split('&').Any(p => p.StartsWith(token + "=", StringComparison.Ordinal) && p.Length > token.Length + 1)
+            && value.Length <= 500;
+        if (!ok)
+        {
+            errors.Add(field, $"{name.Zh}格式不正确：须为 https 地址并带有 {token} 参数。", $"The {name.En} is not valid: it must be an https URL with its {token} parameter.");
+        }
+    }
+
+    private static ChannelsView Masked(Guid organisationId, OrganisationChannels? row, ChannelSecrets secrets) =>
+        new(organisationId,
+            ChannelSecrets.MaskUrl(secrets.Unprotect(ChannelSecrets.WeComWebhookPurpose, row?.WeComWebhookProtected)),
+            ChannelSecrets.MaskUrl(secrets.Unprotect(ChannelSecrets.DingTalkWebhookPurpose, row?.DingTalkWebhookProtected)),
+            ChannelSecrets.MaskSecret(secrets.Unprotect(ChannelSecrets.DingTalkSecretPurpose, row?.DingTalkSecretProtected)),
+            row?.UpdatedAt);
+
+    private static async Task DemandChannelAdminAsync(AccessScope scope, AllianceDbContext db, Guid organisationId, CancellationToken cancellationToken)
+    {
+        var id = new OrganisationId(organisationId);
+        if (!scope.CanSeeOrganisation(id) || !await db.Organisations.AnyAsync(o => o.Id == id, cancellationToken))
+        {
+            throw new NotFoundProblem(new BilingualText("组织", "organisation"));
+        }
+
+        scope.DemandAdminister(id);
+    }
+
+    // ---- an alliance's rules ----
+
+    public sealed record RuleBody(bool? Enabled, IReadOnlyList<People.AllianceRole>? Roles);
+
+    public sealed record RuleView(string Topic, bool Enabled, bool Urgent, IReadOnlyList<People.AllianceRole> Roles, bool IsDefault);
+
+    public static async Task<Ok<IReadOnlyList<RuleView>>> GetRules(Guid allianceId, AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken)
+    {
+        await VisibleAllianceAsync(scope, db, allianceId, cancellationToken);
+        var rows = await db.Set<AllianceNotificationRule>().AsNoTracking().Where(r => r.AllianceId == allianceId).ToDictionaryAsync(r => r.Topic, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<RuleView>>([.. NotificationTopics.All.Select(t => View(t, rows.GetValueOrDefault(t.Name)))]);
+    }
+
+    public static async Task<Ok<RuleView>> PutRule(
+        Guid allianceId, string topic, RuleBody body, AccessScope scope, AllianceDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var alliance = await VisibleAllianceAsync(scope, db, allianceId, cancellationToken);
+        if (!NotificationTopics.TryGet(topic, out var definition))
+        {
+            throw new NotFoundProblem(new BilingualText("通知规则", "notification rule"));
+        }
+
+        scope.DemandAdminister(alliance.HostOrganisationId);
+        var row = await db.Set<AllianceNotificationRule>().SingleOrDefaultAsync(r => r.AllianceId == allianceId && r.Topic == topic, cancellationToken);
+        if (row is null)
+        {
+            row = new AllianceNotificationRule { AllianceId = allianceId, Topic = topic };
+            db.Add(row);
+        }
+
+        row.Enabled = body.Enabled ?? row.Enabled;
+        row.Roles = body.Roles is null ? row.Roles : [.. body.Roles.Distinct()];
+        row.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(View(definition, row));
+    }
+
+    private static RuleView View(NotificationTopic topic, AllianceNotificationRule? row) =>
+        new(topic.Name, row?.Enabled ?? true, topic.Urgent, row is { Roles.Count: > 0 } ? row.Roles : topic.DefaultRoles, row is null);
+
+    private static async Task<PartyAlliance> VisibleAllianceAsync(AccessScope scope, AllianceDbContext db, Guid allianceId, CancellationToken cancellationToken)
+    {
+        var id = new AllianceId(allianceId);
+        var alliance = scope.CanSeeAlliance(id) ? await db.Alliances.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken) : null;
+        return alliance ?? throw new NotFoundProblem(new BilingualText("联盟", "alliance"));
+    }
+}
