@@ -5,6 +5,7 @@ using Alliance.Server.Features.Commitments;
 using Alliance.Server.Features.Items;
 using Alliance.Server.Features.Notifications;
 using Alliance.Server.Features.Resources;
+using Alliance.Server.Infrastructure.Api;
 using Alliance.Server.Infrastructure.Jobs;
 using Alliance.Server.Infrastructure.Messaging;
 using Alliance.Server.Infrastructure.Messaging.Outbox;
@@ -25,6 +26,7 @@ public static class ServerSetup
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddAllianceProblems();
+        services.AddAllianceApiContract();
         services.AddAllianceOpenApi();
         services.AddAllianceTelemetry(builder.Configuration);
         services.AddAlliancePersistence(options);

@@ -57,6 +57,8 @@ public static class MessagingSetup
             retry.Incremental(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400));
             retry.Ignore<ArgumentException>();
         });
+        // Bus messages carry their times as the API does: UTC, ending in Z (docs/api.md).
+        cfg.ConfigureJsonSerializerOptions(options => Api.ApiJson.Apply(options, enums: false));
         cfg.ConfigureEndpoints(context);
     }
 }

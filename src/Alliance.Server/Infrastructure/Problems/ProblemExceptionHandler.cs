@@ -12,6 +12,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             AllianceProblemException p => FromProblem(httpContext, p),
             Alliance.Workflows.Runtime.WorkflowConflictException w => FromProblem(httpContext, WorkflowConflictProblems.ToProblem(w)),
+            BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } bad => FromProblem(httpContext, Api.JsonProblems.ToProblem(httpContext, bad)),
             BadHttpRequestException bad => FromText(httpContext, bad.StatusCode, "bad-request",
                 new("请求无效", "Bad request"), new("请求格式不正确。", bad.Message)),
             _ => null,
