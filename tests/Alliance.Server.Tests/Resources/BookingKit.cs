@@ -42,7 +42,7 @@ internal static class BookingKit
             capacity,
             exclusive,
             requiresApproval,
-            openingHours = Enumerable.Range(0, 7).Select(d => new { day = d, from = "08:00", to = "22:00" }).ToArray(),
+            openingHours = Enumerable.Range(0, 7).Select(d => new { day = ((DayOfWeek)d).ToString(), from = "08:00", to = "22:00" }).ToArray(),
             exceptions = exceptions ?? [],
         });
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());

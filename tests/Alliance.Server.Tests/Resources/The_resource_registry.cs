@@ -20,8 +20,8 @@ public sealed class The_resource_registry(AllianceAppFactory app) : IClassFixtur
         exclusive = true,
         openingHours = new[]
         {
-            new { day = 1, from = "09:00", to = "12:00" },
-            new { day = 1, from = "14:00", to = "17:00" },
+            new { day = "Monday", from = "09:00", to = "12:00" },
+            new { day = "Monday", from = "14:00", to = "17:00" },
         },
         exceptions = new[] { new { date = "2026-05-01", closed = true, periods = (object[]?)null, note = "劳动节" } },
         suitableGroups = new[] { "党员" },
@@ -66,7 +66,7 @@ public sealed class The_resource_registry(AllianceAppFactory app) : IClassFixtur
             categories = Array.Empty<string>(),
             capacity = 0,
             slotMinutes = 7,
-            openingHours = new[] { new { day = 1, from = "17:00", to = "09:00" } },
+            openingHours = new[] { new { day = "Monday", from = "17:00", to = "09:00" } },
         });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");

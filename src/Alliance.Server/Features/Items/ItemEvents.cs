@@ -13,7 +13,7 @@ namespace Alliance.Server.Features.Items;
 /// </summary>
 public sealed class ItemEvents(Item item, TimeProvider time)
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    internal static readonly JsonSerializerOptions Json = Infrastructure.Api.ApiJson.Apply(new(JsonSerializerDefaults.Web), enums: false);
 
     private readonly List<ItemEvent> _messages = [];
     private readonly List<ItemEventRecord> _records = [];
