@@ -15,7 +15,15 @@ public sealed class FieldErrors
         return this;
     }
 
-    /// <summary>A required text: present, not blank, at most <paramref name="maxLength"/> characters.</summary>
+    /// <summary>Texts allowed this many characters or more are long texts: line breaks and tabs are allowed in them.</summary>
+    public const int LongText = 500;
+
+    /// <summary>
+    /// A text: present and not blank when required; no control characters (line breaks and tabs only in long texts of
+    /// <see cref="LongText"/> characters or more); at most <paramref name="maxLength"/> UTF-16 characters once trimmed and
+    /// in NFC, the form it is stored in (request bodies arrive in NFC already: <c>Api.CleanTextConverter</c>). The columns
+    /// hold at least <paramref name="maxLength"/> on both databases, so the limit is the same on SQLite and PostgreSQL.
+    /// </summary>
     public FieldErrors Text(string field, string? value, BilingualText name, int maxLength, bool required = true)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -25,12 +33,32 @@ public sealed class FieldErrors
                 Add(field, $"请填写{name.Zh}。", $"The {name.En} is required.");
             }
         }
-        else if (value.Trim().Length > maxLength)
+        else if (Api.CleanTextConverter.HasControl(value, allowLineBreaks: maxLength >= LongText))
+        {
+            Add(field, maxLength >= LongText ? $"{name.Zh}不能包含控制字符（换行和制表符除外）。" : $"{name.Zh}不能包含换行、制表符或其他控制字符。",
+                maxLength >= LongText ? $"The {name.En} must not contain control characters (line breaks and tabs are allowed)." : $"The {name.En} must not contain line breaks, tabs or other control characters.");
+        }
+        else if (Stored(value).Length > maxLength)
         {
             Add(field, $"{name.Zh}不能超过 {maxLength} 个字符。", $"The {name.En} must be at most {maxLength} characters.");
         }
 
         return this;
+    }
+
+    /// <summary>A text as it is stored: trimmed and in NFC (invalid Unicode is left as it is; request bodies never carry it).</summary>
+    public static string Stored(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var trimmed = value.Trim();
+        try
+        {
+            return trimmed.IsNormalized(System.Text.NormalizationForm.FormC) ? trimmed : trimmed.Normalize(System.Text.NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            return trimmed;
+        }
     }
 
     public FieldErrors Required<T>(string field, T? value, BilingualText name)
