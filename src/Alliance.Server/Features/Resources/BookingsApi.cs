@@ -36,7 +36,8 @@ public static class BookingsApi
         resources.MapPost("/{id:guid}/bookings", Request).WithName("RequestBooking")
             .WithSummary("Request a slot (start, end, purpose, head count, requesting organisation); refused at once outside the hours, over capacity, on a taken slot or in emergency mode / 预约共享资源");
         resources.MapGet("/{id:guid}/bookings", ListForResource).WithName("ListResourceBookings")
-            .WithSummary("A resource's bookings in a period: full details for the owner's side, the caller's own, and the busy times of the rest / 资源预约日历");
+            .WithSummary("A resource's bookings in a period: full details for the owner's side, the caller's own, and the busy times of the rest / 资源预约日历")
+            .WithDescription("The period is from..to; without them it is the last day and the next 60 days (from = now - 1 day, to = now + 60 days), at most 366 days. The response says the period applied (from, to).");
         var bookings = app.MapGroup("/api/bookings").WithTags("Resources").RequireAuthorization();
         bookings.MapGet("/", ListMine).WithName("ListMyBookings")
             .WithSummary("Bookings the caller's organisations requested or own the resource of / 我的预约（申请的与收到的）");
@@ -64,7 +65,11 @@ public static class BookingsApi
 
     public sealed record BusyTime(DateTimeOffset Start, DateTimeOffset End, string Why);
 
-    public sealed record ResourceCalendar(ResourceId ResourceId, IReadOnlyList<BookingResponse> Bookings, IReadOnlyList<BusyTime> Busy);
+    /// <summary>A resource's calendar in the period applied (<see cref="From"/>..<see cref="To"/>, the defaults when not given).</summary>
+    public sealed record ResourceCalendar(ResourceId ResourceId, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<BookingResponse> Bookings, IReadOnlyList<BusyTime> Busy);
+
+    /// <summary>The calendar's default period around now, and its longest.</summary>
+    public static readonly TimeSpan CalendarBefore = TimeSpan.FromDays(1), CalendarAfter = TimeSpan.FromDays(60), CalendarLongest = TimeSpan.FromDays(366);
 
     public static async Task<Created<BookingResponse>> Request(
         Guid id, BookingRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit, WorkflowRuntime runtime, ItemSync sync, TimeProvider time,
@@ -113,11 +118,16 @@ public static class BookingsApi
         Guid id, DateTimeOffset? from, DateTimeOffset? to, AccessScope scope, AllianceDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var resource = await ResourcesApi.FindVisibleAsync(db, scope, new ResourceId(id), cancellationToken);
-        var start = (from ?? time.GetUtcNow().AddDays(-1)).UtcDateTime;
-        var end = (to ?? time.GetUtcNow().AddDays(60)).UtcDateTime;
+        var start = (from ?? time.GetUtcNow() - CalendarBefore).UtcDateTime;
+        var end = (to ?? time.GetUtcNow() + CalendarAfter).UtcDateTime;
         if (end <= start)
         {
             throw Alliance.Server.Infrastructure.Problems.ValidationProblem.For("to", "结束时间须晚于开始时间。", "The period must end after it starts.");
+        }
+
+        if (end - start > CalendarLongest)
+        {
+            throw Alliance.Server.Infrastructure.Problems.ValidationProblem.For("to", "查询时段不能超过 366 天。", "The period can be at most 366 days.");
         }
 
         var all = await db.Set<Booking>().AsNoTracking()
@@ -128,7 +138,7 @@ public static class BookingsApi
         var busy = all.Where(b => b.IsActive && !CanSeeDetails(scope, resource, b)).Select(b => new BusyTime(Utc(b.StartUtc), Utc(b.EndUtc), "booked"))
             .Concat(emergencies.Select(e => new BusyTime(Utc(e.FromUtc), Utc(e.ToUtc), "emergency")))
             .OrderBy(b => b.Start).ToList();
-        return TypedResults.Ok(new ResourceCalendar(resource.Id, [.. shown.Select(b => BookingResponse.From(b, resource))], busy));
+        return TypedResults.Ok(new ResourceCalendar(resource.Id, Utc(start), Utc(end), [.. shown.Select(b => BookingResponse.From(b, resource))], busy));
     }
 
     public static async Task<Ok<List<BookingResponse>>> ListMine(AccessScope scope, AllianceDbContext db, string? status, CancellationToken cancellationToken)
