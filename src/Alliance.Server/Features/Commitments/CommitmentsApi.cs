@@ -92,7 +92,7 @@ public static class CommitmentsApi
             {
                 if (!units.Contains(asked))
                 {
-                    errors.Add("unitId", "您不代表该联盟的这个成员单位。", "You do not act for this member unit of the alliance.");
+                    errors.NotActingFor(new("成员单位", "member unit of the alliance"));
                 }
                 else
                 {

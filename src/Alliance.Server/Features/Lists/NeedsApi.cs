@@ -91,7 +91,7 @@ public static class NeedsApi
             }
             else
             {
-                errors.Add("communityId", "您不代表这个社区。", "You do not act for this community.");
+                errors.NotActingFor(new("社区", "community"));
             }
         }
         else if (communities.Count == 1)

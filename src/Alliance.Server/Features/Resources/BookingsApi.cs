@@ -276,7 +276,7 @@ public static class BookingsApi
                 return organisation;
             }
 
-            errors.Add("requesterId", "申请组织须是您所代表的组织。", "The requesting organisation must be one you act for.");
+            errors.NotActingFor(new("申请组织", "requesting organisation"));
             return null;
         }
 

@@ -31,7 +31,12 @@ public sealed class NotFoundProblem(BilingualText what)
 
 /// <summary>403: the thing is visible, but this action on it is not allowed for the caller.</summary>
 public sealed class ForbiddenProblem(string code, BilingualText detail)
-    : AllianceProblemException(StatusCodes.Status403Forbidden, code, new("无权操作", "Forbidden"), detail);
+    : AllianceProblemException(StatusCodes.Status403Forbidden, code, new("无权操作", "Forbidden"), detail)
+{
+    /// <summary>The one answer to acting for an organisation the caller does not act for (docs/api.md).</summary>
+    public static ForbiddenProblem NotActingFor(BilingualText organisation) =>
+        new("scope.not-acting-for", new($"您不代表所选的{organisation.Zh}。", $"You do not act for the {organisation.En} given."));
+}
 
 /// <summary>409: an illegal state transition; the detail says why.</summary>
 public sealed class ConflictProblem(string code, BilingualText detail)

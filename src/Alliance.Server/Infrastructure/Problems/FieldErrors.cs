@@ -5,6 +5,8 @@ public sealed class FieldErrors
 {
     private readonly Dictionary<string, BilingualText> _errors = [];
 
+    private ForbiddenProblem? _forbidden;
+
     public bool Any => _errors.Count > 0;
 
     public bool Has(string field) => _errors.ContainsKey(field);
@@ -76,11 +78,26 @@ public sealed class FieldErrors
     public FieldErrors Unknown(string field, BilingualText name) =>
         Add(field, $"{name.Zh}不存在，或您无权查看。", $"The {name.En} does not exist, or is not visible to you.");
 
+    /// <summary>
+    /// The caller named an organisation it does not act for. The one rule for this (docs/api.md): 403
+    /// <c>scope.not-acting-for</c>, never a field error, thrown by <see cref="ThrowIfAny"/> once the fields themselves are good.
+    /// </summary>
+    public FieldErrors NotActingFor(BilingualText organisation)
+    {
+        _forbidden ??= ForbiddenProblem.NotActingFor(organisation);
+        return this;
+    }
+
     public void ThrowIfAny()
     {
         if (_errors.Count > 0)
         {
             throw new ValidationProblem(_errors);
+        }
+
+        if (_forbidden is not null)
+        {
+            throw _forbidden;
         }
     }
 }
