@@ -53,6 +53,12 @@ public sealed class AllianceOptions
     /// <summary>How long a locked account stays locked.</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Sign-in attempts (<c>/api/auth/login</c> and <c>/api/auth/token</c>) one client address may make per minute; more answer 429.</summary>
+    public int SignInPerClientPerMinute { get; set; } = 60;
+
+    /// <summary>Sign-in attempts for one user name (known or not) per minute, from anywhere; more answer 429.</summary>
+    public int SignInPerAccountPerMinute { get; set; } = 10;
+
     /// <summary>How long live stream events are kept for <c>Resume</c> and <c>GET /api/streams/{stream}/events</c>; older ones are pruned hourly.</summary>
     public TimeSpan LiveRetention { get; set; } = TimeSpan.FromDays(30);
 

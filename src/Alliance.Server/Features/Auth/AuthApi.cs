@@ -16,9 +16,11 @@ public static class AuthApi
     {
         var api = app.MapGroup("/api/auth").WithTags("Auth");
         api.MapPost("/login", Login)
+            .RequireRateLimiting(SignInGuard.Policy)
             .WithName("SignIn")
             .WithSummary("Sign in with user name and password; sets the UI cookie / 登录（Cookie）");
         api.MapPost("/token", Token)
+            .RequireRateLimiting(SignInGuard.Policy)
             .WithName("IssueToken")
             .WithSummary("Sign in with user name and password; returns a bearer token for API clients and the hub / 获取访问令牌");
         api.MapPost("/logout", Logout)
@@ -44,18 +46,19 @@ public static class AuthApi
 
     public sealed record MeResponse(Guid Id, string UserName, string DisplayName, bool IsDistrictAdmin, IReadOnlyList<GrantResponse> Grants);
 
-    public static async Task<Ok<MeResponse>> Login(SignInRequest request, SignInManager<AllianceUser> signIn, AllianceDbContext db, CancellationToken cancellationToken)
+    public static async Task<Ok<MeResponse>> Login(
+        SignInRequest request, SignInManager<AllianceUser> signIn, SignInGuard guard, AllianceDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signIn);
-        var user = await PasswordSignInAsync(signIn, request, IdentityConstants.ApplicationScheme);
+        var user = await PasswordSignInAsync(signIn, guard, request, IdentityConstants.ApplicationScheme);
         return TypedResults.Ok(await DescribeAsync(db, user, cancellationToken));
     }
 
     /// <summary>The bearer-token handler writes <c>{ tokenType, accessToken, expiresIn, refreshToken }</c> itself.</summary>
-    public static async Task<EmptyHttpResult> Token(SignInRequest request, SignInManager<AllianceUser> signIn)
+    public static async Task<EmptyHttpResult> Token(SignInRequest request, SignInManager<AllianceUser> signIn, SignInGuard guard)
     {
         ArgumentNullException.ThrowIfNull(signIn);
-        await PasswordSignInAsync(signIn, request, IdentityConstants.BearerScheme);
+        await PasswordSignInAsync(signIn, guard, request, IdentityConstants.BearerScheme);
         return TypedResults.Empty;
     }
 
@@ -94,25 +97,31 @@ public static class AuthApi
         return TypedResults.Ok(await DescribeAsync(db, user, cancellationToken));
     }
 
-    private static async Task<AllianceUser> PasswordSignInAsync(SignInManager<AllianceUser> signIn, SignInRequest request, string scheme)
+    /// <summary>
+    /// A known and an unknown user name answer alike (<see cref="SignInGuard"/>): 401 <c>auth.invalid-credentials</c> for a
+    /// wrong password, 423 <c>auth.locked-out</c> from the <c>LockoutMaxFailures</c>-th failure in a row for
+    /// <c>LockoutDuration</c>, 429 <c>auth.too-many-attempts</c> past the per-name or per-client allowance.
+    /// </summary>
+    private static async Task<AllianceUser> PasswordSignInAsync(SignInManager<AllianceUser> signIn, SignInGuard guard, SignInRequest request, string scheme)
     {
         new FieldErrors()
             .Text("userName", request.UserName, new("用户名", "user name"), 256)
             .Text("password", request.Password, new("密码", "password"), 256)
             .ThrowIfAny();
 
+        var name = signIn.UserManager.NormalizeName(request.UserName!.Trim());
+        guard.Enter(name);
         var user = await signIn.UserManager.FindByNameAsync(request.UserName!.Trim());
         if (user is null)
         {
-            throw InvalidCredentials();
+            throw guard.FailUnknown(name, request.Password!) ? LockedOut() : InvalidCredentials();
         }
 
         signIn.AuthenticationScheme = scheme;
         var result = await signIn.PasswordSignInAsync(user, request.Password!, isPersistent: false, lockoutOnFailure: true);
         if (result.IsLockedOut)
         {
-            throw new SignInProblem(StatusCodes.Status423Locked, "auth.locked-out",
-                new("连续登录失败次数过多，账号已被暂时锁定，请稍后再试。", "Too many failed sign-ins: the account is locked for a while. Try again later."));
+            throw LockedOut();
         }
 
         if (!result.Succeeded)
@@ -122,6 +131,10 @@ public static class AuthApi
 
         return user;
     }
+
+    private static SignInProblem LockedOut() =>
+        new(StatusCodes.Status423Locked, "auth.locked-out",
+            new("连续登录失败次数过多，账号已被暂时锁定，请稍后再试。", "Too many failed sign-ins: the account is locked for a while. Try again later."));
 
     private static SignInProblem InvalidCredentials() =>
         new(StatusCodes.Status401Unauthorized, "auth.invalid-credentials", new("用户名或密码错误。", "The user name or password is wrong."));

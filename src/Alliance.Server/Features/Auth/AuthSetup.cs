@@ -82,6 +82,8 @@ public static class AuthSetup
             .AddErrorDescriber<BilingualIdentityErrorDescriber>();
 
         services.AddAuthorization();
+        services.AddSingleton<SignInGuard>();
+        services.AddRateLimiter(limiter => SignInGuard.AddPolicy(limiter, options));
         return services;
     }
 

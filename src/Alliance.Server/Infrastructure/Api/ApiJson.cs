@@ -44,7 +44,10 @@ public static class ApiJson
         return services;
     }
 
-    /// <summary>Checks query and route values before the handler binds them (<see cref="StrictParameters"/>).</summary>
+    /// <summary>
+    /// The endpoints' rate limits (sign-in: <c>Features/Auth/SignInGuard</c>), then the check of query and route values
+    /// before the handler binds them (<see cref="StrictParameters"/>).
+    /// </summary>
     public static IApplicationBuilder UseAllianceApiContract(this IApplicationBuilder app) =>
-        app.UseMiddleware<StrictParameters>();
+        app.UseRateLimiter().UseMiddleware<StrictParameters>();
 }
