@@ -11,7 +11,7 @@ public static class OpenApiSetup
     /// as what they are on the wire: strongly-typed ids as uuid strings, thresholds as <c>&gt;1/2</c>-style strings.
     /// </summary>
     public static IServiceCollection AddAllianceOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(options => options.AddSchemaTransformer((schema, context, _) =>
+        services.AddOpenApi(options => options.AddOperationTransformer(Api.ProblemResponses.Describe).AddSchemaTransformer((schema, context, _) =>
         {
             var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
             if (type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IStronglyTypedId<>)))

@@ -11,6 +11,7 @@ public static class SystemApi
     {
         var api = app.MapGroup("/api/system").WithTags("System").RequireAuthorization();
         api.MapPost("/notices", PublishNotice)
+            .Produces(StatusCodes.Status202Accepted)
             .WithName("PublishSystemNotice")
             .WithSummary("Broadcast a notice to every connected client (district admin) / 向所有在线用户发布系统通知（区级管理员）");
         return app;

@@ -20,6 +20,11 @@ public static class ProblemsSetup
         {
             var details = context.ProblemDetails;
             details.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+            if (!details.Extensions.ContainsKey("code") && details.Status is int coded)
+            {
+                details.Extensions["code"] = Api.ProblemCatalogue.Standard(coded);
+            }
+
             if (!details.Extensions.ContainsKey("messages") && details.Status is int status && Standard.TryGetValue(status, out var text))
             {
                 details.Title = text.Title.For(context.HttpContext);

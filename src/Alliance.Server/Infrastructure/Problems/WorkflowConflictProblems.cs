@@ -21,9 +21,12 @@ public static class WorkflowConflictProblems
             ConflictCode.InvalidFields or ConflictCode.InvalidInput when conflict.FieldErrors.Count > 0 =>
                 new ValidationProblem(conflict.FieldErrors.ToDictionary(f => f.Field, f => new BilingualText(f.MessageZh, f.MessageEn))),
             ConflictCode.InvalidInput => ValidationProblem.For("input", conflict.MessageZh, conflict.MessageEn),
-            _ => new ConflictProblem("workflow." + Kebab(conflict.Code.ToString()), reason),
+            _ => new ConflictProblem(CodeOf(conflict.Code.ToString()), reason),
         };
     }
+
+    /// <summary>The problem code of a runtime refusal: <c>AlreadyClaimed</c> → <c>workflow.already-claimed</c>.</summary>
+    public static string CodeOf(string conflictCode) => "workflow." + Kebab(conflictCode);
 
     private static string Kebab(string name) =>
         string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
