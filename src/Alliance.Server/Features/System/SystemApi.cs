@@ -19,25 +19,17 @@ public static class SystemApi
 
     public sealed record NoticeRequest(string? TextZh, string? TextEn);
 
+    /// <summary>The longest notice text (a long text: line breaks allowed).</summary>
+    public const int NoticeLength = 1000;
+
     public static async Task<IResult> PublishNotice(NoticeRequest request, AccessScope scope, IPublishEndpoint bus, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         scope.DemandDistrictAdmin();
-        var errors = new Dictionary<string, BilingualText>();
-        if (string.IsNullOrWhiteSpace(request.TextZh))
-        {
-            errors["textZh"] = new("请填写中文通知内容。", "The Chinese text is required.");
-        }
-
-        if (string.IsNullOrWhiteSpace(request.TextEn))
-        {
-            errors["textEn"] = new("请填写英文通知内容。", "The English text is required.");
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ValidationProblem(errors);
-        }
+        new FieldErrors()
+            .Text("textZh", request.TextZh, new("中文通知内容", "Chinese text"), NoticeLength)
+            .Text("textEn", request.TextEn, new("英文通知内容", "English text"), NoticeLength)
+            .ThrowIfAny();
 
         var notice = new SystemNoticePublished(request.TextZh!.Trim(), request.TextEn!.Trim());
         await bus.Publish(notice, cancellationToken);

@@ -38,10 +38,12 @@ public static partial class JsonProblems
         // The exception handler has cleared the endpoint from the context; its feature keeps it.
         var endpoint = http.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Endpoint ?? http.GetEndpoint();
         var root = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
-        var expected = root is null || field == "body" ? null : WireTypes.Expected(TypeAt(options, root, json.Path!) ?? typeof(object));
-        if (field == "body")
+        var declared = root is null || field == "body" ? null : TypeAt(options, root, json.Path!);
+        var expected = declared is null ? null : WireTypes.Expected(declared);
+        if (field == "body" || declared is null)
         {
-            return ValidationProblem.For(field, "请求正文不是有效的 JSON 对象。", "The request body is not a valid JSON object of the expected shape.");
+            // Not JSON, or a path the body does not have (a syntax error part-way): the body as a whole is named.
+            return ValidationProblem.For("body", "请求正文不是有效的 JSON 对象。", "The request body is not a valid JSON object of the expected shape.");
         }
 
         return expected is { } text
