@@ -102,6 +102,7 @@ public sealed class TaskOperations(AllianceDbContext db, WorkflowRuntime runtime
         ArgumentNullException.ThrowIfNull(request);
         var errors = new FieldErrors();
         errors.Required("toUserId", request.ToUserId, new("接收人", "person to hand over to"));
+        errors.Text("comment", request.Comment, new("意见", "comment"), 2000, required: false);
         errors.ThrowIfAny();
         var (task, item, actor) = await ActionableAsync(scope, id, cancellationToken);
         var to = request.ToUserId!.Value;
