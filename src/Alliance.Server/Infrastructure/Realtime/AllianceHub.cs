@@ -55,6 +55,11 @@ public sealed class AllianceHub(AccessScopeResolver scopes, StreamAccess access,
     /// </summary>
     public async Task<StreamPage> Resume(string stream, long afterSequence)
     {
+        if (afterSequence < 0)
+        {
+            throw new HubException("validation: afterSequence must be 0 or more. / 序号应为 0 或更大的整数。");
+        }
+
         if (!StreamId.TryParse(stream, out var id) || !await MayReadAsync(id))
         {
             throw new HubException("stream.not-found: The stream was not found, or is not visible to you. / 未找到该动态流，或您无权查看。");
