@@ -8,8 +8,18 @@ using Microsoft.AspNetCore.Hosting;
 namespace Alliance.Server.Tests.Contract;
 
 /// <summary>Issue 20, defect 7: a known and an unknown user name answer alike, and sign-in attempts are rate-limited per name and per client.</summary>
-public sealed class Sign_in_tells_nobody(AllianceAppFactory app) : IClassFixture<AllianceAppFactory>
+public sealed class Sign_in_tells_nobody(Sign_in_tells_nobody.Factory app) : IClassFixture<Sign_in_tells_nobody.Factory>
 {
+    /// <summary>The production default allowance per name (10 a minute; the test factory lifts it for other tests).</summary>
+    public sealed class Factory : AllianceAppFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Alliance:SignInPerAccountPerMinute", "10");
+        }
+    }
+
     [Fact]
     public async Task A_known_and_an_unknown_name_get_the_same_answers_and_lock_out_at_the_same_attempt()
     {

@@ -143,6 +143,10 @@ public class AllianceAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Alliance:DemoData", DemoData ? "true" : "false");
+        // Tests sign the same users in again whenever the fake clock passes a token's expiry, many times a real minute;
+        // the sign-in limits are tested by hosts that set them (Contract/Sign_in_tells_nobody).
+        builder.UseSetting("Alliance:SignInPerAccountPerMinute", "100000");
+        builder.UseSetting("Alliance:SignInPerClientPerMinute", "100000");
         if (Sandbox is not null)
         {
             builder.UseSetting("Alliance:Database", "Postgres");

@@ -25,9 +25,11 @@ public sealed partial class ResponseRecorder
     public void Record(HttpContext http)
     {
         var endpoint = http.GetEndpoint() as RouteEndpoint ?? http.Features.Get<IExceptionHandlerFeature>()?.Endpoint as RouteEndpoint;
-        // A 500 is never part of the contract (fault-injection tests provoke it on purpose; the bad-input tests refuse it).
+        // A 500 is never part of the contract (fault-injection tests provoke it on purpose; the bad-input tests refuse it),
+        // and nobody receives the answer to a request its client gave up (499).
         if (endpoint?.RoutePattern.RawText is not { } raw || !raw.StartsWith("/api", StringComparison.Ordinal)
-            || http.Response.StatusCode == StatusCodes.Status500InternalServerError)
+            || http.Response.StatusCode is StatusCodes.Status500InternalServerError or StatusCodes.Status499ClientClosedRequest
+            || http.RequestAborted.IsCancellationRequested)
         {
             return;
         }
