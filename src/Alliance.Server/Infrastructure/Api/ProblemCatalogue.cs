@@ -24,7 +24,7 @@ public static class ProblemCatalogue
             "commitment.not-returned", "commitment.past-year", "grant.already-held", "grant.already-revoked", "grant.own-district-admin", "item.closed",
             "membership.already-ended", "membership.already-member", "organisation.already-withdrawn", "organisation.district-cannot-withdraw",
             "project.changed", "resource.changed", "resource.emergency", "resource.emergency-overlap", "resource.not-in-emergency", "resource.withdrawn",
-            "task.already-taken", "task.closed", "workflow.migration-refused",
+            "task.already-taken", "task.closed", "workflow.migration-refused", "item.concurrent-submission", "notification.not-dead-lettered",
             .. Enum.GetNames<Alliance.Workflows.Runtime.ConflictCode>().Select(Problems.WorkflowConflictProblems.CodeOf),
         ],
         [StatusCodes.Status423Locked] = ["auth.locked-out"],
