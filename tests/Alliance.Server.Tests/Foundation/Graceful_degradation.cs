@@ -95,6 +95,18 @@ public sealed class Graceful_degradation(AllianceAppFactory app) : IClassFixture
     }
 
     [Fact]
+    public async Task Readiness_says_503_while_a_dependency_is_degraded()
+    {
+        await using var host = await HostWithReadinessCheck(services => services.AddHealthChecks()
+            .AddCheck("masstransit-bus", () => HealthCheckResult.Degraded("Degraded Endpoints: item-stream-feed"), tags: ["ready"]));
+        using var client = host.GetTestClient();
+
+        using var ready = await client.GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+    }
+
+    [Fact]
     public async Task Readiness_with_an_unreachable_postgres_answers_503_within_the_check_limit_despite_ef_retries()
     {
         // Port 1 on loopback refuses at once; EF's retry strategy would back off for seconds before giving up.

@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Alliance.Server.Features.Demo;
+
+namespace Alliance.Faults.Tests;
+
+/// <summary>What became of one submission, as the client saw it.</summary>
+public enum Outcome
+{
+    /// <summary>201: the server says the item exists.</summary>
+    Accepted,
+
+    /// <summary>The server answered with an error (a 503 with <c>Retry-After</c>, or anything else): it must not exist.</summary>
+    Refused,
+
+    /// <summary>No answer (connection cut, timeout, given up): it may exist once, or not at all.</summary>
+    Unknown,
+}
+
+/// <summary>One submission: its unique title, which node it went to, what came back and when.</summary>
+public sealed record Attempt(string Title, int Node, Outcome Outcome, Guid? ItemId, int? Status, string? Code, bool RetryAfter, TimeSpan At);
+
+/// <summary>
+/// Modest, steady load through the public API: a few workers submit deliberation items (大事共议) to 桂花社区's
+/// alliance as its secretary, each with a title of its own, so that every attempt can be found in the database
+/// afterwards. No request is retried (a retry without an idempotency key could itself make a duplicate): each
+/// attempt's fate is recorded and checked.
+/// </summary>
+public sealed class Load : IAsyncDisposable
+{
+    public static readonly Guid Alliance = DemoRegion.CommunityAlliance(1).Value;
+
+    private readonly ConcurrentQueue<Attempt> _attempts = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<Task> _workers = [];
+    private readonly string _label;
+    private int _next;
+
+    private Load(string label) => _label = label;
+
+    public IReadOnlyCollection<Attempt> Attempts => _attempts;
+
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    /// <summary>
+    /// Starts <paramref name="workers"/> workers, each sending to the nodes in <paramref name="nodes"/> in turn (a node
+    /// that refuses the connection is skipped for the next one), pausing <paramref name="pause"/> between requests.
+    /// <paramref name="timeout"/> short: a client that gives up mid-request.
+    /// </summary>
+    public static Load Start(string label, IReadOnlyList<(int Node, Uri Address)> nodes, string token, int workers, TimeSpan pause, Func<TimeSpan>? timeout = null)
+    {
+        var load = new Load(label);
+        for (var w = 0; w < workers; w++)
+        {
+            var worker = w;
+            load._workers.Add(Task.Run(() => load.WorkAsync(worker, nodes, token, pause, timeout)));
+        }
+
+        return load;
+    }
+
+    /// <summary>The first accepted submission after <paramref name="since"/> (on the load's clock), or null.</summary>
+    public TimeSpan? FirstAcceptedAfter(TimeSpan since) =>
+        _attempts.Where(a => a.Outcome == Outcome.Accepted && a.At >= since).Select(a => (TimeSpan?)a.At).Min();
+
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_workers);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stop.Dispose();
+    }
+
+    private async Task WorkAsync(int worker, IReadOnlyList<(int Node, Uri Address)> nodes, string token, TimeSpan pause, Func<TimeSpan>? timeout)
+    {
+        var clients = nodes.Select(n =>
+        {
+            var client = new HttpClient { BaseAddress = n.Address, Timeout = Timeout.InfiniteTimeSpan };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return (n.Node, Client: client);
+        }).ToList();
+        var turn = worker;
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var (node, client) = clients[turn++ % clients.Count];
+                await SubmitAsync(node, client, timeout?.Invoke() ?? TimeSpan.FromSeconds(15));
+                try
+                {
+                    await Task.Delay(pause, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            clients.ForEach(c => c.Client.Dispose());
+        }
+    }
+
+    private async Task SubmitAsync(int node, HttpClient client, TimeSpan timeout)
+    {
+        var title = $"{_label}-{Interlocked.Increment(ref _next):D5}";
+        var at = _clock.Elapsed;
+        using var giveUp = new CancellationTokenSource(timeout);
+        try
+        {
+            using var response = await client.PostAsJsonAsync("/api/items", new
+            {
+                kind = "deliberation",
+                title,
+                description = "故障测试：提交后核对每一项。",
+                category = "故障测试",
+                allianceId = Alliance,
+                scope = "alliance",
+            }, giveUp.Token);
+            var body = await response.Content.ReadAsStringAsync(giveUp.Token);
+            if (response.StatusCode == HttpStatusCode.Created)
+            {
+                var id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
+                _attempts.Enqueue(new Attempt(title, node, Outcome.Accepted, id, 201, null, false, at));
+            }
+            else
+            {
+                string? code = null;
+                try
+                {
+                    code = JsonDocument.Parse(body).RootElement.TryGetProperty("code", out var c) ? c.GetString() : null;
+                }
+                catch (JsonException)
+                {
+                }
+
+                _attempts.Enqueue(new Attempt(title, node, Outcome.Refused, null, (int)response.StatusCode, code, response.Headers.RetryAfter is not null, at));
+            }
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError && e.InnerException is System.Net.Sockets.SocketException
+            { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+        {
+            // Nothing was sent: the node is down. Counts as refused, and the worker moves on to the next node.
+            _attempts.Enqueue(new Attempt(title, node, Outcome.Refused, null, null, "connection-refused", false, at));
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+        {
+            _attempts.Enqueue(new Attempt(title, node, Outcome.Unknown, null, null, e.GetType().Name, false, at));
+        }
+    }
+}
