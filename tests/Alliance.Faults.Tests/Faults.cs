@@ -13,8 +13,28 @@ namespace Alliance.Faults.Tests;
 /// without its item or item without its route, nothing stuck, outboxes empty, every event at the watcher once and in
 /// order, and the audit chain intact.
 /// </summary>
-public sealed class Faults(FaultSuite suite, ITestOutputHelper output) : IClassFixture<FaultSuite>
+public sealed class Faults : IClassFixture<FaultSuite>
 {
+    private readonly FaultSuite suite;
+    private readonly ITestOutputHelper output;
+
+    public Faults(FaultSuite suite, ITestOutputHelper output)
+    {
+        this.suite = suite;
+        this.output = output;
+        suite.Stack.Log = line =>
+        {
+            try
+            {
+                output.WriteLine(line);
+            }
+            catch (InvalidOperationException)
+            {
+                // a line after the test ended (the fixture's teardown)
+            }
+        };
+    }
+
     private static readonly TimeSpan Warm = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan After = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(120);
@@ -87,7 +107,6 @@ public sealed class Faults(FaultSuite suite, ITestOutputHelper output) : IClassF
         string fault, int[] nodes, Func<Load, Task> inject, bool assert, Func<Load, IReadOnlyList<string>>? loadCheck, int workers = 3, Func<TimeSpan>? timeout = null)
     {
         var clock = Stopwatch.StartNew();
-        suite.Stack.Log = line => output.WriteLine(line);
         var label = $"{fault}-{DateTime.UtcNow:HHmmss}";
         await using var watcher = await Watcher.StartAsync(suite.Stack.Node(nodes[0]), suite.Secretary, Load.Alliance);
         var load = Load.Start(label, [.. nodes.Select(n => (n, suite.Stack.Node(n)))], suite.Secretary, workers, TimeSpan.FromMilliseconds(150), timeout);
@@ -117,6 +136,12 @@ public sealed class Faults(FaultSuite suite, ITestOutputHelper output) : IClassF
         foreach (var code in load.Attempts.Where(a => a.Outcome != Outcome.Accepted).GroupBy(a => $"{a.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} {a.Code} retry-after={a.RetryAfter}"))
         {
             output.WriteLine($"  not accepted: {code.Key} × {code.Count()}");
+        }
+
+        foreach (var second in load.Attempts.GroupBy(a => (int)(a.At.TotalSeconds / 2) * 2).OrderBy(g => g.Key))
+        {
+            output.WriteLine($"  {second.Key,3}-{second.Key + 2,3} s: " + string.Join(", ", second.GroupBy(a => a.Outcome == Outcome.Accepted ? "201" : a.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? a.Code)
+                .Select(g => $"{g.Key} × {g.Count()}")));
         }
 
         var broken = result.Broken().Concat(loadCheck?.Invoke(load) ?? []).ToList();

@@ -22,7 +22,9 @@ public enum Outcome
 }
 
 /// <summary>One submission: its unique title, which node it went to, what came back and when.</summary>
-public sealed record Attempt(string Title, int Node, Outcome Outcome, Guid? ItemId, int? Status, string? Code, bool RetryAfter, TimeSpan At);
+/// <param name="At">When the request was sent (on the load's clock).</param>
+/// <param name="Done">When its answer (or failure) came.</param>
+public sealed record Attempt(string Title, int Node, Outcome Outcome, Guid? ItemId, int? Status, string? Code, bool RetryAfter, TimeSpan At, TimeSpan Done);
 
 /// <summary>
 /// Modest, steady load through the public API: a few workers submit deliberation items (大事共议) to 桂花社区's
@@ -64,9 +66,9 @@ public sealed class Load : IAsyncDisposable
         return load;
     }
 
-    /// <summary>The first accepted submission after <paramref name="since"/> (on the load's clock), or null.</summary>
+    /// <summary>When the first submission answered 201 after <paramref name="since"/> (on the load's clock), or null.</summary>
     public TimeSpan? FirstAcceptedAfter(TimeSpan since) =>
-        _attempts.Where(a => a.Outcome == Outcome.Accepted && a.At >= since).Select(a => (TimeSpan?)a.At).Min();
+        _attempts.Where(a => a.Outcome == Outcome.Accepted && a.Done >= since).Select(a => (TimeSpan?)a.Done).Min();
 
     public async Task StopAsync()
     {
@@ -131,7 +133,7 @@ public sealed class Load : IAsyncDisposable
             if (response.StatusCode == HttpStatusCode.Created)
             {
                 var id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
-                _attempts.Enqueue(new Attempt(title, node, Outcome.Accepted, id, 201, null, false, at));
+                _attempts.Enqueue(new Attempt(title, node, Outcome.Accepted, id, 201, null, false, at, _clock.Elapsed));
             }
             else
             {
@@ -144,18 +146,18 @@ public sealed class Load : IAsyncDisposable
                 {
                 }
 
-                _attempts.Enqueue(new Attempt(title, node, Outcome.Refused, null, (int)response.StatusCode, code, response.Headers.RetryAfter is not null, at));
+                _attempts.Enqueue(new Attempt(title, node, Outcome.Refused, null, (int)response.StatusCode, code, response.Headers.RetryAfter is not null, at, _clock.Elapsed));
             }
         }
         catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError && e.InnerException is System.Net.Sockets.SocketException
             { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
         {
             // Nothing was sent: the node is down. Counts as refused, and the worker moves on to the next node.
-            _attempts.Enqueue(new Attempt(title, node, Outcome.Refused, null, null, "connection-refused", false, at));
+            _attempts.Enqueue(new Attempt(title, node, Outcome.Refused, null, null, "connection-refused", false, at, _clock.Elapsed));
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
         {
-            _attempts.Enqueue(new Attempt(title, node, Outcome.Unknown, null, null, e.GetType().Name, false, at));
+            _attempts.Enqueue(new Attempt(title, node, Outcome.Unknown, null, null, e.GetType().Name, false, at, _clock.Elapsed));
         }
     }
 }
