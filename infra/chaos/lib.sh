@@ -12,6 +12,8 @@
 #   CHAOS_RABBIT_NODE      alliance-chaos@localhost
 #   CHAOS_APP_PORT         57080                  node N listens on CHAOS_APP_PORT + N (N = 1, 2, ...)
 #   CHAOS_SERVER_DLL       src/Alliance.Server/bin/Release/net10.0/Alliance.Server.dll (build the solution first)
+#   CHAOS_COMPOSE          unset; 1 = inject the faults into the docker compose stack instead (services postgres,
+#                          rabbitmq, redis, alliance-1, alliance-2; through nginx on :8080). Not run in CI here.
 
 CHAOS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CHAOS_DIR=${CHAOS_DIR:-/tmp/alliance-chaos}
@@ -116,6 +118,23 @@ chaos_app_start() { # node number
   chaos_log "node $n up on $(chaos_app_url "$n") (pid $(cat "$CHAOS_DIR/app-$n.pid"))"
 }
 chaos_app_kill() { _chaos_kill9 "$CHAOS_DIR/app-$1.pid" "node $1"; rm -f "$CHAOS_DIR/app-$1.pid"; }
+
+# ------------------------------------------------------------------ the compose stack (CHAOS_COMPOSE=1)
+if [[ ${CHAOS_COMPOSE:-} == 1 ]]; then
+  _chaos_compose() { docker compose -f "$CHAOS_ROOT/docker-compose.yml" "$@"; }
+  chaos_app_url() { echo "http://127.0.0.1:8080"; }
+  chaos_rabbit_kill() { _chaos_compose kill -s SIGKILL rabbitmq && chaos_log "kill -9 rabbitmq"; }
+  chaos_rabbit_start() { _chaos_compose start rabbitmq && chaos_log "rabbitmq started"; }
+  chaos_redis_kill() { _chaos_compose kill -s SIGKILL redis && chaos_log "kill -9 redis"; }
+  chaos_redis_start() { _chaos_compose start redis && chaos_log "redis started"; }
+  # SIGQUIT to the postmaster is PostgreSQL's immediate shutdown.
+  chaos_pg_stop_immediate() { _chaos_compose kill -s SIGQUIT postgres && chaos_log "postgres stopped (immediate)"; }
+  chaos_pg_start() { _chaos_compose start postgres && chaos_log "postgres started"; }
+  chaos_app_kill() { _chaos_compose kill -s SIGKILL "alliance-$1" && chaos_log "kill -9 alliance-$1"; }
+  chaos_app_start() { _chaos_compose start "alliance-$1" && chaos_log "alliance-$1 started"; }
+  chaos_up() { _chaos_compose up -d --wait; }
+  chaos_down() { _chaos_compose down; }
+fi
 
 # ------------------------------------------------------------------ the whole stack
 chaos_up() {
