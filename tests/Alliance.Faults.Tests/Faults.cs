@@ -38,6 +38,7 @@ public sealed class Faults : IClassFixture<FaultSuite>
     private static readonly TimeSpan Warm = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan After = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(2);
 
     [FaultFact]
     public Task RabbitMq_killed_mid_load_then_restarted_loses_and_doubles_nothing() =>
@@ -159,23 +160,37 @@ public sealed class Faults : IClassFixture<FaultSuite>
         return broken;
     }
 
-    /// <summary>Waits (bounded) until the outboxes are empty, no route is running, the watcher has the stream's head and the audit trail is sealed; returns how long that took.</summary>
+    /// <summary>
+    /// Waits (bounded) until the outboxes are empty, no route is running, the audit trail is sealed and the watcher has
+    /// the stream's head, and all that has held, with the head unchanged, for <see cref="Quiet"/> (an event published
+    /// but still on the bus is in no table); returns how long that took.
+    /// </summary>
     private async Task<TimeSpan> SettleAsync(Watcher watcher)
     {
         var clock = Stopwatch.StartNew();
         var ledger = suite.Ledger;
+        TimeSpan? quietSince = null;
+        long quietHead = -1;
         while (clock.Elapsed < SettleLimit)
         {
             try
             {
-                if (await ledger.BacklogAsync() == 0 && await ledger.UnsettledRoutesAsync() == 0
-                    && watcher.Position >= await ledger.HeadAsync(watcher.Stream) && (await AuditAsync()).Unsealed == 0)
+                var head = await ledger.HeadAsync(watcher.Stream);
+                var settled = await ledger.BacklogAsync() == 0 && await ledger.UnsettledRoutesAsync() == 0
+                    && watcher.Position >= head && (await AuditAsync()).Unsealed == 0;
+                if (!settled || head != quietHead)
                 {
-                    return clock.Elapsed;
+                    quietSince = settled ? clock.Elapsed : null;
+                    quietHead = head;
+                }
+                else if (quietSince is { } since && clock.Elapsed - since >= Quiet)
+                {
+                    return since;
                 }
             }
             catch (Exception e) when (e is Npgsql.NpgsqlException or HttpRequestException or TimeoutException or TaskCanceledException)
             {
+                quietSince = null;
             }
 
             await Task.Delay(250);
@@ -225,7 +240,20 @@ public sealed class Faults : IClassFixture<FaultSuite>
         var lastSeen = handed.Where(e => e.Kind == "ItemChanged")
             .Select(e => (Item: e.Data.GetProperty("itemId").GetGuid(), Seq: e.Data.GetProperty("itemSequence").GetInt64(), Status: e.Data.GetProperty("status").GetString()))
             .GroupBy(e => e.Item).ToDictionary(g => g.Key, g => g.MaxBy(e => e.Seq).Status);
-        var notSeen = items.Count(i => !lastSeen.TryGetValue(i.Id, out var status) || status != i.Status);
+        var notSeenItems = items.Where(i => !lastSeen.TryGetValue(i.Id, out var status) || status != i.Status).ToList();
+        var notSeen = notSeenItems.Count;
+        foreach (var e in log.Where(e => !handedSequences.Contains(e.Sequence)).Take(5))
+        {
+            output.WriteLine($"  never handed over: #{e.Sequence} {e.Kind} item {e.ItemId} itemSequence {e.ItemSequence} status {e.Status}");
+        }
+
+        foreach (var i in notSeenItems.Take(5))
+        {
+            output.WriteLine($"  item {i.Id} ({i.Title}, {i.Status}, sequence {i.Sequence}): watcher's last status {lastSeen.GetValueOrDefault(i.Id) ?? "none"}; "
+                + $"log has {string.Join(",", log.Where(e => e.ItemId == i.Id).Select(e => $"#{e.Sequence}:{e.Kind}/{e.ItemSequence}/{e.Status}"))}");
+        }
+
+        output.WriteLine($"  watcher: start head {watcher.StartHead}, position {watcher.Position}, handed over {handed.Count}, log after start {log.Count}");
         var audit = await AuditAsync();
 
         return new FaultResult(
