@@ -178,12 +178,16 @@ public sealed class Faults : IClassFixture<FaultSuite>
                 var head = await ledger.HeadAsync(watcher.Stream);
                 var settled = await ledger.BacklogAsync() == 0 && await ledger.UnsettledRoutesAsync() == 0
                     && watcher.Position >= head && (await AuditAsync()).Unsealed == 0;
-                if (!settled || head != quietHead)
+                if (!settled)
                 {
-                    quietSince = settled ? clock.Elapsed : null;
+                    quietSince = null;
+                }
+                else if (quietSince is not { } since || head != quietHead)
+                {
+                    quietSince = clock.Elapsed;
                     quietHead = head;
                 }
-                else if (quietSince is { } since && clock.Elapsed - since >= Quiet)
+                else if (clock.Elapsed - since >= Quiet)
                 {
                     return since;
                 }
