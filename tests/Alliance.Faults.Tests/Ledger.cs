@@ -45,10 +45,9 @@ public sealed class Ledger(string connectionString)
         return (repeated, gapped);
     }
 
-    /// <summary>Rows written to any outbox of the host and not yet published (host events, item events, workflow messages), and audit entries not yet sealed.</summary>
+    /// <summary>Rows written to any outbox of the host and not yet published (host events, item events among them, and workflow messages), and audit entries not yet sealed.</summary>
     public async Task<long> BacklogAsync() => await ScalarAsync("""
         SELECT (SELECT COUNT(*) FROM outbox_messages WHERE "DispatchedUtc" IS NULL)
-             + (SELECT COUNT(*) FROM item_events WHERE "DispatchedUtc" IS NULL)
              + (SELECT COUNT(*) FROM wf_outbox WHERE "DispatchedUtc" IS NULL)
         """);
 

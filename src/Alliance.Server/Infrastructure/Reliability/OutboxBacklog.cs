@@ -9,7 +9,7 @@ namespace Alliance.Server.Infrastructure.Reliability;
 /// The undispatched rows of each outbox of the host and the age of the oldest, sampled every few seconds (one
 /// indexed count per outbox) and exposed on the <c>alliance</c> meter as observable gauges:
 /// <c>alliance.outbox.backlog</c> (rows not yet published) and <c>alliance.outbox.oldest.age</c> (seconds the oldest
-/// of them has waited), each tagged <c>outbox</c> = <c>host</c>, <c>items</c> or <c>workflow</c>. A backlog that
+/// of them has waited), each tagged <c>outbox</c> = <c>host</c> (the host's integration events, item events included) or <c>workflow</c> (the runtime's messages). A backlog that
 /// grows while the broker is down, and an age that keeps growing after it is back, are the signs to watch.
 /// </summary>
 public sealed class OutboxBacklog : BackgroundService
@@ -20,7 +20,6 @@ public sealed class OutboxBacklog : BackgroundService
     private static readonly (string Name, string Table, string Written)[] Outboxes =
     [
         ("host", "outbox_messages", "CreatedUtc"),
-        ("items", "item_events", "AtUtc"),
         ("workflow", "wf_outbox", "CreatedUtc"),
     ];
 
