@@ -7,8 +7,10 @@ public sealed record FaultResult(
     string Fault,
     int Attempts,
     int Accepted,
-    int Refused503,
+    int Answers503,
     int RefusedOther,
+    int Retried,
+    int ReplayedAfterError,
     int Unknown,
     int UnknownThatExist,
     int Lost,
@@ -30,12 +32,12 @@ public sealed record FaultResult(
     double DurationSeconds)
 {
     public const string Header =
-        "| fault | attempts | accepted | 503 | other refusals | no answer (exist) | lost | duplicated | orphaned routes | items w/o route | status ≠ route | stuck | outbox left | watcher missing / twice / in order | audit | first accept after heal | settled after heal | run |";
+        "| fault | submissions | accepted | 503 answers | other refusals | retried (earlier try had taken effect) | no answer in the end (exist) | lost | duplicated | orphaned routes | items w/o route | status ≠ route | stuck | outbox left | watcher missing / twice / in order | audit | first accept after heal | settled after heal | run |";
 
-    public const string Rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|";
+    public const string Rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|";
 
     public string Row => string.Create(CultureInfo.InvariantCulture,
-        $"| {Fault} | {Attempts} | {Accepted} | {Refused503} | {RefusedOther} | {Unknown} ({UnknownThatExist}) | {Lost} | {Duplicated + RefusedButDone} | {OrphanedRoutes} | {ItemsWithoutRoute} | {StatusMismatches} | {Stuck} | {OutboxLeft} | {WatcherMissing} / {WatcherDuplicates} / {(WatcherInOrder ? "yes" : "NO")} | {(AuditIntact ? "intact" : "BROKEN")} | {(FirstAcceptAfterHealSeconds is { } f ? f.ToString("F1", CultureInfo.InvariantCulture) + " s" : "-")} | {SettledAfterHealSeconds:F1} s | {DurationSeconds:F0} s |");
+        $"| {Fault} | {Attempts} | {Accepted} | {Answers503} | {RefusedOther} | {Retried} ({ReplayedAfterError}) | {Unknown} ({UnknownThatExist}) | {Lost} | {Duplicated + RefusedButDone} | {OrphanedRoutes} | {ItemsWithoutRoute} | {StatusMismatches} | {Stuck} | {OutboxLeft} | {WatcherMissing} / {WatcherDuplicates} / {(WatcherInOrder ? "yes" : "NO")} | {(AuditIntact ? "intact" : "BROKEN")} | {(FirstAcceptAfterHealSeconds is { } f ? f.ToString("F1", CultureInfo.InvariantCulture) + " s" : "-")} | {SettledAfterHealSeconds:F1} s | {DurationSeconds:F0} s |");
 
     /// <summary>Every promise this run broke, one line each (empty: none).</summary>
     public IReadOnlyList<string> Broken()

@@ -98,19 +98,20 @@ public sealed class Faults : IClassFixture<FaultSuite>
     [FaultFact]
     public Task Clients_that_give_up_mid_request_leave_nothing_half_done() =>
         RunAsync("client-abort", [1], _ => Task.Delay(TimeSpan.FromSeconds(10)),
-            workers: 4, timeout: () => TimeSpan.FromMilliseconds(Random.Shared.Next(10, 400)));
+            workers: 4, timeout: () => TimeSpan.FromMilliseconds(Random.Shared.Next(10, 400)), retry: false);
 
-    private async Task RunAsync(string fault, int[] nodes, Func<Load, Task> inject, int workers = 3, Func<TimeSpan>? timeout = null) =>
-        Assert.Empty(await RunAsync(fault, nodes, inject, assert: true, loadCheck: null, workers, timeout));
+    private async Task RunAsync(string fault, int[] nodes, Func<Load, Task> inject, int workers = 3, Func<TimeSpan>? timeout = null, bool retry = true) =>
+        Assert.Empty(await RunAsync(fault, nodes, inject, assert: true, loadCheck: null, workers, timeout, retry));
 
     /// <summary>Load, fault, heal, settle, check. Returns the broken promises (and asserts them when <paramref name="assert"/>).</summary>
     private async Task<IReadOnlyList<string>> RunAsync(
-        string fault, int[] nodes, Func<Load, Task> inject, bool assert, Func<Load, IReadOnlyList<string>>? loadCheck, int workers = 3, Func<TimeSpan>? timeout = null)
+        string fault, int[] nodes, Func<Load, Task> inject, bool assert, Func<Load, IReadOnlyList<string>>? loadCheck, int workers = 3, Func<TimeSpan>? timeout = null,
+        bool retry = true)
     {
         var clock = Stopwatch.StartNew();
         var label = $"{fault}-{DateTime.UtcNow:HHmmss}";
         await using var watcher = await Watcher.StartAsync(suite.Stack.Node(nodes[0]), suite.Secretary, Load.Alliance);
-        var load = Load.Start(label, [.. nodes.Select(n => (n, suite.Stack.Node(n)))], suite.Secretary, workers, TimeSpan.FromMilliseconds(150), timeout);
+        var load = Load.Start(label, [.. nodes.Select(n => (n, suite.Stack.Node(n)))], suite.Secretary, workers, TimeSpan.FromMilliseconds(150), timeout ?? (() => TimeSpan.FromSeconds(10)), retry);
         TimeSpan healedAt;
         try
         {
@@ -134,6 +135,11 @@ public sealed class Faults : IClassFixture<FaultSuite>
         output.WriteLine(FaultResult.Header);
         output.WriteLine(FaultResult.Rule);
         output.WriteLine(result.Row);
+        foreach (var retried in load.Attempts.Where(a => a.Tries > 1).GroupBy(a => $"{a.Earlier} then {a.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? a.Code}"))
+        {
+            output.WriteLine($"  retried: {retried.Key} × {retried.Count()}");
+        }
+
         foreach (var code in load.Attempts.Where(a => a.Outcome != Outcome.Accepted).GroupBy(a => $"{a.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} {a.Code} retry-after={a.RetryAfter}"))
         {
             output.WriteLine($"  not accepted: {code.Key} × {code.Count()}");
@@ -262,7 +268,9 @@ public sealed class Faults : IClassFixture<FaultSuite>
 
         return new FaultResult(
             fault, attempts.Count, accepted.Count,
-            refused.Count(a => a.Status == 503), refused.Count(a => a.Status is not null and not 503),
+            attempts.Sum(a => (a.Status == 503 ? 1 : 0) + (a.Earlier?.Split(',').Count(e => e == "503") ?? 0)),
+            refused.Count(a => a.Status is not null and not 503),
+            attempts.Count(a => a.Tries > 1), attempts.Count(a => a.Tries > 1 && a.Replayed),
             unknown.Count, unknown.Count(a => byTitle.ContainsKey(a.Title)),
             lost, duplicated, refusedButDone, orphaned, withoutRoute, mismatched, repeats, gaps, stuck,
             await ledger.BacklogAsync(), missing + notSeen, watcher.PushedTwice.Count, inOrder, audit.Intact && audit.Unsealed == 0,

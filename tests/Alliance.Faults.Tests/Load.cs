@@ -24,13 +24,19 @@ public enum Outcome
 /// <summary>One submission: its unique title, which node it went to, what came back and when.</summary>
 /// <param name="At">When the request was sent (on the load's clock).</param>
 /// <param name="Done">When its answer (or failure) came.</param>
-public sealed record Attempt(string Title, int Node, Outcome Outcome, Guid? ItemId, int? Status, string? Code, bool RetryAfter, TimeSpan At, TimeSpan Done);
+/// <param name="Tries">How many requests it took (retries with the same Idempotency-Key after a 503 or no answer).</param>
+/// <param name="Replayed">The final answer was 200 (the key's item already existed): an earlier try had taken effect.</param>
+/// <param name="Earlier">What the earlier tries answered, e.g. <c>503</c> or <c>no answer</c>.</param>
+public sealed record Attempt(string Title, int Node, Outcome Outcome, Guid? ItemId, int? Status, string? Code, bool RetryAfter, TimeSpan At, TimeSpan Done,
+    int Tries = 1, bool Replayed = false, string? Earlier = null);
 
 /// <summary>
 /// Modest, steady load through the public API: a few workers submit deliberation items (大事共议) to 桂花社区's
 /// alliance as its secretary, each with a title of its own, so that every attempt can be found in the database
-/// afterwards. No request is retried (a retry without an idempotency key could itself make a duplicate): each
-/// attempt's fate is recorded and checked.
+/// afterwards. Each submission carries an <c>Idempotency-Key</c>; with <c>retry</c> the worker behaves as a careful
+/// client does: after a 503 (waiting its <c>Retry-After</c>, at most 1 s here) or no answer it sends the same request
+/// with the same key again, up to <see cref="MaxTries"/> times, so a try that took effect despite its error answers
+/// 200 with the same item. Without <c>retry</c> (clients that give up) each request's fate stands as it is.
 /// </summary>
 public sealed class Load : IAsyncDisposable
 {
@@ -41,9 +47,16 @@ public sealed class Load : IAsyncDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<Task> _workers = [];
     private readonly string _label;
+    private readonly bool _retry;
     private int _next;
 
-    private Load(string label) => _label = label;
+    private Load(string label, bool retry)
+    {
+        _label = label;
+        _retry = retry;
+    }
+
+    public const int MaxTries = 8;
 
     public IReadOnlyCollection<Attempt> Attempts => _attempts;
 
@@ -54,9 +67,9 @@ public sealed class Load : IAsyncDisposable
     /// that refuses the connection is skipped for the next one), pausing <paramref name="pause"/> between requests.
     /// <paramref name="timeout"/> short: a client that gives up mid-request.
     /// </summary>
-    public static Load Start(string label, IReadOnlyList<(int Node, Uri Address)> nodes, string token, int workers, TimeSpan pause, Func<TimeSpan>? timeout = null)
+    public static Load Start(string label, IReadOnlyList<(int Node, Uri Address)> nodes, string token, int workers, TimeSpan pause, Func<TimeSpan>? timeout = null, bool retry = true)
     {
-        var load = new Load(label);
+        var load = new Load(label, retry);
         for (var w = 0; w < workers; w++)
         {
             var worker = w;
@@ -116,11 +129,32 @@ public sealed class Load : IAsyncDisposable
     private async Task SubmitAsync(int node, HttpClient client, TimeSpan timeout)
     {
         var title = $"{_label}-{Interlocked.Increment(ref _next):D5}";
+        var key = Guid.NewGuid().ToString("N");
         var at = _clock.Elapsed;
+        var earlier = new List<string>();
+        for (var tries = 1; ; tries++)
+        {
+            var attempt = await TryAsync(title, key, node, client, timeout, at);
+            var again = _retry && tries < MaxTries && (attempt.Outcome == Outcome.Unknown || attempt.Status == 503);
+            if (!again)
+            {
+                _attempts.Enqueue(attempt with { Tries = tries, Earlier = earlier.Count == 0 ? null : string.Join(",", earlier) });
+                return;
+            }
+
+            earlier.Add(attempt.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no answer");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private async Task<Attempt> TryAsync(string title, string key, int node, HttpClient client, TimeSpan timeout, TimeSpan at)
+    {
         using var giveUp = new CancellationTokenSource(timeout);
         try
         {
-            using var response = await client.PostAsJsonAsync("/api/items", new
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/items");
+            request.Headers.Add("Idempotency-Key", key);
+            request.Content = JsonContent.Create(new
             {
                 kind = "deliberation",
                 title,
@@ -128,12 +162,14 @@ public sealed class Load : IAsyncDisposable
                 category = "故障测试",
                 allianceId = Alliance,
                 scope = "alliance",
-            }, giveUp.Token);
+            });
+            using var response = await client.SendAsync(request, giveUp.Token);
             var body = await response.Content.ReadAsStringAsync(giveUp.Token);
-            if (response.StatusCode == HttpStatusCode.Created)
+            if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
             {
                 var id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
-                _attempts.Enqueue(new Attempt(title, node, Outcome.Accepted, id, 201, null, false, at, _clock.Elapsed));
+                return new Attempt(title, node, Outcome.Accepted, id, (int)response.StatusCode, null, false, at, _clock.Elapsed,
+                    Replayed: response.StatusCode == HttpStatusCode.OK);
             }
             else
             {
@@ -146,18 +182,18 @@ public sealed class Load : IAsyncDisposable
                 {
                 }
 
-                _attempts.Enqueue(new Attempt(title, node, Outcome.Refused, null, (int)response.StatusCode, code, response.Headers.RetryAfter is not null, at, _clock.Elapsed));
+                return new Attempt(title, node, Outcome.Refused, null, (int)response.StatusCode, code, response.Headers.RetryAfter is not null, at, _clock.Elapsed);
             }
         }
         catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError && e.InnerException is System.Net.Sockets.SocketException
             { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
         {
             // Nothing was sent: the node is down. Counts as refused, and the worker moves on to the next node.
-            _attempts.Enqueue(new Attempt(title, node, Outcome.Refused, null, null, "connection-refused", false, at, _clock.Elapsed));
+            return new Attempt(title, node, Outcome.Refused, null, null, "connection-refused", false, at, _clock.Elapsed);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
         {
-            _attempts.Enqueue(new Attempt(title, node, Outcome.Unknown, null, null, e.GetType().Name, false, at, _clock.Elapsed));
+            return new Attempt(title, node, Outcome.Unknown, null, null, e.GetType().Name, false, at, _clock.Elapsed);
         }
     }
 }

@@ -75,8 +75,8 @@ public sealed class Graceful_degradation(AllianceAppFactory app) : IClassFixture
         var body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Response.Body);
         Assert.Equal("database.unavailable", body.GetProperty("code").GetString());
         Assert.Equal("服务暂时不可用", body.GetProperty("title").GetString());
-        Assert.Contains("Try again", body.GetProperty("messages").GetProperty("en").GetString(), StringComparison.Ordinal);
-        Assert.Contains("稍后重试", body.GetProperty("messages").GetProperty("zh-CN").GetString(), StringComparison.Ordinal);
+        Assert.Contains("same Idempotency-Key", body.GetProperty("messages").GetProperty("en").GetString(), StringComparison.Ordinal);
+        Assert.Contains("幂等键", body.GetProperty("messages").GetProperty("zh-CN").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
