@@ -138,7 +138,9 @@ public sealed class Load : IAsyncDisposable
             var again = _retry && tries < MaxTries && (attempt.Outcome == Outcome.Unknown || attempt.Status == 503);
             if (!again)
             {
-                _attempts.Enqueue(attempt with { Tries = tries, Earlier = earlier.Count == 0 ? null : string.Join(",", earlier) });
+                // A refusal after a try that got no answer does not say the first try did nothing: its fate is unknown.
+                var outcome = attempt.Outcome == Outcome.Refused && earlier.Contains("no answer") ? Outcome.Unknown : attempt.Outcome;
+                _attempts.Enqueue(attempt with { Outcome = outcome, Tries = tries, Earlier = earlier.Count == 0 ? null : string.Join(",", earlier) });
                 return;
             }
 
