@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The one test command. It installs what is missing (apt), builds once, and runs the whole suite twice:
 #   pass 1 "embedded": SQLite, in-memory bus, in-memory Hangfire, in-process SignalR;
-#   pass 2 "servers":  PostgreSQL, RabbitMQ and Redis started here on 127.0.0.1 (data in a temporary folder).
+#   pass 2 "servers":  PostgreSQL, RabbitMQ and Redis started here on 127.0.0.1 (data in a temporary folder);
+#   then the fault suite (tests/Alliance.Faults.Tests), also in the real-server pass, on its own: it starts its own
+#   PostgreSQL, RabbitMQ, Redis and server nodes on other ports (infra/chaos) and kills them, so it never shares a
+#   server or the CPU with the other tests. It cannot run in the embedded pass, which leaves it out.
 # It stops what it started, even on failure, and can be run again. In CI (CI=true) a real-server pass
 # that cannot run is a failure.
 set -Eeuo pipefail
@@ -43,11 +46,14 @@ dotnet build Alliance.sln -c Release -nologo -v q -clp:ErrorsOnly
 logs=$(mktemp -d /tmp/alliance-test-logs.XXXXXX)
 status=0
 
-run_pass() { # name
-  local name=$1
+faults=tests/Alliance.Faults.Tests
+not_faults="FullyQualifiedName!~Alliance.Faults.Tests"
+
+run_pass() { # name profile what-to-test [dotnet test options...]
+  local name=$1 profile=$2; shift 2
   say "test pass '$name'"
   set +e
-  ALLIANCE_TEST_PROFILE=$name dotnet test Alliance.sln -c Release --no-build -nologo \
+  ALLIANCE_TEST_PROFILE=$profile dotnet test "$@" -c Release --no-build -nologo \
     --logger "console;verbosity=minimal" --logger "trx;LogFilePrefix=$name" --results-directory "$logs/$name" 2>&1 \
     | tee "$logs/$name.log" | { grep -E --line-buffered '^\s+(Failed|Skipped) |^(Passed|Failed)!|error [A-Z]+[0-9]+|Error Message|^\s+at |Assert\.' || true; }
   local rc=${PIPESTATUS[0]}
@@ -58,25 +64,30 @@ run_pass() { # name
 cleanup() { servers_stop || true; }
 trap cleanup EXIT
 
-run_pass embedded
+run_pass embedded embedded Alliance.sln --filter "$not_faults"
+echo "(The fault suite, $faults, runs only in the real-server pass: it starts and kills real servers.)"
 
 servers_ran=false
 if $servers_possible; then
   say "starting PostgreSQL, RabbitMQ and Redis on 127.0.0.1"
   if servers_start; then
-    run_pass servers
+    run_pass servers servers Alliance.sln --filter "$not_faults"
     servers_ran=true
   else
     echo "The real servers could not be started; see the messages above."
     status=1
   fi
   servers_stop
+  if $servers_ran; then
+    ALLIANCE_FAULTS_REPORT="$logs/faults-report.md" run_pass faults servers "$faults"
+    if grep -qE '^(Passed|Failed)!' "$logs/faults.log"; then cat "$logs/faults-report.md" 2>/dev/null || true; else echo "The fault suite did not run."; status=1; fi
+  fi
 fi
 
 # ---------------------------------------------------------------- summary
 say "summary"
 passed=0 failed=0 skipped=0
-for pass in embedded servers; do
+for pass in embedded servers faults; do
   [[ -f $logs/$pass.log ]] || continue
   while read -r line; do
     echo "[$pass] $line"

@@ -12,6 +12,7 @@ using Alliance.Server.Infrastructure.Messaging.Outbox;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Server.Infrastructure.Problems;
 using Alliance.Server.Infrastructure.Realtime;
+using Alliance.Server.Infrastructure.Reliability;
 using Alliance.Server.Infrastructure.Workflows;
 
 namespace Alliance.Server.Infrastructure;
@@ -29,6 +30,7 @@ public static class ServerSetup
         services.AddAllianceApiContract();
         services.AddAllianceOpenApi();
         services.AddAllianceTelemetry(builder.Configuration);
+        services.AddAllianceReliability();
         services.AddAlliancePersistence(options);
         services.AddAllianceAuth(options);
         services.AddAllianceAccess();

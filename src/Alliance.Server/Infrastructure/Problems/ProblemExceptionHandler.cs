@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Alliance.Server.Infrastructure.Reliability;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Alliance.Server.Infrastructure.Problems;
@@ -15,6 +16,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } bad => FromProblem(httpContext, Api.JsonProblems.ToProblem(httpContext, bad)),
             BadHttpRequestException bad => FromText(httpContext, bad.StatusCode, "bad-request",
                 new("请求无效", "Bad request"), new("请求格式不正确。", bad.Message)),
+            _ when TransientFaults.Classify(exception) is { } unavailable => FromUnavailable(httpContext, unavailable, exception),
             _ => null,
         };
 
@@ -30,8 +32,20 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
     }
 
+    /// <summary>A dependency is briefly down: 503 with <c>Retry-After</c>, logged as a warning (no stack: it is an outage, not a defect).</summary>
+    private ProblemDetails FromUnavailable(HttpContext http, ServiceUnavailableProblem unavailable, Exception cause)
+    {
+        logger.LogWarning("{Code} on {Method} {Path}: {Error}", unavailable.Code, http.Request.Method, http.Request.Path, cause.GetBaseException().Message);
+        return FromProblem(http, unavailable);
+    }
+
     private static ProblemDetails FromProblem(HttpContext http, AllianceProblemException p)
     {
+        if (p is ServiceUnavailableProblem unavailable)
+        {
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(unavailable.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         var details = FromText(http, p.Status, p.Code, p.Title, p.Detail);
         if (p is ValidationProblem v)
         {

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Alliance.Server.Infrastructure.Reliability;
+
+/// <summary>
+/// Gives every health check a short time limit, so that <c>/health/ready</c> says 503 quickly when a dependency is
+/// down instead of waiting out connection timeouts and EF Core's retry back-off (seconds). A check that has not
+/// answered within <see cref="Limit"/> is unhealthy; the check is abandoned, not awaited.
+/// </summary>
+public sealed class BoundedHealthChecks : IPostConfigureOptions<HealthCheckServiceOptions>
+{
+    /// <summary>Below the 1 s a load balancer is promised, with room for the response itself.</summary>
+    public static readonly TimeSpan Limit = TimeSpan.FromMilliseconds(700);
+
+    private static readonly TimeSpan Backstop = TimeSpan.FromMilliseconds(100);
+
+    public void PostConfigure(string? name, HealthCheckServiceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var registrations = options.Registrations.ToList();
+        options.Registrations.Clear();
+        foreach (var r in registrations)
+        {
+            var original = r.Factory;
+            var timeout = r.Timeout == Timeout.InfiniteTimeSpan || r.Timeout > Limit ? Limit : r.Timeout;
+            // The service's own limit is a backstop just behind ours, so that the report says which check gave no answer.
+            options.Registrations.Add(new HealthCheckRegistration(r.Name, provider => new Bounded(original(provider), timeout), r.FailureStatus, r.Tags, timeout + Backstop)
+            {
+                Delay = r.Delay,
+                Period = r.Period,
+            });
+        }
+    }
+
+    private sealed class Bounded(IHealthCheck inner, TimeSpan timeout) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(timeout);
+            var check = inner.CheckHealthAsync(context, limit.Token);
+            try
+            {
+                return await check.WaitAsync(timeout, cancellationToken);
+            }
+            catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                _ = check.ContinueWith(t => t.Exception, TaskScheduler.Default); // observe a late failure of the abandoned check
+                return new HealthCheckResult(context.Registration.FailureStatus, $"no answer within {timeout.TotalMilliseconds:F0} ms");
+            }
+        }
+    }
+}
