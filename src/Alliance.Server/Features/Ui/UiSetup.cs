@@ -22,6 +22,8 @@ public static class UiSetup
         services.AddRadzenComponents();
         services.AddSingleton<ILocalizer, RadzenChineseLocalizer>();
         services.AddScoped<UiSession>();
+        services.AddMemoryCache();
+        services.AddSingleton<Pages.ItemSubmission>();
         return services;
     }
 
