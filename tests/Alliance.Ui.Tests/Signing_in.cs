@@ -14,7 +14,7 @@ public sealed class Signing_in(UiServer ui)
 
         await page.FillAsync("#userName", DemoUsers.CommunityStaff);
         await page.FillAsync("#password", "not-the-password");
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("form[data-testid=signin-form] button[type=submit]");
 
         var error = page.Locator("[data-testid=signin-error]");
         await Assertions.Expect(error).ToHaveTextAsync("用户名或密码错误。");

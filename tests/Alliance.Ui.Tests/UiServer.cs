@@ -80,7 +80,7 @@ public sealed class UiServer : WebApplicationFactory<Program>, IAsyncLifetime
         await page.GotoAsync("/");
         await page.FillAsync("#userName", userName);
         await page.FillAsync("#password", password);
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("form[data-testid=signin-form] button[type=submit]");
         await page.WaitForSelectorAsync("[data-testid=who]:not(:empty)");
     }
 
