@@ -50,4 +50,27 @@ public sealed class Signing_in(UiServer ui)
         Assert.Contains("returnUrl=%2Fitems", page.Url, StringComparison.Ordinal);
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task A_person_changes_their_password_and_signs_in_with_the_new_one()
+    {
+        var page = await ui.PhoneAsync(DemoUsers.PartTimeMember);
+        await page.GotoAsync("/account/password");
+
+        await page.FillAsync("#currentPassword", "wrong-one");
+        await page.FillAsync("#newPassword", "short");
+        await page.ClickAsync("form[data-testid=password-form] button[type=submit]");
+        await Assertions.Expect(page.Locator("#currentPassword-error")).ToHaveTextAsync("当前密码不正确。");
+
+        await page.FillAsync("#currentPassword", DemoUsers.Password);
+        await page.FillAsync("#newPassword", "Changed#Pass2026");
+        await page.ClickAsync("form[data-testid=password-form] button[type=submit]");
+        await Assertions.Expect(page.Locator("[data-testid=password-changed]")).ToBeVisibleAsync();
+
+        var again = await ui.PhoneAsync();
+        await UiServer.SignInAsync(again, DemoUsers.PartTimeMember, "Changed#Pass2026");
+        await Assertions.Expect(again.Locator("[data-testid=who]")).ToHaveTextAsync(DemoUsers.PartTimeMember);
+        await page.Context.CloseAsync();
+        await again.Context.CloseAsync();
+    }
 }
