@@ -22,8 +22,6 @@ public static class UiSetup
         services.AddRadzenComponents();
         services.AddSingleton<ILocalizer, RadzenChineseLocalizer>();
         services.AddScoped<UiSession>();
-        services.AddMemoryCache();
-        services.AddSingleton<Pages.ItemSubmission>();
         return services;
     }
 

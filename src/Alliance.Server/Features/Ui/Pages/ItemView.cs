@@ -5,33 +5,25 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Server.Features.Ui.Pages;
 
-public sealed record ItemTimelineEntry(long Sequence, string Type, DateTime AtUtc, string? Actor);
-
-public sealed record ItemView(
-    Item Item, string AllianceName, string SubmitterName, IReadOnlyList<ItemsApi.StepView> Open, IReadOnlyList<ItemsApi.StepView> Past,
-    IReadOnlyDictionary<Guid, string> OrganisationNames, IReadOnlyList<ItemTimelineEntry> Timeline);
+public sealed record ItemView(ItemsApi.ItemDetail Item, string AllianceName, IReadOnlyDictionary<Guid, string> OrganisationNames);
 
 /// <summary>
-/// One item as its page shows it. The item is found through <see cref="ItemsApi.FindVisibleAsync"/>, the rule
-/// <c>GET /api/items/{id}</c> applies: out of scope is the same <see cref="Infrastructure.Problems.NotFoundProblem"/>.
+/// One item as its page shows it: <see cref="ItemOperations.GetAsync"/> (the code <c>GET /api/items/{id}</c> runs, so
+/// out of scope is the same <see cref="Infrastructure.Problems.NotFoundProblem"/>), plus the names of the alliance and
+/// of the organisations it mentions.
 /// </summary>
 public static class ItemViews
 {
-    public static async Task<ItemView> ReadAsync(AllianceDbContext db, AccessScope scope, ItemId id, DateTime nowUtc, CancellationToken cancellationToken)
+    public static async Task<ItemView> ReadAsync(IServiceProvider services, AccessScope scope, ItemId id, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(db);
-        var item = await ItemsApi.FindVisibleAsync(db, scope, id, cancellationToken);
-        var tasks = await db.Set<ItemTask>().AsNoTracking().Where(t => t.ItemId == id).ToListAsync(cancellationToken);
-        var events = await db.Set<ItemEventRecord>().AsNoTracking().Where(e => e.ItemId == id).OrderBy(e => e.Sequence)
-            .Select(e => new ItemTimelineEntry(e.Sequence, e.Type, e.AtUtc, e.Actor)).ToListAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(services);
+        var item = await services.GetRequiredService<ItemOperations>().GetAsync(scope, id, cancellationToken);
+        var db = services.GetRequiredService<AllianceDbContext>();
         var alliance = await db.Alliances.AsNoTracking().Where(a => a.Id == item.AllianceId).Select(a => a.Name).SingleOrDefaultAsync(cancellationToken) ?? "";
-        var holders = tasks.Where(t => t.HolderOrganisationId is not null).Select(t => t.HolderOrganisationId!.Value).Append(item.SubmitterOrganisationId).Distinct().ToList();
-        var names = await db.Organisations.AsNoTracking().Where(o => holders.Contains(o.Id)).ToDictionaryAsync(o => o.Id.Value, o => o.Name, cancellationToken);
-        return new ItemView(
-            item, alliance, names.GetValueOrDefault(item.SubmitterOrganisationId.Value, ""),
-            [.. tasks.Where(t => t.IsOpen).OrderBy(t => t.OpenedUtc).Select(t => ItemsApi.Step(t, nowUtc))],
-            [.. tasks.Where(t => !t.IsOpen).OrderBy(t => t.ClosedUtc).Select(t => ItemsApi.Step(t, nowUtc))],
-            names, events);
+        var mentioned = item.CurrentSteps.Concat(item.PastSteps).Where(t => t.HolderOrganisationId is not null).Select(t => t.HolderOrganisationId!.Value)
+            .Append(item.SubmitterOrganisationId).Distinct().ToList();
+        var names = await db.Organisations.AsNoTracking().Where(o => mentioned.Contains(o.Id)).ToDictionaryAsync(o => o.Id.Value, o => o.Name, cancellationToken);
+        return new ItemView(item, alliance, names);
     }
 
     public static string EventText(string type) => type switch
