@@ -35,6 +35,7 @@ public sealed class StreamFollower : IAsyncDisposable
         }
 
         _timer = time.CreateTimer(_ => Ring(), null, CatchUpInterval, CatchUpInterval);
+        Ring(); // what was appended between the caller's read of the heads and now
         _loop = Task.Run(LoopAsync);
     }
 
