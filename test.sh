@@ -20,6 +20,10 @@ missing=()
 [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || missing+=(rabbitmq-server)
 command -v redis-server >/dev/null && command -v redis-cli >/dev/null || missing+=(redis-server)
 command -v curl >/dev/null || missing+=(curl)
+servers_missing=${#missing[@]}
+# The browser tests (tests/Alliance.Ui.Tests) drive Debian's chromium; Chinese needs a CJK font to render.
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+command -v fc-list >/dev/null && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
 install_line="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
 
 servers_possible=true
@@ -32,7 +36,7 @@ if ((${#missing[@]})); then
     say "installing ${missing[*]} with sudo"
     sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    servers_possible=false
+    ((servers_missing == 0)) || servers_possible=false
     say "missing: ${missing[*]}. Install them as root with:"
     echo "    sudo sh -c '$install_line'"
   fi

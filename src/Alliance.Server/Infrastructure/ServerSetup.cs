@@ -5,6 +5,7 @@ using Alliance.Server.Features.Commitments;
 using Alliance.Server.Features.Items;
 using Alliance.Server.Features.Notifications;
 using Alliance.Server.Features.Resources;
+using Alliance.Server.Features.Ui;
 using Alliance.Server.Infrastructure.Api;
 using Alliance.Server.Infrastructure.Jobs;
 using Alliance.Server.Infrastructure.Messaging;
@@ -14,6 +15,7 @@ using Alliance.Server.Infrastructure.Problems;
 using Alliance.Server.Infrastructure.Realtime;
 using Alliance.Server.Infrastructure.Reliability;
 using Alliance.Server.Infrastructure.Workflows;
+
 
 namespace Alliance.Server.Infrastructure;
 
@@ -44,6 +46,7 @@ public static class ServerSetup
         services.AddAllianceCommitments();
         services.AddAllianceResources();
         services.AddAllianceNotifications(options);
+        services.AddAllianceUi();
         services.AddHostedService<StartupBanner>();
         return options;
     }

@@ -50,7 +50,7 @@ public static class AuthApi
         SignInRequest request, SignInManager<AllianceUser> signIn, SignInGuard guard, AllianceDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signIn);
-        var user = await PasswordSignInAsync(signIn, guard, request, IdentityConstants.ApplicationScheme);
+        var user = await PasswordSignIn.SignInAsync(signIn, guard, request.UserName, request.Password, IdentityConstants.ApplicationScheme);
         return TypedResults.Ok(await DescribeAsync(db, user, cancellationToken));
     }
 
@@ -58,7 +58,7 @@ public static class AuthApi
     public static async Task<EmptyHttpResult> Token(SignInRequest request, SignInManager<AllianceUser> signIn, SignInGuard guard)
     {
         ArgumentNullException.ThrowIfNull(signIn);
-        await PasswordSignInAsync(signIn, guard, request, IdentityConstants.BearerScheme);
+        await PasswordSignIn.SignInAsync(signIn, guard, request.UserName, request.Password, IdentityConstants.BearerScheme);
         return TypedResults.Empty;
     }
 
@@ -75,18 +75,7 @@ public static class AuthApi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(users);
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == scope.UserId, cancellationToken)
-            ?? throw new SignInProblem(StatusCodes.Status401Unauthorized, "auth.unknown-user", new("账号不存在。", "The account no longer exists."));
-        var errors = new FieldErrors().Text("currentPassword", request.CurrentPassword, new("当前密码", "current password"), 256);
-        if (!errors.Has("currentPassword") && !await users.CheckPasswordAsync(user, request.CurrentPassword!))
-        {
-            errors.Add("currentPassword", "当前密码不正确。", "The current password is wrong.");
-        }
-
-        await IdentityErrors.CheckPasswordAsync(errors, users, user, request.NewPassword, "newPassword");
-        errors.ThrowIfAny();
-        IdentityErrors.SetPassword(users, user, request.NewPassword!);
-        await audit.SaveAsync(new("person.password-changed", "person", user.Id.ToString(), null, null, new { user.UserName }), cancellationToken);
+        await PasswordSignIn.ChangePasswordAsync(scope, db, users, audit, request.CurrentPassword, request.NewPassword, cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -96,48 +85,6 @@ public static class AuthApi
             ?? throw new SignInProblem(StatusCodes.Status401Unauthorized, "auth.unknown-user", new("账号不存在。", "The account no longer exists."));
         return TypedResults.Ok(await DescribeAsync(db, user, cancellationToken));
     }
-
-    /// <summary>
-    /// A known and an unknown user name answer alike (<see cref="SignInGuard"/>): 401 <c>auth.invalid-credentials</c> for a
-    /// wrong password, 423 <c>auth.locked-out</c> from the <c>LockoutMaxFailures</c>-th failure in a row for
-    /// <c>LockoutDuration</c>, 429 <c>auth.too-many-attempts</c> past the per-name or per-client allowance.
-    /// </summary>
-    private static async Task<AllianceUser> PasswordSignInAsync(SignInManager<AllianceUser> signIn, SignInGuard guard, SignInRequest request, string scheme)
-    {
-        new FieldErrors()
-            .Text("userName", request.UserName, new("用户名", "user name"), 256)
-            .Text("password", request.Password, new("密码", "password"), 256)
-            .ThrowIfAny();
-
-        var name = signIn.UserManager.NormalizeName(request.UserName!.Trim());
-        guard.Enter(name);
-        var user = await signIn.UserManager.FindByNameAsync(request.UserName!.Trim());
-        if (user is null)
-        {
-            throw guard.FailUnknown(name, request.Password!) ? LockedOut() : InvalidCredentials();
-        }
-
-        signIn.AuthenticationScheme = scheme;
-        var result = await signIn.PasswordSignInAsync(user, request.Password!, isPersistent: false, lockoutOnFailure: true);
-        if (result.IsLockedOut)
-        {
-            throw LockedOut();
-        }
-
-        if (!result.Succeeded)
-        {
-            throw InvalidCredentials();
-        }
-
-        return user;
-    }
-
-    private static SignInProblem LockedOut() =>
-        new(StatusCodes.Status423Locked, "auth.locked-out",
-            new("连续登录失败次数过多，账号已被暂时锁定，请稍后再试。", "Too many failed sign-ins: the account is locked for a while. Try again later."));
-
-    private static SignInProblem InvalidCredentials() =>
-        new(StatusCodes.Status401Unauthorized, "auth.invalid-credentials", new("用户名或密码错误。", "The user name or password is wrong."));
 
     private static async Task<MeResponse> DescribeAsync(AllianceDbContext db, AllianceUser user, CancellationToken cancellationToken)
     {

@@ -51,8 +51,15 @@ public static class AuthSetup
             o.SlidingExpiration = true;
 
             // An API answers 401/403 (as problem details), never a redirect to a login page.
+            // A page of the web UI sends the browser to the sign-in page at "/" instead.
             o.Events.OnRedirectToLogin = context =>
             {
+                if (IsUiPage(context.Request))
+                {
+                    context.Response.Redirect("/?returnUrl=" + Uri.EscapeDataString(context.Request.PathBase + context.Request.Path + context.Request.QueryString));
+                    return Task.CompletedTask;
+                }
+
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 return Task.CompletedTask;
             };
@@ -86,6 +93,13 @@ public static class AuthSetup
         services.AddRateLimiter(limiter => SignInGuard.AddPolicy(limiter, options));
         return services;
     }
+
+    /// <summary>A browser asking for a page of the web UI (not the API, the hub, the job dashboard or health).</summary>
+    private static bool IsUiPage(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method)
+        && !request.Path.StartsWithSegments("/api") && !request.Path.StartsWithSegments("/hubs") && !request.Path.StartsWithSegments("/hangfire")
+        && !request.Path.StartsWithSegments("/health") && !request.Path.StartsWithSegments("/openapi")
+        && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
 
     private static string SelectScheme(HttpContext context)
     {

@@ -29,6 +29,7 @@ public sealed class LiveFeed : IAsyncDisposable
     private readonly IHubContext<AllianceHub, IAllianceClient> _hub;
     private readonly ILogger<LiveFeed> _logger;
     private readonly TimeProvider _time;
+    private readonly LocalStreamSignal _local;
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _writer;
@@ -36,8 +37,11 @@ public sealed class LiveFeed : IAsyncDisposable
     private readonly Histogram<double> _appendDuration;
     private readonly Histogram<double> _pushLag;
 
-    public LiveFeed(StreamLog log, IHubContext<AllianceHub, IAllianceClient> hub, ILogger<LiveFeed> logger, IMeterFactory meters, TimeProvider time)
+    public LiveFeed(
+        StreamLog log, IHubContext<AllianceHub, IAllianceClient> hub, ILogger<LiveFeed> logger, IMeterFactory meters, TimeProvider time,
+        LocalStreamSignal local)
     {
+        _local = local;
         ArgumentNullException.ThrowIfNull(meters);
         _log = log;
         _hub = hub;
@@ -122,6 +126,7 @@ public sealed class LiveFeed : IAsyncDisposable
                 {
                     var events = appended?[i] ?? await _log.AppendAsync(pending.Source, pending.Entries, _stopping.Token);
                     pushes.Add((pending, events, Push(events)));
+                    _local.Notify(events);
                 }
                 catch (Exception e)
                 {

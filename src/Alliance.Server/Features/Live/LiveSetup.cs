@@ -10,6 +10,7 @@ public static class LiveSetup
     {
         services.AddSingleton<StreamLog>();
         services.AddSingleton<LiveFeed>();
+        services.AddSingleton<LocalStreamSignal>();
         services.AddScoped<StreamAccess>();
         services.AddStreamKind<AllianceStreamKind>();
         services.AddStreamKind<InboxStreamKind>();

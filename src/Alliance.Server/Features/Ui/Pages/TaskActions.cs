@@ -1,0 +1,21 @@
+using System.Text.Json.Nodes;
+using Alliance.Server.Features.Access;
+using Alliance.Server.Features.Items;
+
+namespace Alliance.Server.Features.Ui.Pages;
+
+/// <summary>The task inbox's reads and actions: <see cref="TaskOperations"/>, the code <c>/api/tasks</c> runs.</summary>
+public static class TaskActions
+{
+    public static async Task<IReadOnlyList<TasksApi.TaskView>> InboxAsync(IServiceProvider services, AccessScope scope, CancellationToken cancellationToken) =>
+        await services.GetRequiredService<TaskOperations>().InboxAsync(scope, cancellationToken);
+
+    public static Task ClaimAsync(IServiceProvider services, AccessScope scope, Guid taskId, CancellationToken cancellationToken) =>
+        services.GetRequiredService<TaskOperations>().ClaimAsync(scope, taskId, cancellationToken);
+
+    public static Task CompleteAsync(
+        IServiceProvider services, AccessScope scope, Guid taskId, string? outcome, string? comment, JsonObject fields,
+        CancellationToken cancellationToken) =>
+        services.GetRequiredService<TaskOperations>().CompleteAsync(
+            scope, taskId, new TasksApi.CompleteTaskRequest(outcome, string.IsNullOrWhiteSpace(comment) ? null : comment, fields), cancellationToken);
+}

@@ -1,0 +1,63 @@
+using Alliance.Server.Features.Access;
+using Alliance.Server.Features.People;
+using Microsoft.AspNetCore.Components;
+
+namespace Alliance.Server.Features.Ui.Shell;
+
+public sealed record NavigationLink(string Href, string Text);
+
+/// <summary>
+/// Which pages a person's roles open, and where each person lands after signing in: a unit contact on the task inbox
+/// (待办), a community secretary on their items (我的事项), a street chair, street staff or the district on the board.
+/// </summary>
+public static class ShellNavigation
+{
+    public static IReadOnlyList<NavigationLink> For(AccessScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var links = new List<NavigationLink>();
+        if (IsSecretary(scope) || IsStreet(scope))
+        {
+            links.Add(new("/items", UiText.L("我的事项", "My items")));
+            links.Add(new("/items/new", UiText.L("提交事项", "Submit")));
+        }
+
+        links.Add(new("/tasks", UiText.L("待办", "Tasks")));
+        if (!IsUnitOnly(scope))
+        {
+            links.Add(new("/board", UiText.L("看板", "Board")));
+        }
+
+        if (IsUnitOnly(scope))
+        {
+            links.Add(new("/items", UiText.L("事项", "Items")));
+        }
+
+        return links;
+    }
+
+    public static string LandingFor(this NavigationManager _, AccessScope scope) => Landing(scope);
+
+    public static string Landing(AccessScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        if (!scope.IsAuthenticated)
+        {
+            return "/";
+        }
+
+        if (IsStreet(scope))
+        {
+            return "/board";
+        }
+
+        return IsSecretary(scope) ? "/items" : "/tasks";
+    }
+
+    private static bool IsSecretary(AccessScope scope) => scope.HasRole(AllianceRole.CommunitySecretary) || scope.HasRole(AllianceRole.CommunityStaff);
+
+    private static bool IsStreet(AccessScope scope) =>
+        scope.IsDistrictAdmin || scope.HasRole(AllianceRole.StreetChair) || scope.HasRole(AllianceRole.StreetStaff);
+
+    private static bool IsUnitOnly(AccessScope scope) => !IsSecretary(scope) && !IsStreet(scope);
+}

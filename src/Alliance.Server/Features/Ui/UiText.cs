@@ -1,0 +1,114 @@
+using System.Globalization;
+using Alliance.Server.Features.Items;
+using Alliance.Server.Infrastructure.Problems;
+
+namespace Alliance.Server.Features.Ui;
+
+/// <summary>
+/// The UI's words and formats: every text is written in both languages where it is used (<see cref="L"/>), Chinese
+/// shown unless the person switched to English; times are China Standard Time in zh-CN formats.
+/// </summary>
+public static class UiText
+{
+    public static readonly TimeZoneInfo ChinaTime = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    public static string L(string zh, string en) => UiCulture.IsEnglish ? en : zh;
+
+    public static string L(BilingualText text) => L(text.Zh, text.En);
+
+    /// <summary>A UTC moment as China Standard Time, e.g. <c>2026-03-02 09:00</c>.</summary>
+    public static string Time(DateTime utc) =>
+        TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), ChinaTime).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    public static string Time(DateTimeOffset at) => Time(at.UtcDateTime);
+
+    public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Time left until a deadline ("剩 2 天 3 小时"), or how long it is overdue ("已逾期 5 小时").</summary>
+    public static string TimeLeft(DateTime deadlineUtc, DateTime nowUtc)
+    {
+        var left = deadlineUtc - nowUtc;
+        var span = left.Duration();
+        var amount = span.TotalDays >= 1
+            ? L($"{(int)span.TotalDays} 天 {span.Hours} 小时", $"{(int)span.TotalDays} d {span.Hours} h")
+            : span.TotalHours >= 1
+                ? L($"{(int)span.TotalHours} 小时 {span.Minutes} 分", $"{(int)span.TotalHours} h {span.Minutes} min")
+                : L($"{Math.Max(1, span.Minutes)} 分钟", $"{Math.Max(1, span.Minutes)} min");
+        return left >= TimeSpan.Zero ? L($"剩 {amount}", $"{amount} left") : L($"已逾期 {amount}", $"overdue by {amount}");
+    }
+
+    public static string Kind(ItemKind kind) => kind switch
+    {
+        ItemKind.Deliberation => L("大事共议", "Deliberation"),
+        ItemKind.Decision => L("要事共决", "Decision"),
+        ItemKind.JointTask => L("实事共办", "Joint task"),
+        ItemKind.Urgent => L("急事共商", "Urgent"),
+        ItemKind.Commitment => L("共建承诺", "Commitment"),
+        ItemKind.ResourceRequest => L("资源预约", "Resource request"),
+        _ => kind.ToString(),
+    };
+
+    /// <summary>One line on what each rule of procedure is for.</summary>
+    public static string KindExplained(ItemKind kind) => kind switch
+    {
+        ItemKind.Deliberation => L("涉及辖区发展的重大事项，联盟成员共同议定意见。", "A matter of weight for the area: the members give opinions and agree."),
+        ItemKind.Decision => L("需要联盟表决的重要事项，按议事规则投票决定。", "An important matter the alliance decides by vote under its rules."),
+        ItemKind.JointTask => L("为群众办实事，由成员单位认领承办、限期办结。", "A practical task for residents: a member unit takes it on and finishes it in time."),
+        ItemKind.Urgent => L("突发急事，立即通知各方，快速响应、限时处置。", "Something urgent: everyone is told at once and responds fast."),
+        _ => string.Empty,
+    };
+
+    public static readonly ItemKind[] SubmittableKinds = [ItemKind.Deliberation, ItemKind.Decision, ItemKind.JointTask, ItemKind.Urgent];
+
+    public static string Status(string status) => status switch
+    {
+        "submitted" => L("已提交", "Submitted"),
+        "intake-review" => L("受理审核", "Intake review"),
+        "returned" => L("已退回", "Returned"),
+        "opinions" => L("征求意见", "Gathering opinions"),
+        "reviewing" => L("审议中", "Reviewing"),
+        "voting" => L("表决中", "Voting"),
+        "responding" => L("响应中", "Responding"),
+        "feedback" => L("反馈中", "Feedback"),
+        "tasks-assigned" => L("已派单", "Tasks assigned"),
+        "unclaimed" => L("待认领", "Unclaimed"),
+        "in-progress" => L("办理中", "In progress"),
+        "rework" => L("返工", "Rework"),
+        "verifying" => L("待验收", "Verifying"),
+        "escalated" => L("已上报督办", "Escalated"),
+        "overdue" => L("已逾期", "Overdue"),
+        "passed" => L("已通过", "Passed"),
+        "no-quorum" => L("未达法定人数", "No quorum"),
+        "resolved" => L("已解决", "Resolved"),
+        "resolved-by-street" => L("街道已解决", "Resolved by the street"),
+        "rejected" => L("未通过", "Rejected"),
+        "withdrawn" => L("已撤回", "Withdrawn"),
+        "closed" => L("已办结", "Closed"),
+        _ => status,
+    };
+
+    /// <summary>The board's columns: where an item's status puts it.</summary>
+    public static BoardStage Stage(string status) => status switch
+    {
+        "submitted" or "intake-review" or "returned" => BoardStage.Intake,
+        "opinions" or "reviewing" or "voting" or "responding" or "feedback" => BoardStage.Deliberating,
+        "tasks-assigned" or "unclaimed" or "in-progress" or "rework" or "verifying" or "escalated" or "overdue" => BoardStage.Doing,
+        _ => BoardStage.Done,
+    };
+
+    public static string StageName(BoardStage stage) => stage switch
+    {
+        BoardStage.Intake => L("受理", "Intake"),
+        BoardStage.Deliberating => L("议定", "Deciding"),
+        BoardStage.Doing => L("办理", "Doing"),
+        _ => L("办结", "Done"),
+    };
+}
+
+public enum BoardStage
+{
+    Intake,
+    Deliberating,
+    Doing,
+    Done,
+}

@@ -1,0 +1,84 @@
+using Alliance.Server.Features.Demo;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Alliance.Ui.Tests;
+
+/// <summary>Each main page on a phone: no serious or critical axe violation, no horizontal scroll, no blocked resource.</summary>
+[Collection(SharedUi.Name)]
+public sealed class Accessibility_and_policy(UiServer ui)
+{
+    public static TheoryData<string, string, string> MainPages => new()
+    {
+        { "", "/", "signin" },
+        { DemoUsers.CommunitySecretary, "/items", "items" },
+        { DemoUsers.CommunitySecretary, "/items/new", "submit" },
+        { DemoUsers.UnitContact, "/tasks", "tasks" },
+        { DemoUsers.StreetChair, "/board", "board" },
+        { DemoUsers.CommunitySecretary, "/account/password", "password" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MainPages))]
+    public async Task A_main_page_has_no_serious_accessibility_violation_fits_a_phone_and_breaks_no_policy(string user, string path, string name)
+    {
+        var page = await ui.PhoneAsync(user.Length == 0 ? null : user);
+        var blocked = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                blocked.Add(message.Text);
+            }
+        };
+        await page.GotoAsync(path);
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+        var result = await page.RunAxe();
+
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}").ToList();
+        Assert.True(serious.Count == 0, string.Join(Environment.NewLine, serious));
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 0, $"{path} scrolls sideways by {overflow}px at 360px");
+        var small = await page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('main button, main a.primary, main select, main input:not([type=hidden]):not([type=radio]):not([type=checkbox]), nav a, header a, header button')]"
+            + ".filter(e => e.offsetParent !== null).filter(e => { const r = e.getBoundingClientRect(); return r.height < 44; }).map(e => e.outerHTML.slice(0, 80))");
+        Assert.True(small.Length == 0, "tap targets under 44px: " + string.Join(" | ", small));
+        Assert.True(blocked.Count == 0, string.Join(Environment.NewLine, blocked));
+        await UiServer.ScreenshotAsync(page, "page-" + name);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_english_switch_is_remembered_and_chinese_comes_back_with_one_tap()
+    {
+        var page = await ui.PhoneAsync(DemoUsers.CommunityStaff);
+        await page.GotoAsync("/items");
+
+        await page.ClickAsync("a.lang");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("My items");
+        await page.GotoAsync("/tasks");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Tasks");
+
+        await page.ClickAsync("a.lang");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Every_ui_response_carries_the_content_security_policy()
+    {
+        var page = await ui.PhoneAsync();
+
+        var response = await page.GotoAsync("/");
+
+        var policy = await response!.HeaderValueAsync("content-security-policy");
+        Assert.NotNull(policy);
+        Assert.Contains("script-src 'self'", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-eval", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("cdn", policy, StringComparison.OrdinalIgnoreCase);
+        await page.Context.CloseAsync();
+    }
+}
