@@ -291,7 +291,8 @@ public sealed class StoreContractTests(StoreFixture stores) : IClassFixture<Stor
         var failing = new RecordingPublisher(failAfter: 1);
         var working = new RecordingPublisher(failAfter: int.MaxValue);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => new OutboxDispatcher(harness.Store, failing, harness.Time).DispatchAsync());
+        var failed = await Assert.ThrowsAsync<OutboxPublishException>(() => new OutboxDispatcher(harness.Store, failing, harness.Time).DispatchAsync());
+        Assert.IsType<InvalidOperationException>(failed.InnerException);
         var sent = await new OutboxDispatcher(harness.Store, working, harness.Time).DispatchAsync();
         var again = await new OutboxDispatcher(harness.Store, working, harness.Time).DispatchAsync();
 

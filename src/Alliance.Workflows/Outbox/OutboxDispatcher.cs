@@ -10,27 +10,30 @@ namespace Alliance.Workflows.Outbox;
 /// </summary>
 public sealed class OutboxDispatcher(IWorkflowStore store, IOutboxPublisher publisher, TimeProvider time)
 {
-    /// <summary>Dispatches up to <paramref name="batchSize"/> rows; returns how many were published.</summary>
+    /// <summary>
+    /// Dispatches up to <paramref name="batchSize"/> rows, one instance's rows in order and different instances' at the
+    /// same time (<see cref="OutboxLanes"/>); marks what was published and returns how many. If a publish failed or was
+    /// not confirmed in time, the rest of that instance's rows stay for the next pass and the failure is thrown after marking.
+    /// </summary>
     public async Task<int> DispatchAsync(int batchSize = 100, CancellationToken cancellationToken = default)
     {
         var rows = await store.GetUndispatchedAsync(batchSize, cancellationToken);
-        var published = new List<Guid>();
-        try
+        if (rows.Count == 0)
         {
-            foreach (var row in rows)
-            {
-                await publisher.PublishAsync(row, cancellationToken);
-                published.Add(row.Id);
-            }
-        }
-        finally
-        {
-            if (published.Count > 0)
-            {
-                await store.MarkDispatchedAsync(published, time.GetUtcNow().UtcDateTime, CancellationToken.None);
-            }
+            return 0;
         }
 
-        return published.Count;
+        var result = await OutboxLanes.PublishAsync(rows, row => row.InstanceId, publisher.PublishAsync, cancellationToken);
+        if (result.Published.Count > 0)
+        {
+            await store.MarkDispatchedAsync([.. result.Published.Select(row => row.Id)], time.GetUtcNow().UtcDateTime, CancellationToken.None);
+        }
+
+        if (result.Failure is not null)
+        {
+            throw new OutboxPublishException(result.Published.Count, result.Failure);
+        }
+
+        return result.Published.Count;
     }
 }

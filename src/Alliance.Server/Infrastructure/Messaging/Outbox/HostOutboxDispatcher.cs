@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Alliance.Contracts;
+using Alliance.Contracts.Items;
+using Alliance.Workflows.Outbox;
 using Alliance.Server.Infrastructure.Persistence;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -58,39 +60,61 @@ public sealed class HostOutboxDispatcher(IServiceScopeFactory scopes, IBus bus, 
     }
 
     /// <summary>
-    /// Publishes one outbox row as its contract <paramref name="type"/> with message id <paramref name="id"/>; a row whose
-    /// type is unknown (<c>null</c>) is logged and skipped, so that it cannot block the rows behind it.
+    /// Publishes the undispatched rows in their order, an item's events one after another and different items' at the
+    /// same time (<see cref="OutboxLanes"/>, each publish bounded); marks what went out. A row whose type is unknown is
+    /// logged and marked without publishing, so that it cannot block the rows behind it.
     /// </summary>
-    public static async Task PublishRowAsync(IBus bus, Type? type, Guid id, string typeName, string payloadJson, ILogger logger, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(bus);
-        if (type is not null && JsonSerializer.Deserialize(payloadJson, type, OutboxExtensions.Json) is { } message)
-        {
-            await bus.Publish(message, type, context => context.MessageId = id, cancellationToken);
-        }
-        else
-        {
-            logger.LogError("Outbox row {Id} has unknown type {Type}; marked dispatched without publishing", id, typeName);
-        }
-    }
-
     public async Task<int> DispatchAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
         var rows = await db.Set<OutboxMessage>().Where(m => m.DispatchedUtc == null)
             .OrderBy(m => m.CreatedUtc).ThenBy(m => m.Position).Take(BatchSize).ToListAsync(cancellationToken);
-        foreach (var row in rows)
+        if (rows.Count == 0)
         {
-            await PublishRowAsync(bus, Types.GetValueOrDefault(row.Type), row.Id, row.Type, row.PayloadJson, logger, cancellationToken);
-            row.DispatchedUtc = time.GetUtcNow().UtcDateTime;
+            return 0;
         }
 
-        if (rows.Count > 0)
+        var messages = rows.Select(row => new Outgoing(row, Deserialize(row))).ToList();
+        var result = await OutboxLanes.PublishAsync(messages, m => m.Lane, PublishAsync, cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var sent in result.Published)
         {
-            await db.SaveChangesAsync(cancellationToken);
+            sent.Row.DispatchedUtc = now;
         }
 
-        return rows.Count;
+        if (result.Published.Count > 0)
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+
+        if (result.Failure is not null)
+        {
+            throw new OutboxPublishException(result.Published.Count, result.Failure);
+        }
+
+        return result.Published.Count;
+    }
+
+    private object? Deserialize(OutboxMessage row)
+    {
+        if (Types.GetValueOrDefault(row.Type) is { } type && JsonSerializer.Deserialize(row.PayloadJson, type, OutboxExtensions.Json) is { } message)
+        {
+            return message;
+        }
+
+        logger.LogError("Outbox row {Id} has unknown type {Type}; marked dispatched without publishing", row.Id, row.Type);
+        return null;
+    }
+
+    private Task PublishAsync(Outgoing outgoing, CancellationToken cancellationToken) =>
+        outgoing.Message is { } message
+            ? bus.Publish(message, message.GetType(), context => context.MessageId = outgoing.Row.Id, cancellationToken)
+            : Task.CompletedTask;
+
+    /// <summary>A row with its message; an item's events share a lane (its order), other events go one by one in one lane.</summary>
+    private sealed record Outgoing(OutboxMessage Row, object? Message)
+    {
+        public object Lane { get; } = Message is ItemEvent item ? item.ItemId : "other";
     }
 }
