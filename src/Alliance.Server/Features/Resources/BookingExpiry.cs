@@ -42,7 +42,7 @@ public sealed class BookingExpiry(IServiceScopeFactory scopes, TimeProvider time
             }
 
             var resource = await db.Set<Resource>().AsNoTracking().SingleAsync(r => r.Id == booking.ResourceId, cancellationToken);
-            await BookingsApi.ReleaseAsync(db, booking, resource, "expired", "使用时段开始时仍未审批 / still undecided when the slot began", "system", now, cancellationToken);
+            await BookingLifecycle.ReleaseAsync(db, booking, resource, "expired", "使用时段开始时仍未审批 / still undecided when the slot began", "system", now, cancellationToken);
             try
             {
                 await scope.ServiceProvider.GetRequiredService<AuditTrail>().SaveAsync(
@@ -53,7 +53,7 @@ public sealed class BookingExpiry(IServiceScopeFactory scopes, TimeProvider time
                 continue; // decided or cancelled meanwhile
             }
 
-            await BookingsApi.EndRouteAsync(scope.ServiceProvider.GetRequiredService<WorkflowRuntime>(), scope.ServiceProvider.GetRequiredService<ItemSync>(),
+            await BookingLifecycle.EndRouteAsync(scope.ServiceProvider.GetRequiredService<WorkflowRuntime>(), scope.ServiceProvider.GetRequiredService<ItemSync>(),
                 booking, "expired", "system", cancellationToken);
             expired++;
         }
@@ -89,7 +89,7 @@ public sealed class BookingExpiry(IServiceScopeFactory scopes, TimeProvider time
             var alliance = await db.Alliances.AsNoTracking().SingleAsync(a => a.Id == resource.AllianceId, cancellationToken);
             var zone = TimeZoneInfo.FindSystemTimeZoneById(alliance.Rules.TimeZone);
             var actor = new Alliance.Workflows.Actor(booking.RequestedBy?.ToString() ?? "system", [], booking.RequesterId.ToString());
-            await BookingsApi.StartRouteAsync(db, runtime, actor, booking, resource, alliance, zone, time,
+            await BookingLifecycle.StartRouteAsync(db, runtime, actor, booking, resource, alliance, zone, time,
                 cancellationToken);
             started++;
         }

@@ -46,11 +46,11 @@ public sealed class BookingProjection(AllianceDbContext db) : IItemProjection
                 booking.Status = BookingStatus.Confirmed;
                 booking.Revision++;
                 db.AddOutboxEvent(new BookingConfirmed(booking.Id.Value, resource.Id.Value, resource.OwnerId.Value, booking.RequesterId.Value,
-                    resource.AllianceId.Value, BookingsApi.Utc(booking.StartUtc), BookingsApi.Utc(booking.EndUtc), booking.DecidedBy!));
+                    resource.AllianceId.Value, BookingLifecycle.Utc(booking.StartUtc), BookingLifecycle.Utc(booking.EndUtc), booking.DecidedBy!));
                 break;
             case "declined":
                 Decide(booking, decision, variables, context.UtcNow);
-                await BookingsApi.ReleaseAsync(db, booking, resource, "declined", booking.DecisionNote, context.Actor, context.UtcNow, cancellationToken);
+                await BookingLifecycle.ReleaseAsync(db, booking, resource, "declined", booking.DecisionNote, context.Actor, context.UtcNow, cancellationToken);
                 return;
         }
 

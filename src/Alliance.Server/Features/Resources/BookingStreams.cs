@@ -93,6 +93,7 @@ public static class ResourcesSetup
 {
     public static IServiceCollection AddAllianceResources(this IServiceCollection services)
     {
+        services.AddScoped<BookingOperations>();
         services.AddScoped<Items.IItemProjection, BookingProjection>();
         services.AddSingleton<BookingExpiry>();
         services.AddHostedService<BookingExpiryStartup>();

@@ -39,8 +39,8 @@ public static class EmergencyApi
         DateTimeOffset? EndedAt, Guid? EndedBy, bool Active, IReadOnlyList<BookingId> Cancelled)
     {
         public static EmergencyResponse Of(ResourceEmergency e, IReadOnlyList<BookingId> cancelled) =>
-            new(e.Id, e.ResourceId, BookingsApi.Utc(e.FromUtc), BookingsApi.Utc(e.ToUtc), e.Reason, e.StartedBy, BookingsApi.Utc(e.StartedUtc), e.CancelledBookings,
-                BookingsApi.Utc(e.EndedUtc), e.EndedBy, e.IsActive, cancelled);
+            new(e.Id, e.ResourceId, BookingLifecycle.Utc(e.FromUtc), BookingLifecycle.Utc(e.ToUtc), e.Reason, e.StartedBy, BookingLifecycle.Utc(e.StartedUtc), e.CancelledBookings,
+                BookingLifecycle.Utc(e.EndedUtc), e.EndedBy, e.IsActive, cancelled);
     }
 
     public static async Task<Created<EmergencyResponse>> SwitchToEmergency(
@@ -99,7 +99,7 @@ public static class EmergencyApi
             db.Add(emergency);
             foreach (var booking in bookings)
             {
-                await BookingsApi.ReleaseAsync(db, booking, current, "emergency", emergency.Reason, scope.UserId?.ToString(), now.UtcDateTime, cancellationToken);
+                await BookingLifecycle.ReleaseAsync(db, booking, current, "emergency", emergency.Reason, scope.UserId?.ToString(), now.UtcDateTime, cancellationToken);
                 booking.EmergencyId = emergency.Id;
             }
 
@@ -129,7 +129,7 @@ public static class EmergencyApi
 
             foreach (var booking in bookings)
             {
-                await BookingsApi.EndRouteAsync(runtime, sync, booking, "emergency", scope.UserId?.ToString(), cancellationToken);
+                await BookingLifecycle.EndRouteAsync(runtime, sync, booking, "emergency", scope.UserId?.ToString(), cancellationToken);
             }
 
             return TypedResults.Created($"/api/resources/{current.Id}/emergencies", response);
