@@ -62,6 +62,38 @@ public sealed class ChaosKit
 
     public Task StartPostgresAsync() => RunAsync("pg-start");
 
+    /// <summary>
+    /// The app's queues on the suite's RabbitMQ that still hold messages or have no consumer (an event on the bus is in
+    /// no table: "settled" needs the queues empty and consumed too). Error and skipped queues are left out; the fault
+    /// checks look at what reached the stream log. Empty when the management API says all is drained.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> BusBacklogAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
+        var port = _environment["CHAOS_RABBIT_API_PORT"];
+        using var queues = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/api/queues?columns=name,messages,consumers,auto_delete")));
+        var busy = new List<string>();
+        foreach (var queue in queues.RootElement.EnumerateArray())
+        {
+            var name = queue.GetProperty("name").GetString() ?? "";
+            if (name.EndsWith("_error", StringComparison.Ordinal) || name.EndsWith("_skipped", StringComparison.Ordinal)
+                || (queue.TryGetProperty("auto_delete", out var auto) && auto.ValueKind == System.Text.Json.JsonValueKind.True))
+            {
+                continue;
+            }
+
+            var messages = queue.TryGetProperty("messages", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.Number ? m.GetInt64() : -1;
+            var consumers = queue.TryGetProperty("consumers", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.Number ? c.GetInt64() : -1;
+            if (messages != 0 || consumers < 1)
+            {
+                busy.Add($"{name}: {messages} message(s), {consumers} consumer(s)");
+            }
+        }
+
+        return busy;
+    }
+
     /// <summary>The last lines a node wrote (for a failure message).</summary>
     public string NodeLog(int n, int lines = 60)
     {

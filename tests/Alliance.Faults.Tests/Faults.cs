@@ -152,6 +152,13 @@ public sealed class Faults : IClassFixture<FaultSuite>
         }
 
         var broken = result.Broken().Concat(loadCheck?.Invoke(load) ?? []).ToList();
+        if (settled >= SettleLimit)
+        {
+            // Queues still full after two minutes are the stale live state the fault must not leave (a consumer that
+            // did not come back, or one held up by the broker's restart).
+            broken.Add($"not settled within {SettleLimit.TotalSeconds:F0} s after the load stopped");
+        }
+
         if (broken.Count > 0)
         {
             output.WriteLine("BROKEN: " + string.Join("; ", broken));
@@ -167,7 +174,8 @@ public sealed class Faults : IClassFixture<FaultSuite>
     }
 
     /// <summary>
-    /// Waits (bounded) until the outboxes are empty, no route is running, the audit trail is sealed and the watcher has
+    /// Waits (bounded) until the outboxes are empty, the app's queues on RabbitMQ are empty and consumed, no route is
+    /// running, the audit trail is sealed and the watcher has
     /// the stream's head, and all that has held, with the head unchanged, for <see cref="Quiet"/> (an event published
     /// but still on the bus is in no table); returns how long that took.
     /// </summary>
@@ -177,13 +185,16 @@ public sealed class Faults : IClassFixture<FaultSuite>
         var ledger = suite.Ledger;
         TimeSpan? quietSince = null;
         long quietHead = -1;
+        IReadOnlyList<string> lastBus = [];
         while (clock.Elapsed < SettleLimit)
         {
             try
             {
                 var head = await ledger.HeadAsync(watcher.Stream);
-                var settled = await ledger.BacklogAsync() == 0 && await ledger.UnsettledRoutesAsync() == 0
+                var bus = await suite.Stack.BusBacklogAsync();
+                var settled = await ledger.BacklogAsync() == 0 && await ledger.UnsettledRoutesAsync() == 0 && bus.Count == 0
                     && watcher.Position >= head && (await AuditAsync()).Unsealed == 0;
+                lastBus = bus;
                 if (!settled)
                 {
                     quietSince = null;
@@ -198,7 +209,7 @@ public sealed class Faults : IClassFixture<FaultSuite>
                     return since;
                 }
             }
-            catch (Exception e) when (e is Npgsql.NpgsqlException or HttpRequestException or TimeoutException or TaskCanceledException)
+            catch (Exception e) when (e is Npgsql.NpgsqlException or HttpRequestException or TimeoutException or TaskCanceledException or System.Text.Json.JsonException)
             {
                 quietSince = null;
             }
@@ -206,7 +217,7 @@ public sealed class Faults : IClassFixture<FaultSuite>
             await Task.Delay(250);
         }
 
-        output.WriteLine($"not settled within {SettleLimit.TotalSeconds:F0} s");
+        output.WriteLine($"not settled within {SettleLimit.TotalSeconds:F0} s; queues not drained: {string.Join("; ", lastBus)}");
         return clock.Elapsed;
     }
 

@@ -60,6 +60,9 @@ public sealed class VoteTallyFeedDefinition : ConsumerDefinition<VoteTallyFeed>
         ArgumentNullException.ThrowIfNull(endpointConfigurator);
         ArgumentNullException.ThrowIfNull(consumerConfigurator);
         LiveFeedEndpoint.Configure(endpointConfigurator);
+        // The notifications filtered out are dropped, not moved to a _skipped queue: that queue would grow by every
+        // workflow notification, and each move is a confirmed send that, after a broker restart, held the endpoint back.
+        endpointConfigurator.DiscardSkippedMessages();
         var byInstance = endpointConfigurator.CreatePartitioner(LiveFeedEndpoint.Concurrency);
         consumerConfigurator.Message<WorkflowMessagePublished>(m =>
         {

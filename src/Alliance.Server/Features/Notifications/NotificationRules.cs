@@ -188,7 +188,10 @@ public sealed class NotificationRulesDefinition : ConsumerDefinition<Notificatio
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<NotificationRules> consumerConfigurator, IRegistrationContext context)
     {
+        ArgumentNullException.ThrowIfNull(endpointConfigurator);
         ArgumentNullException.ThrowIfNull(consumerConfigurator);
+        // Workflow notifications other than reminders are dropped, not moved to a _skipped queue (see VoteTallyFeedDefinition).
+        endpointConfigurator.DiscardSkippedMessages();
         consumerConfigurator.Message<WorkflowMessagePublished>(m => m.UseContextFilter(c => Task.FromResult(c.Message.MessageType == NotificationRules.ReminderMessage)));
     }
 }
