@@ -14,6 +14,7 @@ public sealed class Accessibility_and_policy(UiServer ui)
         { DemoUsers.CommunitySecretary, "/items", "items" },
         { DemoUsers.CommunitySecretary, "/items/new", "submit" },
         { DemoUsers.UnitContact, "/tasks", "tasks" },
+        { DemoUsers.UnitContact, "/notifications", "notifications" },
         { DemoUsers.StreetChair, "/board", "board" },
         { DemoUsers.CommunitySecretary, "/account/password", "password" },
     };

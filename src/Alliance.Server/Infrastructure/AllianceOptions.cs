@@ -82,4 +82,7 @@ public sealed class AllianceOptions
 
     /// <summary>Back-off before the second attempt of a failed delivery; it doubles with each further attempt.</summary>
     public TimeSpan NotificationRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a node's claim on a delivery lasts; a claim left by a node that died is taken over after it.</summary>
+    public TimeSpan NotificationLease { get; set; } = TimeSpan.FromMinutes(2);
 }

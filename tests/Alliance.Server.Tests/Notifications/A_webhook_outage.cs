@@ -85,14 +85,14 @@ public sealed class A_webhook_outage(NotificationsAppFactory app) : IClassFixtur
         // a node claimed the second attempt and died before it could record anything
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            var lease = app.Time.GetUtcNow().UtcDateTime + NotificationDispatcher.Lease;
+            var lease = app.Time.GetUtcNow().UtcDateTime + app.Services.GetRequiredService<NotificationOptions>().Lease;
             await scope.ServiceProvider.GetRequiredService<AllianceDbContext>().Set<NotificationDelivery>().Where(d => d.Id == delivery.Id)
                 .ExecuteUpdateAsync(u => u.SetProperty(d => d.State, DeliveryState.Sending).SetProperty(d => d.Attempts, 2).SetProperty(d => d.LeaseUntilUtc, lease));
         }
 
         app.Robots.Failing.TryRemove("community2-wecom", out _);
         var dispatcher = app.Services.GetRequiredService<NotificationDispatcher>();
-        app.Time.Advance(NotificationDispatcher.Lease - TimeSpan.FromSeconds(1));
+        app.Time.Advance(app.Services.GetRequiredService<NotificationOptions>().Lease - TimeSpan.FromSeconds(1));
         await dispatcher.RunDueAsync(CancellationToken.None);
         Assert.Equal(DeliveryState.Sending, await dispatcher.AttemptAsync(delivery.Id, CancellationToken.None)); // the lease still holds: nobody else sends
         Assert.DoesNotContain(app.Robots.For("community2-wecom"), c => c.Answered200);

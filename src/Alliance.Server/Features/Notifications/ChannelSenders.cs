@@ -245,6 +245,9 @@ public sealed class NotificationOptions
 
     public TimeSpan RetryDelay { get; init; }
 
+    /// <summary>How long a claim lasts (<c>Alliance:NotificationLease</c>); a sender that has not finished by then is presumed dead.</summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(2);
+
     public bool Enabled(NotificationChannel channel) => channel == NotificationChannel.InApp || Channels.Contains(channel);
 
     public static NotificationOptions From(AllianceOptions options)
@@ -283,6 +286,9 @@ public sealed class NotificationOptions
             SmsToken = options.SmsToken,
             MaxAttempts = options.NotificationMaxAttempts,
             RetryDelay = options.NotificationRetryDelay,
+            Lease = options.NotificationLease > TimeSpan.Zero
+                ? options.NotificationLease
+                : throw new AllianceConfigurationException($"Configuration error: Alliance:NotificationLease = '{options.NotificationLease}' must be positive."),
         };
     }
 }

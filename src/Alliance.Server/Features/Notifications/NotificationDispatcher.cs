@@ -22,9 +22,6 @@ public sealed class NotificationDispatcher(
     IDbContextFactory<AllianceDbContext> contexts, IEnumerable<IChannelSender> senders, ChannelSecrets secrets, NotificationOptions options,
     TimeProvider time, IBackgroundJobClient jobs, ILogger<NotificationDispatcher> logger)
 {
-    /// <summary>How long a claim lasts; a sender that has not finished by then is presumed dead.</summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
-
     private readonly Dictionary<NotificationChannel, IChannelSender> _senders = senders.ToDictionary(s => s.Channel);
 
     public async Task<DeliveryState?> AttemptAsync(Guid deliveryId, CancellationToken cancellationToken)
@@ -58,7 +55,7 @@ public sealed class NotificationDispatcher(
         var attempt = delivery.Attempts + 1;
         var claimed = await db.Set<NotificationDelivery>()
             .Where(d => d.Id == deliveryId && d.Attempts == delivery.Attempts && d.State == previous)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryState.Sending).SetProperty(d => d.Attempts, attempt).SetProperty(d => d.LeaseUntilUtc, now + Lease),
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryState.Sending).SetProperty(d => d.Attempts, attempt).SetProperty(d => d.LeaseUntilUtc, now + options.Lease),
                 cancellationToken);
         if (claimed == 0)
         {
@@ -175,7 +172,7 @@ public sealed class NotificationDispatcher(
         {
             // claim them all with one mark, then take what carries the mark (another node may have claimed some)
             var ids = group.Select(x => x.Delivery.Id).ToList();
-            var mark = (now + Lease).UtcDateTime.AddTicks(Random.Shared.Next(1, 10_000));
+            var mark = (now + options.Lease).UtcDateTime.AddTicks(Random.Shared.Next(1, 10_000));
             await db.Set<NotificationDelivery>().Where(d => ids.Contains(d.Id) && d.State == DeliveryState.Digest)
                 .ExecuteUpdateAsync(u => u.SetProperty(d => d.State, DeliveryState.Sending).SetProperty(d => d.Attempts, d => d.Attempts + 1).SetProperty(d => d.LeaseUntilUtc, mark),
                     cancellationToken);

@@ -1,0 +1,106 @@
+using Alliance.Server.Features.Demo;
+using Alliance.Server.Features.Notifications;
+using Alliance.Server.Features.People;
+using Alliance.Server.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Alliance.Ui.Tests;
+
+/// <summary>The bell in the shell and the notification centre page, on a 360×740 phone.</summary>
+[Collection(SharedUi.Name)]
+public sealed class Notification_centre(UiServer ui)
+{
+    // 袁鹏 (unit 13): no other UI test tells him anything, so his counts move only with this test.
+    private const string Person = DemoUsers.OtherUnitContact;
+
+    [Fact]
+    public async Task The_bell_count_rises_live_when_a_notification_arrives_the_list_shows_it_and_marking_it_read_lowers_the_count()
+    {
+        var page = await ui.PhoneAsync(Person);
+        await page.GotoAsync("/notifications");
+        await Assertions.Expect(page.Locator("[data-testid=live-state]")).ToHaveAttributeAsync("data-following", "true");
+        await Assertions.Expect(page.Locator("[data-testid=bell]")).ToHaveAttributeAsync("data-following", "true");
+        var before = await UnreadAsync();
+        var title = "西岭片区积水点排查 " + Guid.NewGuid().ToString("N")[..6];
+
+        await NotifyAsync(title);
+
+        // Without a reload: the bell shows one more, and the list shows the new one, unread, first.
+        await Assertions.Expect(page.Locator("[data-testid=bell-count]")).ToHaveTextAsync((before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var card = page.Locator("[data-testid=notification]", new() { HasText = title });
+        await Assertions.Expect(card).ToBeVisibleAsync();
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-read", "false");
+        await Assertions.Expect(page.Locator("[data-testid=notification]").First).ToContainTextAsync(title);
+        await UiServer.ScreenshotAsync(page, "notification-centre");
+
+        await card.Locator("[data-testid=mark-read]").ClickAsync();
+
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-read", "true");
+        await AssertBellAsync(page, before);
+        Assert.Equal(before, await UnreadAsync());
+
+        // Two more arrive on another page (the bell follows on every page); "mark all read" clears the count.
+        await page.GotoAsync("/tasks");
+        await Assertions.Expect(page.Locator("[data-testid=bell]")).ToHaveAttributeAsync("data-following", "true");
+        await NotifyAsync(title + " 二");
+        await NotifyAsync(title + " 三");
+        await Assertions.Expect(page.Locator("[data-testid=bell-count]")).ToHaveTextAsync((before + 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.Locator("[data-testid=bell]").ClickAsync();
+        await page.WaitForURLAsync("**/notifications");
+        await page.Locator("[data-testid=read-all]").ClickAsync();
+        await AssertBellAsync(page, 0);
+        await Assertions.Expect(page.Locator("[data-testid=notification][data-read=false]")).ToHaveCountAsync(0);
+        Assert.Equal(0, await UnreadAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_centre_switches_to_english_like_the_rest_of_the_ui()
+    {
+        var page = await ui.PhoneAsync(Person);
+        await page.GotoAsync("/notifications");
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("通知");
+        await page.Locator("header a.lang").ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Notifications");
+        await Assertions.Expect(page.Locator("[data-testid=bell]")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("^Notifications, \\d+ unread$"));
+        await page.Context.CloseAsync();
+    }
+
+    private static async Task AssertBellAsync(IPage page, int unread)
+    {
+        if (unread == 0)
+        {
+            await Assertions.Expect(page.Locator("[data-testid=bell-count]")).ToHaveCountAsync(0);
+        }
+        else
+        {
+            await Assertions.Expect(page.Locator("[data-testid=bell-count]")).ToHaveTextAsync(unread.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    private async Task<Guid> PersonIdAsync(AllianceDbContext db) => (await db.Set<AllianceUser>().SingleAsync(u => u.UserName == Person)).Id;
+
+    private async Task<int> UnreadAsync()
+    {
+        await using var scope = ui.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        var me = await PersonIdAsync(db);
+        return await db.Set<Notification>().CountAsync(n => n.UserId == me && n.ReadUtc == null);
+    }
+
+    /// <summary>An urgent notice to the person, written as a bus event's consumer writes it (the outbox carries it to the live feed).</summary>
+    private async Task NotifyAsync(string item)
+    {
+        await using var scope = ui.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        var request = new NotificationRequest(NotificationTopics.UrgentItem, null, [DemoRegion.Unit(13).Value], null,
+            new Dictionary<string, string?> { ["alliance"] = "西岭街道党建联盟", ["item"] = item })
+        {
+            OnlyUser = await PersonIdAsync(db),
+        };
+        var written = await scope.ServiceProvider.GetRequiredService<NotificationWriter>().WriteAsync("ui-test", Guid.NewGuid(), request, CancellationToken.None);
+        Assert.Equal(1, written);
+    }
+}
