@@ -17,6 +17,9 @@ public sealed class Accessibility_and_policy(UiServer ui)
         { DemoUsers.UnitContact, "/notifications", "notifications" },
         { DemoUsers.StreetChair, "/board", "board" },
         { DemoUsers.CommunitySecretary, "/account/password", "password" },
+        { DemoUsers.UnitContact, "/commitments", "commitments" },
+        { DemoUsers.UnitContact, $"/commitments/{DemoRegion.Commitment(1).Value}", "commitment" },
+        { DemoUsers.StreetChair, "/supervision", "supervision" },
     };
 
     [Theory]

@@ -211,99 +211,15 @@ public static class CommitmentsApi
     }
 
     public static async Task<Ok<CommitmentView>> Submit(
-        CommitmentId id, AccessScope scope, AllianceDbContext db, WorkflowRuntime runtime, TaskOperations tasks, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var commitment = await FindVisibleAsync(db, scope, id, tracked: false, cancellationToken);
-        DemandUnit(scope, commitment);
-        if (commitment.Status == "returned" && commitment.ItemId is { } returned)
-        {
-            var revise = await db.Set<ItemTask>().AsNoTracking().Where(t => t.ItemId == returned && t.Step == "revise" && t.ClosedUtc == null)
-                .Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken)
-                ?? throw new ConflictProblem("commitment.not-returned", new("该承诺没有待重新提交的退回。", "The commitment has no return waiting for a resubmission."));
-            await tasks.CompleteAsync(scope, revise, new TasksApi.CompleteTaskRequest("resubmit", null, null), cancellationToken);
-            return TypedResults.Ok(await ViewAsync(db, await FindVisibleAsync(db, scope, id, tracked: false, cancellationToken), withPeriods: true, cancellationToken));
-        }
-
-        if (commitment.Status != Commitment.DraftStatus)
-        {
-            throw new ConflictProblem("commitment.already-submitted", new(
-                $"承诺已提交（当前状态 {commitment.Status}），不能再次提交。", $"The commitment was already submitted (it is {commitment.Status})."));
-        }
-
-        var alliance = await db.Alliances.AsNoTracking().SingleAsync(a => a.Id == commitment.AllianceId, cancellationToken);
-        if (alliance.Status != AllianceStatus.Active)
-        {
-            throw new ConflictProblem("commitment.alliance-dissolved", new("该联盟已解散，不能提交承诺。", "The alliance is dissolved; the commitment cannot be submitted."));
-        }
-
-        if (commitment.Year < CurrentYear(alliance, time))
-        {
-            throw new ConflictProblem("commitment.past-year", new("承诺年度已过去，不能提交。", "The commitment's year is over; it can no longer be submitted."));
-        }
-
-        var host = await db.Organisations.AsNoTracking().SingleAsync(o => o.Id == alliance.HostOrganisationId, cancellationToken);
-        var now = time.GetUtcNow().UtcDateTime;
-        var item = new Item
-        {
-            Id = ItemId.New(),
-            Kind = ItemKind.Commitment,
-            Title = commitment.Title,
-            Description = ItemDescription(commitment),
-            Category = commitment.Category,
-            AllianceId = alliance.Id,
-            HostOrganisationId = host.Id,
-            StreetId = host.StreetOfHost(),
-            Scope = ItemScope.Alliance,
-            SubmitterOrganisationId = commitment.UnitId,
-            SubmittedBy = scope.UserId,
-            CreatedUtc = now,
-            UpdatedUtc = now,
-        };
-        var actor = new Actor(scope.UserId!.Value.ToString(), [.. WorkflowRoles.ByOrganisation(scope).GetValueOrDefault(commitment.UnitId) ?? []], commitment.UnitId.ToString());
-        try
-        {
-            await ItemRoutes.StartAsync(runtime, item, Inputs(item, commitment, alliance.Rules), actor, scope, commitment.UnitId,
-                new CommitmentSubmitted(id, commitment.Revision, now), null, cancellationToken);
-        }
-        catch (WorkflowConcurrencyException ex) when (ex.InnerException is DbUpdateException)
-        {
-            throw Changed(); // the commitment changed while it was submitted: neither the route nor the item was written
-        }
-
-        return TypedResults.Ok(await ViewAsync(db, await FindVisibleAsync(db, scope, id, tracked: false, cancellationToken), withPeriods: true, cancellationToken));
-    }
+        CommitmentId id, AccessScope scope, AllianceDbContext db, WorkflowRuntime runtime, TaskOperations tasks, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await CommitmentOperations.SubmitAsync(id, scope, db, runtime, tasks, time, cancellationToken));
 
     public static async Task<Ok<List<CommitmentView>>> List(
-        AccessScope scope, AllianceDbContext db, AllianceId? alliance, int? year, OrganisationId? unit, string? status, CancellationToken cancellationToken)
-    {
-        var query = await VisibleAsync(db, scope, cancellationToken);
-        if (alliance is { } a)
-        {
-            query = query.Where(c => c.AllianceId == a);
-        }
-
-        if (year is { } y)
-        {
-            query = query.Where(c => c.Year == y);
-        }
-
-        if (unit is { } u)
-        {
-            query = query.Where(c => c.UnitId == u);
-        }
-
-        if (!string.IsNullOrWhiteSpace(status))
-        {
-            query = query.Where(c => c.Status == status);
-        }
-
-        var rows = await query.OrderByDescending(c => c.Year).ThenBy(c => c.AllianceId).ThenBy(c => c.CreatedUtc).ToListAsync(cancellationToken);
-        var names = await NamesAsync(db, rows, cancellationToken);
-        return TypedResults.Ok(rows.Select(c => View(c, names, null)).ToList());
-    }
+        AccessScope scope, AllianceDbContext db, AllianceId? alliance, int? year, OrganisationId? unit, string? status, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await CommitmentOperations.ListAsync(scope, db, alliance, year, unit, status, cancellationToken));
 
     public static async Task<Ok<CommitmentView>> Get(CommitmentId id, AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await ViewAsync(db, await FindVisibleAsync(db, scope, id, tracked: false, cancellationToken), withPeriods: true, cancellationToken));
+        TypedResults.Ok(await CommitmentOperations.GetAsync(id, scope, db, cancellationToken));
 
     public static async Task<Ok<FiguresResponse>> Figures(
         AccessScope scope, AllianceDbContext db, TimeProvider time, AllianceId? alliance, int? year, CancellationToken cancellationToken)
@@ -373,7 +289,7 @@ public static class CommitmentsApi
             || (published.Contains(c.Status) && members.Contains(c.AllianceId)));
     }
 
-    private static async Task<Commitment> FindVisibleAsync(AllianceDbContext db, AccessScope scope, CommitmentId id, bool tracked, CancellationToken cancellationToken)
+    internal static async Task<Commitment> FindVisibleAsync(AllianceDbContext db, AccessScope scope, CommitmentId id, bool tracked, CancellationToken cancellationToken)
     {
         var visible = await (await VisibleAsync(db, scope, cancellationToken)).AnyAsync(c => c.Id == id, cancellationToken);
         var commitment = visible
@@ -383,10 +299,10 @@ public static class CommitmentsApi
     }
 
     /// <summary>Acting for a unit: its contact, party secretary or part-time member (workflow role <c>unit</c>).</summary>
-    private static bool ActsAsUnit(AccessScope scope, OrganisationId unit) =>
+    internal static bool ActsAsUnit(AccessScope scope, OrganisationId unit) =>
         WorkflowRoles.ByOrganisation(scope).GetValueOrDefault(unit)?.Contains(WorkflowRoles.Unit) == true;
 
-    private static void DemandUnit(AccessScope scope, Commitment commitment)
+    internal static void DemandUnit(AccessScope scope, Commitment commitment)
     {
         if (!ActsAsUnit(scope, commitment.UnitId))
         {
@@ -394,7 +310,7 @@ public static class CommitmentsApi
         }
     }
 
-    private static ConflictProblem Changed() =>
+    internal static ConflictProblem Changed() =>
         new("commitment.changed", new("该承诺刚被他人修改或提交，请刷新后重试。", "The commitment was just changed or submitted by someone else; reload and try again."));
 
     private static void Validate(FieldErrors errors, CommitmentRequest request)
@@ -423,15 +339,15 @@ public static class CommitmentsApi
         commitment.ResponsiblePhone = string.IsNullOrWhiteSpace(request.ResponsiblePhone) ? null : request.ResponsiblePhone.Trim();
     }
 
-    private static string ItemDescription(Commitment c) =>
+    internal static string ItemDescription(Commitment c) =>
         $"{c.Year}年度承诺：{c.TargetQuantity.ToString("0.##", CultureInfo.InvariantCulture)}{c.TargetUnit}；时间安排：{c.Schedule}；责任人：{c.ResponsiblePerson}"
         + (c.Description is null ? "" : $"\n{c.Description}");
 
-    private static int CurrentYear(PartyAlliance alliance, TimeProvider time) =>
+    internal static int CurrentYear(PartyAlliance alliance, TimeProvider time) =>
         TimeZoneInfo.ConvertTime(time.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(alliance.Rules.TimeZone)).Year;
 
     /// <summary>The route's inputs: the commitment's year in the alliance's time zone and every setting of its rules at submission.</summary>
-    private static JsonObject Inputs(Item item, Commitment commitment, RulesOfProcedure rules)
+    internal static JsonObject Inputs(Item item, Commitment commitment, RulesOfProcedure rules)
     {
         var start = StartOfYear(commitment.Year, rules.TimeZone);
         var end = StartOfYear(commitment.Year + 1, rules.TimeZone);
@@ -466,7 +382,7 @@ public static class CommitmentsApi
         c.ResponsiblePhone, c.Status,
     };
 
-    private static async Task<Dictionary<Guid, string>> NamesAsync(AllianceDbContext db, IReadOnlyList<Commitment> rows, CancellationToken cancellationToken)
+    internal static async Task<Dictionary<Guid, string>> NamesAsync(AllianceDbContext db, IReadOnlyList<Commitment> rows, CancellationToken cancellationToken)
     {
         var units = rows.Select(c => c.UnitId).Distinct().ToList();
         var alliances = rows.Select(c => c.AllianceId).Distinct().ToList();
@@ -479,7 +395,7 @@ public static class CommitmentsApi
         return names;
     }
 
-    private static async Task<CommitmentView> ViewAsync(AllianceDbContext db, Commitment commitment, bool withPeriods, CancellationToken cancellationToken)
+    internal static async Task<CommitmentView> ViewAsync(AllianceDbContext db, Commitment commitment, bool withPeriods, CancellationToken cancellationToken)
     {
         var names = await NamesAsync(db, [commitment], cancellationToken);
         var periods = withPeriods
@@ -488,7 +404,7 @@ public static class CommitmentsApi
         return View(commitment, names, periods);
     }
 
-    private static CommitmentView View(Commitment c, Dictionary<Guid, string> names, IReadOnlyList<CommitmentPeriod>? periods) =>
+    internal static CommitmentView View(Commitment c, Dictionary<Guid, string> names, IReadOnlyList<CommitmentPeriod>? periods) =>
         new(c.Id, c.AllianceId, names.GetValueOrDefault(c.AllianceId.Value), c.UnitId, names.GetValueOrDefault(c.UnitId.Value), c.Year, c.Title, c.Category,
             c.Description, c.TargetQuantity, c.TargetUnit, c.Schedule, c.ResponsiblePerson, c.ResponsiblePhone, c.Status, c.IsPublished, c.ItemId,
             c.ReturnReason, c.ConfirmedUtc, c.DoneQuantity, c.ProgressPercent, c.Assessment, c.AssessmentEvidence, c.AssessmentOpinion, c.AssessedUtc,

@@ -33,6 +33,12 @@ public static class ShellNavigation
             links.Add(new("/items", UiText.L("事项", "Items")));
         }
 
+        links.Add(new("/commitments", UiText.L("承诺", "Commitments")));
+        if (IsStreet(scope))
+        {
+            links.Add(new("/supervision", UiText.L("督办", "Supervision")));
+        }
+
         return links;
     }
 
