@@ -15,7 +15,8 @@ public sealed record StreamEventEnvelope(string Stream, long Sequence, string Ki
 /// follow (page again from the last sequence), and whether events after <see cref="After"/> were already pruned
 /// (<see cref="Expired"/>: reload the state instead of replaying).
 /// </summary>
-public sealed record StreamPage(string Stream, long After, long Head, IReadOnlyList<StreamEventEnvelope> Events, bool HasMore, bool Expired);
+/// <summary>A page of a stream; <see cref="Limit"/> is the most events it could hold, as applied (the default when none was asked).</summary>
+public sealed record StreamPage(string Stream, long After, long Head, IReadOnlyList<StreamEventEnvelope> Events, bool HasMore, bool Expired, int Limit);
 
 /// <summary>
 /// The per-stream, gap-free event log. Sequence numbers come from the stream's row in <c>stream_heads</c>,
@@ -187,7 +188,7 @@ public sealed class StreamLog(IDbContextFactory<AllianceDbContext> contexts, Tim
             .Select(e => new StreamEventEnvelope(e.Stream, e.Sequence, e.Kind, e.At, JsonSerializer.Deserialize<JsonElement>(e.Data)))
             .ToList();
         var expired = head > after && (events.Count == 0 || events[0].Sequence != after + 1);
-        return new StreamPage(name, after, head, events, hasMore, expired);
+        return new StreamPage(name, after, head, events, hasMore, expired, limit);
     }
 
     /// <summary>The last sequence number of <paramref name="stream"/> (0 before its first event).</summary>

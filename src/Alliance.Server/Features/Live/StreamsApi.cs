@@ -12,7 +12,8 @@ public static class StreamsApi
     {
         var api = app.MapGroup("/api/streams").WithTags("Live").RequireAuthorization();
         api.MapGet("/{stream}/events", Events).WithName("GetStreamEvents")
-            .WithSummary("A stream's events after a sequence number, for catching up after a reconnect / 断线后补取动态");
+            .WithSummary("A stream's events after a sequence number, for catching up after a reconnect / 断线后补取动态")
+            .WithDescription("Without them, after = 0 and limit = 1000 (limit 1-1000). The response says the values applied (after, limit).");
         return app;
     }
 

@@ -64,6 +64,7 @@ public static class UiText
     {
         "submitted" => L("已提交", "Submitted"),
         "intake-review" => L("受理审核", "Intake review"),
+        "accepted" => L("已受理", "Accepted"),
         "returned" => L("已退回", "Returned"),
         "opinions" => L("征求意见", "Gathering opinions"),
         "reviewing" => L("审议中", "Reviewing"),
@@ -90,7 +91,7 @@ public static class UiText
     /// <summary>The board's columns: where an item's status puts it.</summary>
     public static BoardStage Stage(string status) => status switch
     {
-        "submitted" or "intake-review" or "returned" => BoardStage.Intake,
+        "submitted" or "intake-review" or "returned" or "accepted" => BoardStage.Intake,
         "opinions" or "reviewing" or "voting" or "responding" or "feedback" => BoardStage.Deliberating,
         "tasks-assigned" or "unclaimed" or "in-progress" or "rework" or "verifying" or "escalated" or "overdue" => BoardStage.Doing,
         _ => BoardStage.Done,
