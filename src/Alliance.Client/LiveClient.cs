@@ -9,7 +9,9 @@ namespace Alliance.Client;
 /// Watches live streams on <c>/hubs/alliance</c> and hands over every event of a watched stream exactly once and
 /// in sequence order, with no gaps: it tracks the last sequence per stream, drops what it already has, fills a gap
 /// with <c>Resume</c>, and after a reconnect watches again and resumes from where it was. Reconnects by itself
-/// (the connection's automatic reconnect, and a restart loop if that gives up).
+/// (the connection's automatic reconnect, and a restart loop if that gives up). A lost push shows as a gap only when a
+/// later one arrives, so a stream that has been quiet for the catch-up interval (20 s by default) is resumed anyway:
+/// pushes lost with nothing after them (e.g. while the server's backplane was away) arrive within that interval.
 /// <code>
 /// await using var live = LiveClient.Create(new Uri("https://host/hubs/alliance"), () => Task.FromResult&lt;string?&gt;(token));
 /// live.Received += e => { Console.WriteLine($"{e.Stream}#{e.Sequence} {e.Kind}"); return Task.CompletedTask; };
@@ -30,13 +32,20 @@ public sealed class LiveClient : IAsyncDisposable
     private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _pump;
+    private readonly Task _catchUp;
+    private readonly TimeSpan _catchUpInterval;
     private bool _stoppedOnPurpose;
 
+    /// <summary>How long a watched stream may be quiet before the helper asks the log whether it missed something.</summary>
+    public static readonly TimeSpan DefaultCatchUp = TimeSpan.FromSeconds(20);
+
     /// <param name="connection">A connection to the hub, preferably built with <c>WithAutomaticReconnect</c>.</param>
-    public LiveClient(HubConnection connection)
+    /// <param name="catchUp">The catch-up interval (<see cref="DefaultCatchUp"/> when not given).</param>
+    public LiveClient(HubConnection connection, TimeSpan? catchUp = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         _connection = connection;
+        _catchUpInterval = catchUp ?? DefaultCatchUp;
         foreach (var kind in Kinds)
         {
             // Handlers only queue: calling the hub from inside a handler would block the connection's receive loop.
@@ -50,6 +59,7 @@ public sealed class LiveClient : IAsyncDisposable
         };
         _connection.Closed += OnClosedAsync;
         _pump = Task.Run(PumpAsync);
+        _catchUp = Task.Run(CatchUpAsync);
     }
 
     /// <summary>Builds a connection that reconnects forever (0, 1, 2, 5, then every 10 seconds) and wraps it.</summary>
@@ -138,7 +148,7 @@ public sealed class LiveClient : IAsyncDisposable
         _work.Writer.TryComplete();
         try
         {
-            await _pump;
+            await Task.WhenAll(_pump, _catchUp);
         }
         catch (OperationCanceledException)
         {
@@ -212,8 +222,37 @@ public sealed class LiveClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Queues a fill of every watched stream that has been quiet for the catch-up interval, while connected.</summary>
+    private async Task CatchUpAsync()
+    {
+        var period = _catchUpInterval / 2;
+        while (!_stopping.IsCancellationRequested)
+        {
+            await Task.Delay(period, _stopping.Token);
+            if (_connection.State != HubConnectionState.Connected)
+            {
+                continue;
+            }
+
+            var now = Environment.TickCount64;
+            foreach (var (stream, state) in _streams)
+            {
+                if (state.Started && now - Volatile.Read(ref state.HeardAt) >= (long)_catchUpInterval.TotalMilliseconds)
+                {
+                    Volatile.Write(ref state.HeardAt, now);
+                    _work.Writer.TryWrite(new Work.Fill(stream));
+                }
+            }
+        }
+    }
+
     private async Task OnIncomingAsync(LiveEvent e)
     {
+        if (_streams.TryGetValue(e.Stream, out var heard))
+        {
+            Volatile.Write(ref heard.HeardAt, Environment.TickCount64);
+        }
+
         if (!_streams.TryGetValue(e.Stream, out var state) || e.Sequence <= state.Last)
         {
             return; // not watched (any more), or already handed over (a replay raced the push)
@@ -283,6 +322,9 @@ public sealed class LiveClient : IAsyncDisposable
 
     private sealed class StreamState
     {
+        /// <summary>When a push or a catch-up for this stream last happened (<see cref="Environment.TickCount64"/>).</summary>
+        public long HeardAt = Environment.TickCount64;
+
         public long Last { get; set; }
 
         public bool Started { get; set; }

@@ -64,6 +64,30 @@ public sealed class The_client_helper(AllianceAppFactory app) : IClassFixture<Al
     }
 
     [Fact]
+    public async Task Catches_up_a_quiet_stream_whose_pushes_were_lost()
+    {
+        var alliance = DemoRegion.CommunityAlliance(3).Value;
+        var stream = $"alliance:{alliance:D}";
+        await using var live = new LiveClient(Build(await app.TokenForAsync(DemoUsers.DistrictAdmin)), catchUp: TimeSpan.FromMilliseconds(300));
+        var received = Collect(live);
+        await live.StartAsync();
+        var head = (await live.WatchAsync(stream)).Head;
+
+        // The pushes of three changes are lost (as when the backplane was away) and nothing is pushed after them:
+        // no later push shows the gap, so only the helper's own catch-up can find them.
+        await live.Connection.InvokeAsync("Unwatch", stream);
+        await PublishChangesAsync(app, alliance, 3, "lost");
+        using (var client = await app.ClientForAsync(DemoUsers.DistrictAdmin))
+        {
+            await WaitForHeadAsync(client, stream, head + 3);
+        }
+
+        await live.Connection.InvokeAsync<WatchResult>("Watch", stream);
+
+        Assert.Equal(Enumerable.Range(1, 3).Select(i => head + i), (await received.TakeAsync(3)).Select(e => e.Sequence));
+    }
+
+    [Fact]
     public async Task Returns_a_refusal_and_watches_nothing_out_of_scope()
     {
         await using var live = new LiveClient(Build(await app.TokenForAsync(DemoUsers.UnitContact)));
