@@ -59,61 +59,21 @@ public static class NotificationsApi
     public sealed record DeadLetterView(Guid DeliveryId, Guid NotificationId, Guid UserId, string Topic, string TitleZh, NotificationChannel Channel, int Attempts,
         string? LastError, DateTime CreatedUtc);
 
-    public static async Task<Ok<NotificationPage>> List(AccessScope scope, AllianceDbContext db, bool? unread, int? page, int? pageSize, CancellationToken cancellationToken)
-    {
-        var me = Me(scope);
-        var size = Math.Clamp(pageSize ?? 20, 1, 100);
-        var number = Math.Max(page ?? 1, 1);
-        var mine = db.Set<Notification>().AsNoTracking().Where(n => n.UserId == me);
-        var unreadCount = await mine.CountAsync(n => n.ReadUtc == null, cancellationToken);
-        var query = unread == true ? mine.Where(n => n.ReadUtc == null) : mine;
-        var total = await query.CountAsync(cancellationToken);
-        var rows = await query.OrderByDescending(n => n.CreatedUtc).ThenByDescending(n => n.Id).Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new NotificationPage([.. rows.Select(NotificationView.From)], total, unreadCount, number, size));
-    }
+    public static async Task<Ok<NotificationPage>> List(AccessScope scope, AllianceDbContext db, bool? unread, int? page, int? pageSize, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await NotificationInbox.ListAsync(scope, db, unread == true, page, pageSize, cancellationToken));
 
-    public static async Task<Ok<UnreadCountResponse>> UnreadCount(AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken)
-    {
-        var me = Me(scope);
-        return TypedResults.Ok(new UnreadCountResponse(await db.Set<Notification>().CountAsync(n => n.UserId == me && n.ReadUtc == null, cancellationToken)));
-    }
+    public static async Task<Ok<UnreadCountResponse>> UnreadCount(AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new UnreadCountResponse(await NotificationInbox.UnreadAsync(scope, db, cancellationToken)));
 
-    public static async Task<Ok<NotificationView>> Read(Guid id, AccessScope scope, AllianceDbContext db, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var notification = await OwnAsync(db, scope, id, cancellationToken);
-        if (notification.ReadUtc is null)
-        {
-            var now = time.GetUtcNow();
-            notification.ReadUtc = now.UtcDateTime;
-            db.AddOutboxEvent(new NotificationsRead(notification.UserId, notification.Id) { OccurredAt = now });
-            await db.SaveChangesAsync(cancellationToken);
-        }
+    public static async Task<Ok<NotificationView>> Read(Guid id, AccessScope scope, AllianceDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await NotificationInbox.ReadAsync(scope, db, time, id, cancellationToken));
 
-        return TypedResults.Ok(NotificationView.From(notification));
-    }
-
-    public static async Task<Ok<ReadAllResponse>> ReadAll(AccessScope scope, AllianceDbContext db, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var me = Me(scope);
-        var now = time.GetUtcNow();
-        var unread = await db.Set<Notification>().Where(n => n.UserId == me && n.ReadUtc == null).ToListAsync(cancellationToken);
-        foreach (var notification in unread)
-        {
-            notification.ReadUtc = now.UtcDateTime;
-        }
-
-        if (unread.Count > 0)
-        {
-            db.AddOutboxEvent(new NotificationsRead(me, null) { OccurredAt = now });
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        return TypedResults.Ok(new ReadAllResponse(unread.Count, 0));
-    }
+    public static async Task<Ok<ReadAllResponse>> ReadAll(AccessScope scope, AllianceDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ReadAllResponse(await NotificationInbox.ReadAllAsync(scope, db, time, cancellationToken), 0));
 
     public static async Task<Ok<IReadOnlyList<DeliveryView>>> Deliveries(Guid id, AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken)
     {
-        var notification = await OwnAsync(db, scope, id, cancellationToken);
+        var notification = await NotificationInbox.OwnAsync(db, scope, id, cancellationToken);
         return TypedResults.Ok(await DeliveryLogAsync(db, notification.Id, cancellationToken));
     }
 
@@ -154,15 +114,6 @@ public static class NotificationsApi
         return TypedResults.Ok((await DeliveryLogAsync(db, delivery.NotificationId, cancellationToken)).Single(d => d.Id == id));
     }
 
-    private static Guid Me(AccessScope scope) => scope.UserId ?? throw new NotFoundProblem(new BilingualText("通知", "notification"));
-
-    private static async Task<Notification> OwnAsync(AllianceDbContext db, AccessScope scope, Guid id, CancellationToken cancellationToken)
-    {
-        var me = Me(scope);
-        return await db.Set<Notification>().SingleOrDefaultAsync(n => n.Id == id && n.UserId == me, cancellationToken)
-            ?? throw new NotFoundProblem(new BilingualText("通知", "notification"));
-    }
-
     // ---- a person's settings ----
 
     public sealed record SettingsBody(
@@ -180,7 +131,7 @@ public static class NotificationsApi
 
     public static async Task<Ok<SettingsView>> GetSettings(AccessScope scope, AllianceDbContext db, NotificationOptions options, CancellationToken cancellationToken)
     {
-        var me = Me(scope);
+        var me = NotificationInbox.Me(scope);
         var settings = await db.Set<PersonNotificationSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.UserId == me, cancellationToken)
             ?? PersonNotificationSettings.DefaultFor(me);
         return TypedResults.Ok(SettingsView.From(settings, options));
@@ -189,7 +140,7 @@ public static class NotificationsApi
     public static async Task<Ok<SettingsView>> PutSettings(SettingsBody body, AccessScope scope, AllianceDbContext db, NotificationOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var me = Me(scope);
+        var me = NotificationInbox.Me(scope);
         var settings = await db.Set<PersonNotificationSettings>().SingleOrDefaultAsync(s => s.UserId == me, cancellationToken);
         if (settings is null)
         {

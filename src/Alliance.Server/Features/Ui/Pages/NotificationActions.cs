@@ -6,8 +6,8 @@ using Alliance.Server.Infrastructure.Persistence;
 namespace Alliance.Server.Features.Ui.Pages;
 
 /// <summary>
-/// The notification centre's reads and actions: the handlers <c>/api/notifications</c> runs
-/// (<see cref="NotificationsApi"/>), called in the page's own DI scope, never over HTTP.
+/// The notification centre's reads and actions: the operations <c>/api/notifications</c> calls
+/// (<see cref="NotificationInbox"/>), in the page's own DI scope, never over HTTP.
 /// </summary>
 public static class NotificationActions
 {
@@ -15,15 +15,15 @@ public static class NotificationActions
     public static IReadOnlyList<StreamId> StreamsOf(AccessScope scope) =>
         scope.UserId is { } me ? [StreamId.For(PersonStreamKind.Kind, me)] : [];
 
-    public static async Task<int> UnreadAsync(IServiceProvider services, AccessScope scope, CancellationToken cancellationToken) =>
-        (await NotificationsApi.UnreadCount(scope, services.GetRequiredService<AllianceDbContext>(), cancellationToken)).Value!.Unread;
+    public static Task<int> UnreadAsync(IServiceProvider services, AccessScope scope, CancellationToken cancellationToken) =>
+        NotificationInbox.UnreadAsync(scope, services.GetRequiredService<AllianceDbContext>(), cancellationToken);
 
-    public static async Task<NotificationsApi.NotificationPage> ListAsync(IServiceProvider services, AccessScope scope, bool unreadOnly, int pageSize, CancellationToken cancellationToken) =>
-        (await NotificationsApi.List(scope, services.GetRequiredService<AllianceDbContext>(), unreadOnly ? true : null, 1, pageSize, cancellationToken)).Value!;
+    public static Task<NotificationsApi.NotificationPage> ListAsync(IServiceProvider services, AccessScope scope, bool unreadOnly, int pageSize, CancellationToken cancellationToken) =>
+        NotificationInbox.ListAsync(scope, services.GetRequiredService<AllianceDbContext>(), unreadOnly, 1, pageSize, cancellationToken);
 
     public static Task ReadAsync(IServiceProvider services, AccessScope scope, Guid id, CancellationToken cancellationToken) =>
-        NotificationsApi.Read(id, scope, services.GetRequiredService<AllianceDbContext>(), services.GetRequiredService<TimeProvider>(), cancellationToken);
+        NotificationInbox.ReadAsync(scope, services.GetRequiredService<AllianceDbContext>(), services.GetRequiredService<TimeProvider>(), id, cancellationToken);
 
     public static Task ReadAllAsync(IServiceProvider services, AccessScope scope, CancellationToken cancellationToken) =>
-        NotificationsApi.ReadAll(scope, services.GetRequiredService<AllianceDbContext>(), services.GetRequiredService<TimeProvider>(), cancellationToken);
+        NotificationInbox.ReadAllAsync(scope, services.GetRequiredService<AllianceDbContext>(), services.GetRequiredService<TimeProvider>(), cancellationToken);
 }
