@@ -54,6 +54,8 @@ public sealed class Notification_centre(UiServer ui)
         await AssertBellFollowsAsync(page, mine: 2, title);
         await page.Locator("[data-testid=bell]").ClickAsync();
         await page.WaitForURLAsync("**/notifications");
+        // The page is first served pre-rendered; a click lands only once its circuit follows (CI clicked too early once).
+        await Assertions.Expect(page.Locator("[data-testid=live-state]")).ToHaveAttributeAsync("data-following", "true");
         await page.Locator("[data-testid=read-all]").ClickAsync();
         // This test's three are read. Other UI tests may tell this unit something meanwhile (tasks published to unit
         // 13 on the real-server pass), so the bell is held to what is unread now, not to zero.
