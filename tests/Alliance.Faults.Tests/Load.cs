@@ -161,7 +161,7 @@ public sealed class Load : IAsyncDisposable
                 kind = "deliberation",
                 title,
                 description = "故障测试：提交后核对每一项。",
-                category = "故障测试",
+                category = "其他",
                 allianceId = Alliance,
                 scope = "alliance",
             });

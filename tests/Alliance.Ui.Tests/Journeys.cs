@@ -117,7 +117,7 @@ public sealed class Journeys(UiServer ui)
         await page.CheckAsync("input[type=radio][value=Deliberation]");
         await page.SelectOptionAsync("#allianceId", new SelectOptionValue { Label = Alliance });
         await page.FillAsync("#title", title);
-        await page.FillAsync("#category", "环境整治");
+        await page.FillAsync("#category", "环境");
         await page.FillAsync("#description", "桂花路口袋公园设施老化，拟征求联盟成员单位意见后统一改造。");
     }
 

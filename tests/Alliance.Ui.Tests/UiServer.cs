@@ -90,6 +90,13 @@ public sealed class UiServer : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // As `dotnet run` (Development) builds it: lifetimes checked when the container is built (a singleton that takes a
+        // scoped service fails here, as it failed `dotnet run` once), scoped services never resolved from the root.
+        builder.UseDefaultServiceProvider(o =>
+        {
+            o.ValidateScopes = true;
+            o.ValidateOnBuild = true;
+        });
         builder.UseStaticWebAssets();
         builder.UseSetting("Alliance:DemoData", "true");
         builder.UseSetting("Alliance:Database", "Sqlite");

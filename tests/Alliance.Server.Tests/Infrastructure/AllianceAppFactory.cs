@@ -142,6 +142,13 @@ public class AllianceAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // As `dotnet run` (Development) builds it: lifetimes checked when the container is built (a singleton that takes a
+        // scoped service fails here, as it failed `dotnet run` once), scoped services never resolved from the root.
+        builder.UseDefaultServiceProvider(o =>
+        {
+            o.ValidateScopes = true;
+            o.ValidateOnBuild = true;
+        });
         builder.UseSetting("Alliance:DemoData", DemoData ? "true" : "false");
         // Tests sign the same users in again whenever the fake clock passes a token's expiry, many times a real minute;
         // the sign-in limits are tested by hosts that set them (Contract/Sign_in_tells_nobody).

@@ -1,8 +1,10 @@
 using Alliance.Contracts.Alliances;
 using Alliance.Server.Features.Access;
 using Alliance.Server.Features.Audit;
+using Alliance.Server.Features.Items;
 using Alliance.Server.Features.Organisations;
 using Alliance.Server.Features.People;
+using Alliance.Server.Features.Resources;
 using Alliance.Server.Infrastructure.Messaging.Outbox;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Server.Infrastructure.Problems;
@@ -26,6 +28,8 @@ public static class AlliancesApi
         api.MapPut("/{id}", Update).WithName("UpdateAlliance").WithSummary("Rename an alliance / 修改联盟名称");
         api.MapGet("/{id}/rules", GetRules).WithName("GetRulesOfProcedure").WithSummary("The alliance's rules of procedure / 议事规则");
         api.MapPut("/{id}/rules", PutRules).WithName("SetRulesOfProcedure").WithSummary("Replace the rules of procedure (omitted settings take the defaults) / 修改议事规则");
+        api.MapGet("/{id}/vocabularies", GetVocabularies).WithName("GetVocabularies")
+            .WithSummary("The closed lists a client offers: the alliance's categories and the named choices / 类别表与可选值");
         api.MapGet("/{id}/memberships", ListMemberships).WithName("ListMemberships").WithSummary("Members, current and past / 成员单位");
         api.MapPost("/{id}/memberships", AddMembership).WithName("AddMembership").WithSummary("Admit a member / 增加成员单位");
         api.MapPut("/{id}/memberships/{membershipId}", UpdateMembership).WithName("UpdateMembership").WithSummary("Change a member's part-time member or dates / 修改成员信息");
@@ -133,6 +137,20 @@ public static class AlliancesApi
     {
         var alliance = await FindVisibleAsync(db, scope, id, cancellationToken);
         return TypedResults.Ok(alliance.Rules);
+    }
+
+    /// <summary>What a form offers: the alliance's categories (its rules of procedure) and the fixed named choices, by name.</summary>
+    public sealed record VocabulariesResponse(
+        AllianceId AllianceId, IReadOnlyList<string> Categories, IReadOnlyList<string> QualifiedCategories, IReadOnlyList<ItemKind> ItemKinds,
+        IReadOnlyList<ItemScope> ItemScopes, IReadOnlyList<ResourceKind> ResourceKinds, IReadOnlyList<VenueType> VenueTypes, IReadOnlyList<UnitType> UnitTypes);
+
+    public static async Task<Ok<VocabulariesResponse>> GetVocabularies(AllianceId id, AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken)
+    {
+        var alliance = await FindVisibleAsync(db, scope, id, cancellationToken);
+        return TypedResults.Ok(new VocabulariesResponse(
+            id, alliance.Rules.Categories, alliance.Rules.QualifiedCategories,
+            [ItemKind.Deliberation, ItemKind.Decision, ItemKind.JointTask, ItemKind.Urgent], Enum.GetValues<ItemScope>(),
+            Enum.GetValues<ResourceKind>(), Enum.GetValues<VenueType>(), Enum.GetValues<UnitType>()));
     }
 
     public static async Task<Ok<RulesOfProcedure>> PutRules(

@@ -32,6 +32,17 @@ public sealed class RulesOfProcedure
     /// <summary>要事共决: share of votes cast needed for the listed categories.</summary>
     public Threshold QualifiedPassThreshold { get; set; } = Threshold.AtLeastTwoThirds;
 
+    /// <summary>
+    /// The alliance's closed list of categories (服务类别). An item, need, commitment or resource takes one of these, and a
+    /// unit's service categories come from them, so that needs, resources and units match by the same words. The
+    /// qualified-majority categories are among them.
+    /// </summary>
+    public List<string> Categories { get; set; } = [.. DefaultCategories];
+
+    /// <summary>The categories a new alliance starts with (the common practice in the domain notes).</summary>
+    public static IReadOnlyList<string> DefaultCategories { get; } =
+        ["场地", "教育", "文体", "养老", "医疗", "法律", "安全", "环境", "综合治理", "就业", "助残", "物资", "志愿服务", "其他", "经费使用", "议事规则修改", "成员单位调整"];
+
     /// <summary>Decision categories that need <see cref="QualifiedPassThreshold"/>.</summary>
     public List<string> QualifiedCategories { get; set; } = ["经费使用", "议事规则修改", "成员单位调整"];
 
@@ -128,9 +139,23 @@ public sealed class RulesOfProcedure
             errors.Add(prefix + "reminderOffsets", "提醒提前量须为正的时长。", "Each reminder offset must be a positive duration.");
         }
 
+        if (Categories is null || Categories.Count is 0 or > 200 || Categories.Any(c => CategoryVocabulary.Clean(c) is not { } clean || clean != c))
+        {
+            errors.Add(prefix + "categories", "类别表须有 1 到 200 个类别，每个 1 到 20 个字符，不含首尾空格和控制字符。",
+                "The category list must hold 1 to 200 categories of 1 to 20 characters each, without surrounding spaces or control characters.");
+        }
+        else if (Categories.Distinct(StringComparer.Ordinal).Count() != Categories.Count)
+        {
+            errors.Add(prefix + "categories", "类别表中有重复的类别。", "The category list holds a category twice.");
+        }
+
         if (QualifiedCategories is null || QualifiedCategories.Any(string.IsNullOrWhiteSpace))
         {
             errors.Add(prefix + "qualifiedCategories", "特别多数事项类别不能为空白。", "Qualified-majority categories cannot be blank.");
+        }
+        else if (Categories is not null && QualifiedCategories.Find(c => !Categories.Contains(c, StringComparer.Ordinal)) is { } missing)
+        {
+            errors.Add(prefix + "qualifiedCategories", $"特别多数事项类别「{missing}」不在类别表中。", $"The qualified-majority category \"{missing}\" is not in the category list.");
         }
 
         if (Quorum == default)

@@ -30,13 +30,19 @@ public sealed class SignInGuard : IDisposable
     private readonly PartitionedRateLimiter<string> _accounts;
     private readonly AllianceOptions _options;
     private readonly TimeProvider _time;
-    private readonly IPasswordHasher<AllianceUser> _hasher;
+    private readonly PasswordHasher<AllianceUser> _hasher;
     private readonly Lazy<string> _decoyHash;
 
-    public SignInGuard(AllianceOptions options, TimeProvider time, IPasswordHasher<AllianceUser> hasher)
+    /// <remarks>
+    /// Identity registers its password hasher as scoped; this guard is a singleton (it counts unknown names across
+    /// requests), so it builds its own from the same <see cref="PasswordHasherOptions"/>: the decoy check costs what a real one
+    /// costs. (It took the scoped hasher once, and `dotnet run` — Development validates lifetimes — did not start.)
+    /// </remarks>
+    public SignInGuard(AllianceOptions options, TimeProvider time, Microsoft.Extensions.Options.IOptions<PasswordHasherOptions> hashing)
     {
         _options = options;
         _time = time;
+        var hasher = new PasswordHasher<AllianceUser>(hashing);
         _hasher = hasher;
         _decoyHash = new(() => hasher.HashPassword(new AllianceUser(), Guid.NewGuid().ToString("N")));
         _accounts = PartitionedRateLimiter.Create<string, string>(name => RateLimitPartition.GetFixedWindowLimiter(name, _ => new FixedWindowRateLimiterOptions

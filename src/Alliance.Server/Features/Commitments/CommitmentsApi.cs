@@ -86,6 +86,7 @@ public static class CommitmentsApi
         OrganisationId? unit = null;
         if (alliance is not null)
         {
+            CategoryVocabulary.Check(errors, "category", request.Category, alliance.Rules.Categories);
             var units = (await ItemRoutes.MembersAsync(db, alliance.Id, cancellationToken))
                 .Where(m => m.Kind == OrganisationKind.Unit && ActsAsUnit(scope, m.Id)).Select(m => m.Id).ToList();
             if (request.UnitId is { } asked)
@@ -164,6 +165,8 @@ public static class CommitmentsApi
 
         var errors = new FieldErrors();
         Validate(errors, request);
+        var rules = (await db.Alliances.AsNoTracking().SingleAsync(a => a.Id == commitment.AllianceId, cancellationToken)).Rules;
+        CategoryVocabulary.Check(errors, "category", request.Category, rules.Categories);
         if (request.AllianceId is { } alliance && alliance != commitment.AllianceId)
         {
             errors.Add("allianceId", "承诺的联盟不能更改。", "The alliance of a commitment cannot be changed.");

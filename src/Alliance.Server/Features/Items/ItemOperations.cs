@@ -125,6 +125,10 @@ public sealed class ItemOperations(AllianceDbContext db, WorkflowRuntime runtime
             {
                 errors.Add("allianceId", "该联盟已解散。", "The alliance is dissolved.");
             }
+            else
+            {
+                CategoryVocabulary.Check(errors, "category", request.Category, alliance.Rules.Categories);
+            }
         }
 
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);

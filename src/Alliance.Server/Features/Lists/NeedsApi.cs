@@ -114,6 +114,10 @@ public static class NeedsApi
             {
                 errors.Add("communityId", "该社区没有在运行的区域化党建联盟。", "The community hosts no active alliance.");
             }
+            else
+            {
+                CategoryVocabulary.Check(errors, "category", request.Category, alliance.Rules.Categories);
+            }
         }
 
         errors.ThrowIfAny();

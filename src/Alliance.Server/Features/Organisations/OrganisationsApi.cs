@@ -1,4 +1,5 @@
 using Alliance.Server.Features.Access;
+using Alliance.Server.Features.Alliances;
 using Alliance.Server.Features.Audit;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Server.Infrastructure.Problems;
@@ -104,6 +105,13 @@ public static class OrganisationsApi
         }
 
         ValidateDetails(errors, request.Kind, request.Name, request.UnitType, request.ServiceCategories, request.Address);
+        if (parent is not null)
+        {
+            // A new unit belongs to no alliance yet: its categories come from the lists of the alliances its community hosts or belongs to.
+            CategoryVocabulary.CheckAll(errors, "serviceCategories", Clean(request.ServiceCategories),
+                await CategoryVocabulary.ForOrganisationAsync(db, parent.Id, cancellationToken));
+        }
+
         errors.ThrowIfAny();
         scope.DemandAdminister(parent!.Id);
 
@@ -134,6 +142,8 @@ public static class OrganisationsApi
         scope.DemandAdminister(id);
         var errors = new FieldErrors();
         ValidateDetails(errors, organisation.Kind, request.Name, request.UnitType, request.ServiceCategories, request.Address);
+        CategoryVocabulary.CheckAll(errors, "serviceCategories", Clean(request.ServiceCategories),
+            await CategoryVocabulary.ForOrganisationAsync(db, organisation.ParentId is { } parentId && organisation.Kind == OrganisationKind.Unit ? parentId : id, cancellationToken));
         errors.ThrowIfAny();
 
         var before = OrganisationResponse.From(organisation);

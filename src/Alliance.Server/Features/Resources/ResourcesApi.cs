@@ -150,6 +150,7 @@ public static class ResourcesApi
         if (owner is not null)
         {
             allianceId = await SharingAllianceAsync(db, errors, owner, request.AllianceId, cancellationToken);
+            await CheckCategoriesAsync(db, errors, allianceId, validated, cancellationToken);
         }
 
         errors.ThrowIfAny();
@@ -200,6 +201,7 @@ public static class ResourcesApi
         var validated = Validate(errors, request);
         var owner = await db.Organisations.AsNoTracking().SingleAsync(o => o.Id == resource.OwnerId, cancellationToken);
         var allianceId = await SharingAllianceAsync(db, errors, owner, request.AllianceId ?? resource.AllianceId, cancellationToken);
+        await CheckCategoriesAsync(db, errors, allianceId, validated, cancellationToken);
         errors.ThrowIfAny();
         var before = ResourceResponse.From(resource, owner.Name);
         resource.Name = request.Name!.Trim();
@@ -393,6 +395,15 @@ public static class ResourcesApi
 
         OpeningSchedule.Validate(errors, request.SlotMinutes ?? 30, request.OpeningHours, request.Exceptions);
         return new(kind ?? default, venueType, categories, groups);
+    }
+
+    /// <summary>The categories come from the sharing alliance's list (its rules of procedure).</summary>
+    private static async Task CheckCategoriesAsync(AllianceDbContext db, FieldErrors errors, AllianceId? allianceId, Validated validated, CancellationToken cancellationToken)
+    {
+        if (allianceId is { } id && await db.Alliances.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken) is { } alliance)
+        {
+            CategoryVocabulary.CheckAll(errors, "categories", validated.Categories, alliance.Rules.Categories);
+        }
     }
 
     private static void Apply(Resource resource, RegisterResourceRequest request, Validated validated)

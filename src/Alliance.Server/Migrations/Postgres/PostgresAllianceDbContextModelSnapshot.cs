@@ -2042,6 +2042,10 @@ namespace Alliance.Server.Migrations.Postgres
                             b1.Property<TimeSpan>("BookingReminderOffset")
                                 .HasColumnType("interval");
 
+                            b1.PrimitiveCollection<List<string>>("Categories")
+                                .IsRequired()
+                                .HasColumnType("text[]");
+
                             b1.Property<TimeSpan>("ClaimWindow")
                                 .HasColumnType("interval");
 

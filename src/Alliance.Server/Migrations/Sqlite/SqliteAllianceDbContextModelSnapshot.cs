@@ -2028,6 +2028,10 @@ namespace Alliance.Server.Migrations.Sqlite
                             b1.Property<TimeSpan>("BookingReminderOffset")
                                 .HasColumnType("TEXT");
 
+                            b1.PrimitiveCollection<string>("Categories")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
                             b1.Property<TimeSpan>("ClaimWindow")
                                 .HasColumnType("TEXT");
 

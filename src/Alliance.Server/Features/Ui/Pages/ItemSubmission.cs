@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Server.Features.Ui.Pages;
 
-public sealed record AllianceChoice(AllianceId Id, string Name);
+public sealed record AllianceChoice(AllianceId Id, string Name, IReadOnlyList<string> Categories);
 
 /// <summary>
 /// Submitting an item from the form: <see cref="ItemOperations.SubmitAsync"/>, the code <c>POST /api/items</c> runs, so
@@ -25,8 +25,8 @@ public static class ItemSubmission
             .Where(m => m.Status == MembershipStatus.Active && acting.Contains(m.OrganisationId)).Select(m => m.AllianceId).ToListAsync(cancellationToken);
         var alliances = await db.Alliances.AsNoTracking()
             .Where(a => a.Status == AllianceStatus.Active && (acting.Contains(a.HostOrganisationId) || memberOf.Contains(a.Id)))
-            .OrderBy(a => a.Name).Select(a => new AllianceChoice(a.Id, a.Name)).ToListAsync(cancellationToken);
-        return [.. alliances.Where(a => scope.CanSeeAlliance(a.Id))];
+            .OrderBy(a => a.Name).ToListAsync(cancellationToken);
+        return [.. alliances.Where(a => scope.CanSeeAlliance(a.Id)).Select(a => new AllianceChoice(a.Id, a.Name, a.Rules.Categories))];
     }
 
     /// <summary>The idempotency key of a form: the person's own, so two people's keys never meet.</summary>
