@@ -38,7 +38,7 @@ public sealed class Sealing_after_a_crash(NodeWithoutSealer app) : IClassFixture
         }
 
         // Committed with the change, listed first, marked unsealed, no place in the chain yet.
-        var listed = (await admin.GetFromJsonAsync<JsonElement>("/api/audit?take=3")).EnumerateArray().ToList();
+        var listed = (await admin.GetFromJsonAsync<JsonElement>("/api/audit?take=3")).GetProperty("entries").EnumerateArray().ToList();
         Assert.All(listed, e =>
         {
             Assert.False(e.GetProperty("sealed").GetBoolean());
@@ -67,7 +67,7 @@ public sealed class Sealing_after_a_crash(NodeWithoutSealer app) : IClassFixture
         Assert.True(healed.GetProperty("intact").GetBoolean(), healed.ToString());
         Assert.Equal(0, healed.GetProperty("unsealed").GetInt64());
         Assert.Equal(head + unsealed, healed.GetProperty("headSequence").GetInt64());
-        var chain = (await admin.GetFromJsonAsync<JsonElement>("/api/audit?take=3")).EnumerateArray().ToList();
+        var chain = (await admin.GetFromJsonAsync<JsonElement>("/api/audit?take=3")).GetProperty("entries").EnumerateArray().ToList();
         Assert.Equal([head + unsealed, head + unsealed - 1, head + unsealed - 2], chain.Select(e => e.GetProperty("sequence").GetInt64()));
         Assert.Equal("崩溃前的改名 2", JsonDocument.Parse(chain[0].GetProperty("after").GetString()!).RootElement.GetProperty("name").GetString());
         Assert.Equal(0, await app.Services.GetRequiredService<AuditSealer>().SealAsync(CancellationToken.None));

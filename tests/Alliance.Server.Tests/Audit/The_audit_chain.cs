@@ -154,7 +154,7 @@ public sealed class The_audit_chain(AllianceAppFactory app) : IClassFixture<Alli
         Assert.True(report.GetProperty("intact").GetBoolean(), report.ToString());
         Assert.Equal(0, report.GetProperty("unsealed").GetInt64());
         Assert.Equal(before + names.Count, report.GetProperty("headSequence").GetInt64());
-        var renames = (await admin.GetFromJsonAsync<JsonElement>($"/api/audit?entityId={DemoRegion.CommunityAlliance(2)}&take=500")).EnumerateArray()
+        var renames = (await admin.GetFromJsonAsync<JsonElement>($"/api/audit?entityId={DemoRegion.CommunityAlliance(2)}&take=500")).GetProperty("entries").EnumerateArray()
             .Where(e => e.GetProperty("sequence").GetInt64() > before).ToList();
         Assert.Equal(names.Order(StringComparer.Ordinal), renames.Select(e => JsonDocument.Parse(e.GetProperty("after").GetString()!).RootElement
             .GetProperty("name").GetString()!).Order(StringComparer.Ordinal));
@@ -248,7 +248,7 @@ public sealed class The_audit_chain(AllianceAppFactory app) : IClassFixture<Alli
     }
 
     private static async Task<JsonElement> LatestAsync(HttpClient admin) =>
-        (await admin.GetFromJsonAsync<JsonElement>("/api/audit?take=1")).EnumerateArray().Single();
+        (await admin.GetFromJsonAsync<JsonElement>("/api/audit?take=1")).GetProperty("entries").EnumerateArray().Single();
 
     private static async Task MakeChangesAsync(HttpClient admin, int count)
     {

@@ -45,7 +45,7 @@ public sealed class Handing_over_and_auditing(AllianceAppFactory app) : IClassFi
         Assert.Equal("rejected", (await app.ItemAsync(Secretary, id)).Status());
 
         using var admin = await app.ClientForAsync(DemoUsers.DistrictAdmin);
-        var audit = await admin.GetFromJsonAsync<JsonArray>($"/api/audit?entityId={id}&take=100");
+        var audit = (await admin.GetFromJsonAsync<JsonObject>($"/api/audit?entityId={id}&take=100"))!["entries"]!.AsArray();
         Assert.Equal(["item.submitted", "item.synced", "task.completed"],
             audit!.Select(e => e!["action"]!.GetValue<string>()).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/audit/verify")).StatusCode);

@@ -78,7 +78,7 @@ public sealed class Items_follow_their_routes_at_once(FaultyProjectionApp app) :
         var stream = await WaitForStreamEventAsync(id, "Escalated");
         Assert.Contains(stream, e => e.GetProperty("kind").GetString() == "Overdue");
         using var admin = await app.ClientForAsync(DemoUsers.DistrictAdmin);
-        var audit = await admin.GetFromJsonAsync<JsonArray>($"/api/audit?entityId={id}&take=100");
+        var audit = (await admin.GetFromJsonAsync<JsonObject>($"/api/audit?entityId={id}&take=100"))!["entries"]!.AsArray();
         Assert.Contains(audit!, e => e!["action"]!.GetValue<string>() == "item.synced");
         Assert.DoesNotContain(audit!, e => e!["action"]!.GetValue<string>() == "item.supervised");
     }
@@ -142,7 +142,7 @@ public sealed class Items_follow_their_routes_at_once(FaultyProjectionApp app) :
         Assert.Equal(version + 1, (await runtime.GetInstanceAsync(instanceId))!.Version);
         await AssertNoItemLagsItsRouteAsync();
         using var admin = await app.ClientForAsync(DemoUsers.DistrictAdmin);
-        var audit = await admin.GetFromJsonAsync<JsonArray>($"/api/audit?entityId={id}&take=100");
+        var audit = (await admin.GetFromJsonAsync<JsonObject>($"/api/audit?entityId={id}&take=100"))!["entries"]!.AsArray();
         Assert.Single(audit!, e => e!["action"]!.GetValue<string>() == "task.completed");
     }
 
@@ -162,7 +162,7 @@ public sealed class Items_follow_their_routes_at_once(FaultyProjectionApp app) :
         Assert.NotNull(item["closedUtc"]);
         Assert.Equal("ItemClosed", item.Events()[^1]);
         await AssertNoItemLagsItsRouteAsync();
-        var audit = await admin.GetFromJsonAsync<JsonArray>($"/api/audit?entityId={id}&take=100");
+        var audit = (await admin.GetFromJsonAsync<JsonObject>($"/api/audit?entityId={id}&take=100"))!["entries"]!.AsArray();
         var entry = Assert.Single(audit!, e => e!["action"]!.GetValue<string>() == "workflow.cancelled")!;
         Assert.Equal(DemoUsers.DistrictAdmin, entry["actorName"]!.GetValue<string>());
     }

@@ -61,7 +61,7 @@ public sealed class The_emergency_switch(AllianceAppFactory app) : IClassFixture
         Assert.False(record["active"]!.GetValue<bool>());
 
         using var admin = await app.ClientForAsync(DemoUsers.DistrictAdmin);
-        var audit = await admin.GetFromJsonAsync<JsonArray>($"/api/audit?entityId={room}");
+        var audit = (await admin.GetFromJsonAsync<JsonObject>($"/api/audit?entityId={room}"))!["entries"]!.AsArray();
         Assert.Contains(audit!.OfType<JsonObject>(), e => e["action"]!.GetValue<string>() == "resource.emergency-started");
         Assert.Contains(audit!.OfType<JsonObject>(), e => e["action"]!.GetValue<string>() == "resource.emergency-ended");
     }

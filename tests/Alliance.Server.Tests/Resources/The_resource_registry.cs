@@ -101,7 +101,7 @@ public sealed class The_resource_registry(AllianceAppFactory app) : IClassFixtur
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
 
         using var admin = await app.ClientForAsync(DemoUsers.DistrictAdmin);
-        var audit = await admin.GetFromJsonAsync<JsonElement>($"/api/audit?entityId={id}");
+        var audit = (await admin.GetFromJsonAsync<JsonElement>($"/api/audit?entityId={id}")).GetProperty("entries");
         Assert.Equal(["resource.registered", "resource.updated", "resource.withdrawn"],
             audit.EnumerateArray().Select(e => e.GetProperty("action").GetString()).Order(StringComparer.Ordinal));
     }

@@ -29,10 +29,17 @@ public static class AuditApi
         string EntityType, string EntityId, string? Before, string? After, string CorrelationId, string? PreviousHash, string? Hash);
 
     /// <summary>
+    /// A page of the trail with the paging it applied: <paramref name="Take"/> (the default 50 when none was asked) and
+    /// <paramref name="Before"/> as asked; <paramref name="HasMore"/> when older entries exist, and then
+    /// <paramref name="NextBefore"/> is the <c>before</c> that reads the next page.
+    /// </summary>
+    public sealed record AuditPage(IReadOnlyList<AuditEntryResponse> Entries, long? Before, int Take, bool HasMore, long? NextBefore);
+
+    /// <summary>
     /// Newest first: the unsealed entries (newest insertion first), then the chain from its head down. With
     /// <paramref name="before"/> (a sequence, for paging) only sealed entries below it.
     /// </summary>
-    public static async Task<Ok<List<AuditEntryResponse>>> List(
+    public static async Task<Ok<AuditPage>> List(
         AccessScope scope, AllianceDbContext db, long? before, int? take, string? entityId, CancellationToken cancellationToken)
     {
         scope.DemandDistrictAdmin();
@@ -43,10 +50,11 @@ public static class AuditApi
             query = query.Where(e => e.EntityId == entityId);
         }
 
+        // One more than the page is read, to know whether older entries exist.
         var entries = new List<AuditEntryResponse>();
         if (before is null)
         {
-            entries.AddRange(await Project(query.Where(e => e.Sequence == null).OrderByDescending(e => e.Id).Take(limit)).ToListAsync(cancellationToken));
+            entries.AddRange(await Project(query.Where(e => e.Sequence == null).OrderByDescending(e => e.Id).Take(limit + 1)).ToListAsync(cancellationToken));
         }
 
         var sealedEntries = query.Where(e => e.Sequence != null);
@@ -55,12 +63,23 @@ public static class AuditApi
             sealedEntries = sealedEntries.Where(e => e.Sequence < b);
         }
 
-        if (entries.Count < limit)
+        if (entries.Count <= limit)
         {
-            entries.AddRange(await Project(sealedEntries.OrderByDescending(e => e.Sequence).Take(limit - entries.Count)).ToListAsync(cancellationToken));
+            entries.AddRange(await Project(sealedEntries.OrderByDescending(e => e.Sequence).Take(limit + 1 - entries.Count)).ToListAsync(cancellationToken));
         }
 
-        return TypedResults.Ok(entries);
+        var hasMore = entries.Count > limit;
+        var page = entries.Take(limit).ToList();
+        long? next = null;
+        if (hasMore)
+        {
+            // Below the oldest sealed entry listed; when the page held only unsealed entries, the chain from its head.
+            next = page.LastOrDefault(e => e.Sequence is not null)?.Sequence
+                ?? await sealedEntries.MaxAsync(e => e.Sequence, cancellationToken) + 1
+                ?? long.MaxValue;
+        }
+
+        return TypedResults.Ok(new AuditPage(page, before, limit, hasMore, next));
 
         static IQueryable<AuditEntryResponse> Project(IQueryable<AuditEntry> entries) =>
             entries.Select(e => new AuditEntryResponse(e.Id, e.Sequence != null, e.Sequence, e.At, e.ActorId, e.ActorName, e.OnBehalfOfOrganisationId,
