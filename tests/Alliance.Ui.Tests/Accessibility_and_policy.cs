@@ -20,6 +20,9 @@ public sealed class Accessibility_and_policy(UiServer ui)
         { DemoUsers.UnitContact, "/commitments", "commitments" },
         { DemoUsers.UnitContact, $"/commitments/{DemoRegion.Commitment(1).Value}", "commitment" },
         { DemoUsers.StreetChair, "/supervision", "supervision" },
+        { DemoUsers.UnitContact, "/resources", "resources" },
+        { DemoUsers.UnitContact, $"/resources/{DemoRegion.Resource(2).Value}", "resource" },
+        { DemoUsers.CommunitySecretary, "/bookings", "bookings" },
     };
 
     [Theory]

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Server.Features.Resources;
 
-/// <summary>The shared-resource registry (资源清单): register, edit, withdraw, and the catalogue everyone in scope searches.</summary>
+/// <summary>The shared-resource registry (资源清单): register, edit, withdraw; the catalogue everyone in scope searches is <see cref="ResourceCatalogue"/>.</summary>
 public static class ResourcesApi
 {
     public static readonly BilingualText Thing = new("共享资源", "resource");
@@ -52,76 +52,12 @@ public static class ResourcesApi
 
     public static async Task<Ok<ResourcePage>> List(
         AccessScope scope, AllianceDbContext db, string? q, string? kind, string? category, OrganisationId? street, AllianceId? alliance,
-        OrganisationId? owner, DateTimeOffset? availableFrom, DateTimeOffset? availableTo, string? status, int? page, CancellationToken cancellationToken)
-    {
-        var errors = new FieldErrors();
-        var kindValue = ParseKind(errors, "kind", kind, required: false);
-        var statusValue = ResourceStatus.Active;
-        if (status is not null && !TryParse(status, out statusValue))
-        {
-            errors.Add("status", "状态须为 active 或 withdrawn。", "The status must be active or withdrawn.");
-        }
+        OrganisationId? owner, DateTimeOffset? availableFrom, DateTimeOffset? availableTo, string? status, int? page, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ResourceCatalogue.SearchAsync(
+            scope, db, new(q, kind, category, street, alliance, owner, availableFrom, availableTo, status, page), cancellationToken));
 
-        if ((availableFrom is null) != (availableTo is null))
-        {
-            errors.Add(availableFrom is null ? "availableFrom" : "availableTo", "空闲时段须同时给出开始和结束。", "Give both ends of the free slot.");
-        }
-        else if (availableFrom is { } f && availableTo is { } t && t <= f)
-        {
-            errors.Add("availableTo", "空闲时段须结束晚于开始。", "The free slot must end after it starts.");
-        }
-
-        errors.ThrowIfAny();
-        var query = Visible(db, scope).Where(r => r.Status == statusValue);
-        if (kindValue is { } k)
-        {
-            query = query.Where(r => r.Kind == k);
-        }
-
-        if (street is { } s)
-        {
-            query = query.Where(r => r.StreetId == s);
-        }
-
-        if (alliance is { } a)
-        {
-            query = query.Where(r => r.AllianceId == a);
-        }
-
-        if (owner is { } o)
-        {
-            query = query.Where(r => r.OwnerId == o);
-        }
-
-        if (!string.IsNullOrWhiteSpace(q))
-        {
-            var text = q.Trim();
-            query = query.Where(r => r.Name.Contains(text) || r.Description.Contains(text) || r.Address.Contains(text));
-        }
-
-        var found = await query.ToListAsync(cancellationToken);
-        if (!string.IsNullOrWhiteSpace(category))
-        {
-            found = [.. found.Where(r => r.Categories.Contains(category.Trim(), StringComparer.Ordinal))];
-        }
-
-        if (availableFrom is { } from && availableTo is { } to)
-        {
-            var free = await ResourceAvailability.FreeAsync(db, found, from, to, cancellationToken);
-            found = [.. found.Where(r => free.Contains(r.Id))];
-        }
-
-        var number = Math.Max(1, page ?? 1);
-        var slice = found.OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Id.Value).Skip((number - 1) * PageSize).Take(PageSize).ToList();
-        var names = await OwnerNamesAsync(db, slice.Select(r => r.OwnerId), cancellationToken);
-        return TypedResults.Ok(new ResourcePage(number, PageSize, found.Count, [.. slice.Select(r => ResourceResponse.From(r, names[r.OwnerId]))]));
-    }
-
-    public static async Task<Ok<ResourceResponse>> Get(Guid id, AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken)
-    {
-        var resource = await FindVisibleAsync(db, scope, new ResourceId(id), cancellationToken);
-        return TypedResults.Ok(await ResponseAsync(db, resource, cancellationToken));
-    }
+    public static async Task<Ok<ResourceResponse>> Get(Guid id, AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ResourceCatalogue.GetAsync(scope, db, new ResourceId(id), cancellationToken));
 
     public static async Task<Created<ResourceResponse>> Create(
         RegisterResourceRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit, TimeProvider time, CancellationToken cancellationToken)
@@ -299,7 +235,7 @@ public static class ResourcesApi
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(resource);
-        var names = await OwnerNamesAsync(db, [resource.OwnerId], cancellationToken);
+        var names = await ResourceCatalogue.OwnerNamesAsync(db, [resource.OwnerId], cancellationToken);
         return ResourceResponse.From(resource, names[resource.OwnerId]);
     }
 
@@ -327,7 +263,7 @@ public static class ResourcesApi
         return null;
     }
 
-    private static bool TryParse<T>(string text, out T value)
+    internal static bool TryParse<T>(string text, out T value)
         where T : struct, Enum =>
         Enum.TryParse(text.Trim(), ignoreCase: true, out value) && Enum.IsDefined(value) && !int.TryParse(text, out _);
 
@@ -457,12 +393,6 @@ public static class ResourcesApi
     {
         var community = owner.Kind == OrganisationKind.Community ? owner.Id : owner.ParentId!.Value;
         return await db.Organisations.AsNoTracking().Where(o => o.Id == community).Select(o => o.ParentId!.Value).SingleAsync(cancellationToken);
-    }
-
-    private static async Task<Dictionary<OrganisationId, string>> OwnerNamesAsync(AllianceDbContext db, IEnumerable<OrganisationId> owners, CancellationToken cancellationToken)
-    {
-        var ids = owners.Distinct().ToList();
-        return await db.Organisations.AsNoTracking().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
     }
 
     private static async Task SaveAsync(AuditTrail audit, AuditRecord record, CancellationToken cancellationToken)

@@ -9,6 +9,7 @@ public sealed record NavigationLink(string Href, string Text);
 /// <summary>
 /// Which pages a person's roles open, and where each person lands after signing in: a unit contact on the task inbox
 /// (待办), a community secretary on their items (我的事项), a street chair, street staff or the district on the board.
+/// Units and community staff, who book shared venues and resources, also get 共享资源 and 我的预约.
 /// </summary>
 public static class ShellNavigation
 {
@@ -34,6 +35,13 @@ public static class ShellNavigation
         }
 
         links.Add(new("/commitments", UiText.L("承诺", "Commitments")));
+        if (IsSecretary(scope) || IsUnitOnly(scope))
+        {
+            // Units and communities share and book venues and resources (资源共享).
+            links.Add(new("/resources", UiText.L("共享资源", "Resources")));
+            links.Add(new("/bookings", UiText.L("我的预约", "Bookings")));
+        }
+
         if (IsStreet(scope))
         {
             links.Add(new("/supervision", UiText.L("督办", "Supervision")));
