@@ -4,26 +4,28 @@
 # fault suite (tests/Alliance.Faults.Tests). Settings (environment, with defaults):
 #
 #   CHAOS_DIR              /tmp/alliance-chaos    data, logs and pid files of everything started here
-#   CHAOS_PG_PORT          57432                  PostgreSQL (user alliance / alliance, database alliance_chaos)
-#   CHAOS_REDIS_PORT       57379                  Redis
-#   CHAOS_RABBIT_PORT      57672                  RabbitMQ AMQP (guest / guest)
-#   CHAOS_RABBIT_API_PORT  57673                  RabbitMQ management API
-#   CHAOS_RABBIT_DIST_PORT 57674                  RabbitMQ Erlang distribution port
+#   (The ports lie below Linux's ephemeral range, 32768–60999: a node restarted after a kill once found its port taken
+#   by some process's outgoing connection, "address already in use", when they were 57xxx.)
+#   CHAOS_PG_PORT          27432                  PostgreSQL (user alliance / alliance, database alliance_chaos)
+#   CHAOS_REDIS_PORT       27379                  Redis
+#   CHAOS_RABBIT_PORT      27672                  RabbitMQ AMQP (guest / guest)
+#   CHAOS_RABBIT_API_PORT  27673                  RabbitMQ management API
+#   CHAOS_RABBIT_DIST_PORT 27674                  RabbitMQ Erlang distribution port
 #   CHAOS_RABBIT_NODE      alliance-chaos@localhost
-#   CHAOS_APP_PORT         57080                  node N listens on CHAOS_APP_PORT + N (N = 1, 2, ...)
+#   CHAOS_APP_PORT         27080                  node N listens on CHAOS_APP_PORT + N (N = 1, 2, ...)
 #   CHAOS_SERVER_DLL       src/Alliance.Server/bin/Release/net10.0/Alliance.Server.dll (build the solution first)
 #   CHAOS_COMPOSE          unset; 1 = inject the faults into the docker compose stack instead (services postgres,
 #                          rabbitmq, redis, alliance-1, alliance-2; through nginx on :8080). Not run in CI here.
 
 CHAOS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CHAOS_DIR=${CHAOS_DIR:-/tmp/alliance-chaos}
-CHAOS_PG_PORT=${CHAOS_PG_PORT:-57432}
-CHAOS_REDIS_PORT=${CHAOS_REDIS_PORT:-57379}
-CHAOS_RABBIT_PORT=${CHAOS_RABBIT_PORT:-57672}
-CHAOS_RABBIT_API_PORT=${CHAOS_RABBIT_API_PORT:-57673}
-CHAOS_RABBIT_DIST_PORT=${CHAOS_RABBIT_DIST_PORT:-57674}
+CHAOS_PG_PORT=${CHAOS_PG_PORT:-27432}
+CHAOS_REDIS_PORT=${CHAOS_REDIS_PORT:-27379}
+CHAOS_RABBIT_PORT=${CHAOS_RABBIT_PORT:-27672}
+CHAOS_RABBIT_API_PORT=${CHAOS_RABBIT_API_PORT:-27673}
+CHAOS_RABBIT_DIST_PORT=${CHAOS_RABBIT_DIST_PORT:-27674}
 CHAOS_RABBIT_NODE=${CHAOS_RABBIT_NODE:-alliance-chaos@localhost}
-CHAOS_APP_PORT=${CHAOS_APP_PORT:-57080}
+CHAOS_APP_PORT=${CHAOS_APP_PORT:-27080}
 CHAOS_SERVER_DLL=${CHAOS_SERVER_DLL:-$CHAOS_ROOT/src/Alliance.Server/bin/Release/net10.0/Alliance.Server.dll}
 CHAOS_DATABASE=alliance_chaos
 

@@ -22,12 +22,12 @@ public sealed class ChaosKit
         _environment = new(StringComparer.Ordinal)
         {
             ["CHAOS_DIR"] = Folder,
-            ["CHAOS_PG_PORT"] = Port("CHAOS_PG_PORT", 57432),
-            ["CHAOS_REDIS_PORT"] = Port("CHAOS_REDIS_PORT", 57379),
-            ["CHAOS_RABBIT_PORT"] = Port("CHAOS_RABBIT_PORT", 57672),
-            ["CHAOS_RABBIT_API_PORT"] = Port("CHAOS_RABBIT_API_PORT", 57673),
-            ["CHAOS_RABBIT_DIST_PORT"] = Port("CHAOS_RABBIT_DIST_PORT", 57674),
-            ["CHAOS_APP_PORT"] = Port("CHAOS_APP_PORT", 57080),
+            ["CHAOS_PG_PORT"] = Port("CHAOS_PG_PORT", 27432),
+            ["CHAOS_REDIS_PORT"] = Port("CHAOS_REDIS_PORT", 27379),
+            ["CHAOS_RABBIT_PORT"] = Port("CHAOS_RABBIT_PORT", 27672),
+            ["CHAOS_RABBIT_API_PORT"] = Port("CHAOS_RABBIT_API_PORT", 27673),
+            ["CHAOS_RABBIT_DIST_PORT"] = Port("CHAOS_RABBIT_DIST_PORT", 27674),
+            ["CHAOS_APP_PORT"] = Port("CHAOS_APP_PORT", 27080),
             ["CHAOS_SERVER_DLL"] = serverDll,
         };
         Postgres = $"Host=127.0.0.1;Port={_environment["CHAOS_PG_PORT"]};Username=alliance;Password=alliance;Database=alliance_chaos;Timeout=3;Maximum Pool Size=10";
