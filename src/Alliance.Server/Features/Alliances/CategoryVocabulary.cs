@@ -34,9 +34,9 @@ public static class CategoryVocabulary
     {
         ArgumentNullException.ThrowIfNull(errors);
         errors.Text(field, value, Name, 50);
-        if (!errors.Has(field) && value is not null && !allowed.Contains(FieldErrors.Stored(value), StringComparer.Ordinal))
+        if (!errors.Has(field) && value is not null && FieldErrors.Stored(value) is var stored && !allowed.Contains(stored, StringComparer.Ordinal))
         {
-            NotListed(errors, field, FieldErrors.Stored(value), allowed);
+            NotListed(errors, field, stored, allowed);
         }
 
         return errors;
