@@ -23,7 +23,7 @@ public sealed class LiveClient : IAsyncDisposable
 {
     /// <summary>The client methods that carry stream events.</summary>
     public static readonly IReadOnlyList<string> Kinds =
-        ["ItemChanged", "TaskAssigned", "TaskClaimed", "UrgentRaised", "Overdue", "Escalated", "BookingChanged", "VenueSwitched", "VoteTally", "AllianceChanged"];
+        ["ItemChanged", "TaskAssigned", "TaskClaimed", "UrgentRaised", "Overdue", "Escalated", "BookingChanged", "VenueSwitched", "VoteTally", "AllianceChanged", "MeetingChanged"];
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

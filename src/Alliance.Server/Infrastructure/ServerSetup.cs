@@ -3,6 +3,7 @@ using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Auth;
 using Alliance.Server.Features.Commitments;
 using Alliance.Server.Features.Items;
+using Alliance.Server.Features.Meetings;
 using Alliance.Server.Features.Notifications;
 using Alliance.Server.Features.Resources;
 using Alliance.Server.Features.Ui;
@@ -45,6 +46,7 @@ public static class ServerSetup
         services.AddAllianceItems();
         services.AddAllianceCommitments();
         services.AddAllianceResources();
+        services.AddAllianceMeetings();
         services.AddAllianceNotifications(options);
         services.AddAllianceUi();
         services.AddHostedService<StartupBanner>();

@@ -128,6 +128,7 @@ internal sealed class AllianceConfiguration : IEntityTypeConfiguration<PartyAlli
             rules.Property(r => r.MeetingSchedule).HasMaxLength(100);
             rules.Property(r => r.CommitmentReportSchedule).HasMaxLength(100);
             rules.Property(r => r.TimeZone).HasMaxLength(60);
+            rules.Property(r => r.DecisionsAt).HasMaxLength(20);
         });
         builder.Navigation(a => a.Rules).IsRequired();
     }

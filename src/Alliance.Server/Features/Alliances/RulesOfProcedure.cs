@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Alliance.Server.Infrastructure.Problems;
 
 namespace Alliance.Server.Features.Alliances;
@@ -79,6 +80,12 @@ public sealed class RulesOfProcedure
     /// <summary>Members are notified of a meeting this many days before it.</summary>
     public int MeetingNoticeDays { get; set; } = 3;
 
+    /// <summary>要事共决: where decision items are decided, at the joint meeting (its vote) or by a written vote of the members.</summary>
+    public DecisionVenue DecisionsAt { get; set; } = DecisionVenue.Written;
+
+    /// <summary>联席会议: an item deferred more than this many times escalates to the street by itself.</summary>
+    public int MaxDeferrals { get; set; } = 2;
+
     /// <summary>
     /// 共驻共建承诺: when each unit reports progress on its confirmed commitments, as a five-field cron expression in
     /// <see cref="TimeZone"/>; each occurrence closes a reporting period (default: the first day of each quarter).
@@ -132,6 +139,16 @@ public sealed class RulesOfProcedure
         {
             errors.Add(prefix + "bookingReminderOffset", "使用提醒提前量须短于最远可预约时间。", "The booking reminder offset must be shorter than the booking horizon.");
         }
+        if (MeetingNoticeDays is < 0 or > 60)
+        {
+            errors.Add(prefix + "meetingNoticeDays", "会议通知提前天数须在 0 到 60 之间。", "The meeting notice must be given 0 to 60 days before.");
+        }
+
+        if (MaxDeferrals is < 0 or > 10)
+        {
+            errors.Add(prefix + "maxDeferrals", "缓议次数上限须在 0 到 10 之间。", "The most deferrals must be from 0 to 10.");
+        }
+
         Positive(errors, prefix + "verificationDeadline", VerificationDeadline, new("验收期限", "verification deadline"));
         Positive(errors, prefix + "escalationGrace", EscalationGrace, new("督办宽限期", "escalation grace"));
         if (ReminderOffsets is null || ReminderOffsets.Any(o => o <= TimeSpan.Zero))
@@ -216,4 +233,15 @@ public sealed class RulesOfProcedure
             errors.Add(field, $"{name.Zh}须为正的时长。", $"The {name.En} must be a positive duration.");
         }
     }
+}
+
+/// <summary>要事共决: where an alliance decides its decision items.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DecisionVenue>))]
+public enum DecisionVenue
+{
+    /// <summary>书面表决: each member votes through a ballot task within the vote window.</summary>
+    [JsonStringEnumMemberName("written")] Written,
+
+    /// <summary>会议表决: the item goes on the next joint meeting's agenda and the members present vote.</summary>
+    [JsonStringEnumMemberName("meeting")] Meeting,
 }

@@ -104,6 +104,7 @@ public static class ItemRoutes
             ["quorum"] = Share(rules.Quorum),
             ["passThreshold"] = Share(rules.QualifiedCategories.Contains(item.Category, StringComparer.Ordinal) ? rules.QualifiedPassThreshold : rules.PassThreshold),
             ["candidateUnits"] = Ids(CandidateUnits(members, item.Category, item.DesignatedUnitId)),
+            ["decideAt"] = rules.DecisionsAt == DecisionVenue.Meeting ? "meeting" : "written",
         };
         if (item.DesiredDate is { } desired)
         {

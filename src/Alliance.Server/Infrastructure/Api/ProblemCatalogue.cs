@@ -14,7 +14,7 @@ public static class ProblemCatalogue
         [StatusCodes.Status403Forbidden] =
         [
             "forbidden", "scope.not-acting-for", "scope.not-administrator", "scope.district-admin-only", "booking.not-party", "commitment.not-unit",
-            "item.not-member", "need.not-community", "project.not-community", "resource.not-owner", "resource.not-switcher", "task.not-candidate",
+            "item.not-member", "meeting.not-chair", "meeting.not-member", "need.not-community", "project.not-community", "resource.not-owner", "resource.not-switcher", "task.not-candidate",
         ],
         [StatusCodes.Status404NotFound] = ["not-found"],
         [StatusCodes.Status409Conflict] =
@@ -24,7 +24,9 @@ public static class ProblemCatalogue
             "commitment.not-returned", "commitment.past-year", "grant.already-held", "grant.already-revoked", "grant.own-district-admin", "item.closed",
             "membership.already-ended", "membership.already-member", "organisation.already-withdrawn", "organisation.district-cannot-withdraw",
             "project.changed", "resource.changed", "resource.emergency", "resource.emergency-overlap", "resource.not-in-emergency", "resource.withdrawn",
-            "task.already-taken", "task.closed", "workflow.migration-refused", "item.concurrent-submission", "notification.not-dead-lettered",
+            "task.already-taken", "task.closed", "workflow.migration-refused",
+            "meeting.status", "meeting.points-open", "meeting.point-removed", "meeting.vote-open", "meeting.not-a-decision", "meeting.vote-closed",
+            "meeting.no-quorum", "meeting.vote-not-open", "meeting.not-present", "meeting.point-decided", "meeting.item-not-waiting", "meeting.no-minutes", "item.concurrent-submission", "notification.not-dead-lettered",
             .. Enum.GetNames<Alliance.Workflows.Runtime.ConflictCode>().Select(Problems.WorkflowConflictProblems.CodeOf),
         ],
         [StatusCodes.Status423Locked] = ["auth.locked-out"],

@@ -35,6 +35,12 @@ public interface IAllianceClient
     /// <summary>Live counts of an open vote (stream <c>item:{id}</c> or <c>meeting:{id}</c>).</summary>
     Task VoteTally(VoteTallyEvent change);
 
+    /// <summary>
+    /// A joint meeting changed: scheduled, agenda, replies, opened, check-ins, the current point, an outcome, closed, minutes
+    /// (stream <c>meeting:{id}</c>; its lifecycle also on <c>alliance:{id}</c> for the board). Ballots come as <c>VoteTally</c>.
+    /// </summary>
+    Task MeetingChanged(MeetingChangedEvent change);
+
     /// <summary>An alliance's administration changed: name, rules, members (stream <c>alliance:{id}</c>).</summary>
     Task AllianceChanged(AllianceChangedEvent change);
 

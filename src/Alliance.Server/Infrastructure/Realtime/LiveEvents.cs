@@ -101,6 +101,25 @@ public sealed record VoteTallyEvent(Guid VoteId, Guid ItemId, int For, int Again
     public override Task SendTo(IAllianceClient clients) => clients.VoteTally(this);
 }
 
+/// <summary>
+/// A joint meeting changed (<see cref="Change"/> is the action, e.g. <c>meeting.checked-in</c>); <see cref="Revision"/>
+/// grows with each change of the meeting, so a screen that receives two out of order keeps the higher.
+/// </summary>
+public sealed record MeetingChangedEvent(Guid MeetingId, Guid AllianceId, string Change, string Status, int Present, int Members) : LiveEvent
+{
+    public int Revision { get; init; }
+
+    public Guid? PointId { get; init; }
+
+    public Guid? ItemId { get; init; }
+
+    public string? Outcome { get; init; }
+
+    public override string Kind => nameof(IAllianceClient.MeetingChanged);
+
+    public override Task SendTo(IAllianceClient clients) => clients.MeetingChanged(this);
+}
+
 public sealed record AllianceChangedEvent(Guid AllianceId, string Change, string Name) : LiveEvent
 {
     public override string Kind => nameof(IAllianceClient.AllianceChanged);

@@ -855,6 +855,242 @@ namespace Alliance.Server.Migrations.Postgres
                     b.ToTable("stream_heads", (string)null);
                 });
 
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.AgendaPoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<DateTime?>("DecidedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly?>("DueDate")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Eligible")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("ItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid?>("LeadUnitId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("RemovedReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("RemovedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<Guid?>("RouteTaskId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Summary")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<int>("TallyRevision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("VoteClosedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("VoteOpen")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("VoteOpenedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("VotesAbstain")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("VotesAgainst")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("VotesFor")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ItemId");
+
+                    b.HasIndex("MeetingId");
+
+                    b.ToTable("meeting_agenda_points", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.Meeting", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("AgendaFixedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("AllianceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("ClosedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CurrentPointId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("EndsUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("HostOrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Minutes")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<DateTime?>("MinutesPublishedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("OpenedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("StartsUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AllianceId", "StartsUtc");
+
+                    b.ToTable("meetings", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.MeetingBallot", b =>
+                {
+                    b.Property<Guid>("PointId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CastBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CastUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Choice")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("PointId", "OrganisationId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.ToTable("meeting_ballots", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.MeetingMember", b =>
+                {
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AbsenceReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid?>("CheckedInBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("CheckedInUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DeputyName")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<DateTime?>("RepliedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reply")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("MeetingId", "OrganisationId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.ToTable("meeting_members", (string)null);
+                });
+
             modelBuilder.Entity("Alliance.Server.Features.Notifications.AllianceNotificationRule", b =>
                 {
                     b.Property<Guid>("AllianceId")
@@ -2064,11 +2300,19 @@ namespace Alliance.Server.Migrations.Postgres
                             b1.Property<TimeSpan>("CommitmentReportWindow")
                                 .HasColumnType("interval");
 
+                            b1.Property<string>("DecisionsAt")
+                                .IsRequired()
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)");
+
                             b1.Property<TimeSpan>("EscalationGrace")
                                 .HasColumnType("interval");
 
                             b1.Property<TimeSpan>("IntakeReviewDeadline")
                                 .HasColumnType("interval");
+
+                            b1.Property<int>("MaxDeferrals")
+                                .HasColumnType("integer");
 
                             b1.Property<int>("MaxReworks")
                                 .HasColumnType("integer");
@@ -2264,6 +2508,59 @@ namespace Alliance.Server.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.AgendaPoint", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Items.Item", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Alliance.Server.Features.Meetings.Meeting", null)
+                        .WithMany("Agenda")
+                        .HasForeignKey("MeetingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.Meeting", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Alliances.PartyAlliance", null)
+                        .WithMany()
+                        .HasForeignKey("AllianceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.MeetingBallot", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Server.Features.Meetings.AgendaPoint", null)
+                        .WithMany()
+                        .HasForeignKey("PointId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.MeetingMember", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Meetings.Meeting", null)
+                        .WithMany("Members")
+                        .HasForeignKey("MeetingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Server.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alliance.Server.Features.Notifications.NotificationAttempt", b =>
                 {
                     b.HasOne("Alliance.Server.Features.Notifications.NotificationDelivery", null)
@@ -2392,6 +2689,13 @@ namespace Alliance.Server.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.Meeting", b =>
+                {
+                    b.Navigation("Agenda");
+
+                    b.Navigation("Members");
                 });
 #pragma warning restore 612, 618
         }

@@ -847,6 +847,242 @@ namespace Alliance.Server.Migrations.Sqlite
                     b.ToTable("stream_heads", (string)null);
                 });
 
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.AgendaPoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecidedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("DueDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Eligible")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("LeadUnitId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RemovedReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RemovedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RouteTaskId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TallyRevision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("VoteClosedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("VoteOpen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("VoteOpenedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("VotesAbstain")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VotesAgainst")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VotesFor")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ItemId");
+
+                    b.HasIndex("MeetingId");
+
+                    b.ToTable("meeting_agenda_points", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.Meeting", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AgendaFixedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AllianceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClosedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CurrentPointId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("EndsUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("HostOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Minutes")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("MinutesPublishedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("OpenedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartsUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AllianceId", "StartsUtc");
+
+                    b.ToTable("meetings", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.MeetingBallot", b =>
+                {
+                    b.Property<Guid>("PointId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CastBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CastUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Choice")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PointId", "OrganisationId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.ToTable("meeting_ballots", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.MeetingMember", b =>
+                {
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AbsenceReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CheckedInBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CheckedInUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeputyName")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RepliedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reply")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MeetingId", "OrganisationId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.ToTable("meeting_members", (string)null);
+                });
+
             modelBuilder.Entity("Alliance.Server.Features.Notifications.AllianceNotificationRule", b =>
                 {
                     b.Property<Guid>("AllianceId")
@@ -2050,11 +2286,19 @@ namespace Alliance.Server.Migrations.Sqlite
                             b1.Property<TimeSpan>("CommitmentReportWindow")
                                 .HasColumnType("TEXT");
 
+                            b1.Property<string>("DecisionsAt")
+                                .IsRequired()
+                                .HasMaxLength(20)
+                                .HasColumnType("TEXT");
+
                             b1.Property<TimeSpan>("EscalationGrace")
                                 .HasColumnType("TEXT");
 
                             b1.Property<TimeSpan>("IntakeReviewDeadline")
                                 .HasColumnType("TEXT");
+
+                            b1.Property<int>("MaxDeferrals")
+                                .HasColumnType("INTEGER");
 
                             b1.Property<int>("MaxReworks")
                                 .HasColumnType("INTEGER");
@@ -2250,6 +2494,59 @@ namespace Alliance.Server.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.AgendaPoint", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Items.Item", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Alliance.Server.Features.Meetings.Meeting", null)
+                        .WithMany("Agenda")
+                        .HasForeignKey("MeetingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.Meeting", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Alliances.PartyAlliance", null)
+                        .WithMany()
+                        .HasForeignKey("AllianceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.MeetingBallot", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Server.Features.Meetings.AgendaPoint", null)
+                        .WithMany()
+                        .HasForeignKey("PointId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.MeetingMember", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Meetings.Meeting", null)
+                        .WithMany("Members")
+                        .HasForeignKey("MeetingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Server.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alliance.Server.Features.Notifications.NotificationAttempt", b =>
                 {
                     b.HasOne("Alliance.Server.Features.Notifications.NotificationDelivery", null)
@@ -2378,6 +2675,13 @@ namespace Alliance.Server.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Meetings.Meeting", b =>
+                {
+                    b.Navigation("Agenda");
+
+                    b.Navigation("Members");
                 });
 #pragma warning restore 612, 618
         }

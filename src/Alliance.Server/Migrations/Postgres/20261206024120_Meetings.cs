@@ -1,0 +1,220 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Alliance.Server.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Meetings : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Rules_DecisionsAt",
+                table: "alliances",
+                type: "character varying(20)",
+                maxLength: 20,
+                nullable: false,
+                // alliances founded before meetings decide in writing, as they did (RulesOfProcedure.DecisionsAt)
+                defaultValue: "Written");
+
+            migrationBuilder.AddColumn<int>(
+                name: "Rules_MaxDeferrals",
+                table: "alliances",
+                type: "integer",
+                nullable: false,
+                // RulesOfProcedure.MaxDeferrals
+                defaultValue: 2);
+
+            migrationBuilder.CreateTable(
+                name: "meetings",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    AllianceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    HostOrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    StartsUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    EndsUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Location = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    CurrentPointId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Minutes = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: true),
+                    CreatedBy = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    AgendaFixedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    OpenedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ClosedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    MinutesPublishedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    CancelReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    Revision = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_meetings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_meetings_alliances_AllianceId",
+                        column: x => x.AllianceId,
+                        principalTable: "alliances",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "meeting_agenda_points",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    MeetingId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Order = table.Column<int>(type: "integer", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    ItemId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Category = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    Summary = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: true),
+                    Notes = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: true),
+                    RemovedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    RemovedReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    VoteOpen = table.Column<bool>(type: "boolean", nullable: false),
+                    VoteOpenedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    VoteClosedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Eligible = table.Column<int>(type: "integer", nullable: false),
+                    VotesFor = table.Column<int>(type: "integer", nullable: false),
+                    VotesAgainst = table.Column<int>(type: "integer", nullable: false),
+                    VotesAbstain = table.Column<int>(type: "integer", nullable: false),
+                    TallyRevision = table.Column<int>(type: "integer", nullable: false),
+                    Outcome = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    Resolution = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    LeadUnitId = table.Column<Guid>(type: "uuid", nullable: true),
+                    DueDate = table.Column<DateOnly>(type: "date", nullable: true),
+                    RouteTaskId = table.Column<Guid>(type: "uuid", nullable: true),
+                    DecidedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_meeting_agenda_points", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_meeting_agenda_points_items_ItemId",
+                        column: x => x.ItemId,
+                        principalTable: "items",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_meeting_agenda_points_meetings_MeetingId",
+                        column: x => x.MeetingId,
+                        principalTable: "meetings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "meeting_members",
+                columns: table => new
+                {
+                    MeetingId = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Reply = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    AbsenceReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    DeputyName = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    RepliedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    CheckedInUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    CheckedInBy = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_meeting_members", x => new { x.MeetingId, x.OrganisationId });
+                    table.ForeignKey(
+                        name: "FK_meeting_members_meetings_MeetingId",
+                        column: x => x.MeetingId,
+                        principalTable: "meetings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_meeting_members_organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "meeting_ballots",
+                columns: table => new
+                {
+                    PointId = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Choice = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    CastBy = table.Column<Guid>(type: "uuid", nullable: true),
+                    CastUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_meeting_ballots", x => new { x.PointId, x.OrganisationId });
+                    table.ForeignKey(
+                        name: "FK_meeting_ballots_meeting_agenda_points_PointId",
+                        column: x => x.PointId,
+                        principalTable: "meeting_agenda_points",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_meeting_ballots_organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_meeting_agenda_points_ItemId",
+                table: "meeting_agenda_points",
+                column: "ItemId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_meeting_agenda_points_MeetingId",
+                table: "meeting_agenda_points",
+                column: "MeetingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_meeting_ballots_OrganisationId",
+                table: "meeting_ballots",
+                column: "OrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_meeting_members_OrganisationId",
+                table: "meeting_members",
+                column: "OrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_meetings_AllianceId_StartsUtc",
+                table: "meetings",
+                columns: new[] { "AllianceId", "StartsUtc" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "meeting_ballots");
+
+            migrationBuilder.DropTable(
+                name: "meeting_members");
+
+            migrationBuilder.DropTable(
+                name: "meeting_agenda_points");
+
+            migrationBuilder.DropTable(
+                name: "meetings");
+
+            migrationBuilder.DropColumn(
+                name: "Rules_DecisionsAt",
+                table: "alliances");
+
+            migrationBuilder.DropColumn(
+                name: "Rules_MaxDeferrals",
+                table: "alliances");
+        }
+    }
+}

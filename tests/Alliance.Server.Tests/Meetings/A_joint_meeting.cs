@@ -1,0 +1,260 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Alliance.Server.Features.Demo;
+using Alliance.Server.Tests.Infrastructure;
+using Alliance.Server.Tests.Items;
+
+namespace Alliance.Server.Tests.Meetings;
+
+/// <summary>
+/// 联席会议 through HTTP: items that wait for a meeting join its agenda; the chair fixes it and opens the meeting;
+/// members reply, check in and vote; outcomes continue the items' routes; the minutes are drafted, edited, published.
+/// </summary>
+public sealed class A_joint_meeting(AllianceAppFactory app) : IClassFixture<AllianceAppFactory>
+{
+    private const string Chair = MeetingsKit.Chair;
+
+    private async Task<Guid> DeliberationWaitingAsync(string title = "老旧小区加装电梯议题")
+    {
+        var id = await app.SubmitAsync(Chair, app.Item("deliberation", days: null, title: title));
+        await app.DoAsync(Chair, id, "intake", "accept");
+        await app.DoAsync(Chair, id, "scope", "stay");
+        foreach (var member in ItemsKit.CommunityMembers)
+        {
+            await app.DoAsync(member, id, "opinions", "agree", fields: new { opinion = "同意" });
+        }
+
+        Assert.Equal("awaiting-meeting", (await app.ItemAsync(Chair, id)).Status());
+        return id;
+    }
+
+    private async Task<Guid> DecisionWaitingAsync(string category = "养老")
+    {
+        await DecideAtMeetingsAsync();
+        var id = await app.SubmitAsync(Chair, app.Item("decision", category, title: "社区养老服务站共建方案"));
+        await app.DoAsync(Chair, id, "intake", "accept");
+        Assert.Equal("awaiting-meeting", (await app.ItemAsync(Chair, id)).Status());
+        return id;
+    }
+
+    /// <summary>The alliance decides its decision items at its joint meeting (rules of procedure: decisionsAt).</summary>
+    private async Task DecideAtMeetingsAsync()
+    {
+        var path = $"/api/alliances/{DemoRegion.CommunityAlliance(1).Value}/rules";
+        using var client = await app.ClientForAsync(DemoUsers.DistrictAdmin);
+        var rules = (await client.GetFromJsonAsync<JsonObject>(path))!;
+        rules["decisionsAt"] = "meeting";
+        using var put = await client.PutAsJsonAsync(path, rules);
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Runs_from_the_schedule_to_published_minutes_and_starts_the_follow_up_tasks()
+    {
+        var deliberation = await DeliberationWaitingAsync();
+        var decision = await DecisionWaitingAsync();
+        Assert.DoesNotContain(await app.InboxAsync(Chair), t => t!["itemId"]!.GetValue<Guid>() == deliberation && t["step"]!.GetValue<string>() == "resolve");
+
+        var scheduled = await app.ScheduleAsync();
+        var id = scheduled.Id();
+        Assert.Equal("scheduled", scheduled["status"]!.GetValue<string>());
+        Assert.Equal(1, scheduled.ReviewPoint()["order"]!.GetValue<int>());
+        Assert.Contains("此前没有已召开的联席会议", scheduled.ReviewPoint()["summary"]!.GetValue<string>());
+        var meeting = await app.OnlyAsync(scheduled, [deliberation, decision]);
+        Assert.Equal("decision", meeting.PointOf(decision)["kind"]!.GetValue<string>());
+        meeting = await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/order", new { points = new[] { meeting.PointOf(decision).Id(), meeting.PointOf(deliberation).Id() } }, HttpMethod.Put);
+        Assert.Equal(2, meeting.PointOf(decision)["order"]!.GetValue<int>());
+
+        // notice: a deputy, an absence with its reason
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/fix");
+        await app.MeetingDoAsync("zhuting", $"/api/meetings/{id}/reply", new { reply = "deputy", deputyName = "王小明", organisationId = DemoRegion.Unit(4).Value });
+        await app.MeetingDoAsync("guoqian", $"/api/meetings/{id}/reply", new { reply = "absent", reason = "外出培训", organisationId = DemoRegion.Unit(6).Value });
+        using (var ics = await app.SendAsync(DemoUsers.UnitContact, HttpMethod.Get, $"/api/meetings/{id}/invitation.ics"))
+        {
+            var calendar = await ics.Content.ReadAsStringAsync();
+            Assert.Contains("BEGIN:VCALENDAR", calendar);
+            Assert.Contains("社区养老服务站共建方案", calendar.Replace("\r\n ", "", StringComparison.Ordinal));
+        }
+
+        meeting = await app.OpenWithAsync(id, present: 4);
+        Assert.Equal((4, 5, true), (meeting["present"]!.GetValue<int>(), meeting["members"]!.GetValue<int>(), meeting["quorumReached"]!.GetValue<bool>()));
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{meeting.ReviewPoint().Id()}/decide", new { outcome = "noted" });
+
+        var vote = meeting.PointOf(decision).Id();
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{vote}/notes", new { notes = "与会单位一致认为方案可行。" });
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{vote}/vote/open");
+        await app.VoteAsync(id, vote, 0, "for");
+        await app.VoteAsync(id, vote, 1, "for");
+        await app.VoteAsync(id, vote, 2, "against");
+        await app.VoteAsync(id, vote, 2, "for"); // changed before the vote closes
+        var tallied = await app.VoteAsync(id, vote, 3, "abstain");
+        Assert.Equal((3, 0, 1), (tallied.PointOf(decision)["for"]!.GetValue<int>(), tallied.PointOf(decision)["against"]!.GetValue<int>(), tallied.PointOf(decision)["abstain"]!.GetValue<int>()));
+        var closed = await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{vote}/vote/close", new
+        {
+            resolution = "同意共建养老服务站", leadUnitId = DemoRegion.Unit(2).Value, dueDate = app.Today().AddDays(30),
+        });
+        Assert.Equal("resolved", closed.PointOf(decision)["outcome"]!.GetValue<string>());
+
+        var point = meeting.PointOf(deliberation).Id();
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{point}/decide", new
+        {
+            outcome = "resolved", resolution = "同意加装，由税务所协调", leadUnitId = DemoRegion.Unit(1).Value, dueDate = app.Today().AddDays(20),
+        });
+        var ended = await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/close");
+        var minutes = ended["minutes"]!.GetValue<string>();
+        Assert.Contains("应到成员单位 5 个，实到 4 个", minutes);
+        Assert.Contains("委托 王小明", minutes);
+        Assert.Contains("外出培训", minutes);
+        Assert.Contains("赞成 3，反对 0，弃权 1", minutes);
+        Assert.Contains("同意加装，由税务所协调", minutes);
+
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/minutes", new { minutes = minutes + "\n会议记录人：孙磊" }, HttpMethod.Put);
+        var published = await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/minutes/publish");
+        Assert.Equal("minutesPublished", published["status"]!.GetValue<string>());
+        await app.RefusedAsync(Chair, $"/api/meetings/{id}/minutes/publish", null, HttpStatusCode.Conflict, "meeting.status");
+        using (var docx = await app.SendAsync(DemoUsers.UnitContact, HttpMethod.Get, $"/api/meetings/{id}/minutes.docx"))
+        {
+            Assert.Equal(HttpStatusCode.OK, docx.StatusCode);
+            using var zip = new ZipArchive(await docx.Content.ReadAsStreamAsync());
+            using var body = new StreamReader(zip.GetEntry("word/document.xml")!.Open());
+            Assert.Contains("会议记录人：孙磊", await body.ReadToEndAsync());
+        }
+
+        // the outcomes continue the routes: both items resolved, each with its joint task at the lead unit
+        var resolved = await app.ItemReachesAsync(deliberation, "resolved");
+        var passed = await app.ItemReachesAsync(decision, "passed");
+        Assert.Single(resolved["childItems"]!.AsArray());
+        Assert.Single(passed["childItems"]!.AsArray());
+        Assert.Contains(await app.InboxAsync(DemoUsers.UnitContact), t => t!["itemTitle"]!.GetValue<string>() == "老旧小区加装电梯议题" && t["step"]!.GetValue<string>() == "claim");
+        Assert.Contains(await app.InboxAsync("huanglijuan"), t => t!["itemTitle"]!.GetValue<string>() == "社区养老服务站共建方案" && t["step"]!.GetValue<string>() == "claim");
+
+        // the next meeting's first point reports on them
+        var next = await app.ScheduleAsync("桂花社区下次联席会议");
+        var review = next.ReviewPoint()["summary"]!.GetValue<string>();
+        Assert.Contains("共议定 2 项", review);
+        Assert.Contains("联合任务 1 项，已完成 0 项", review);
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{next.Id()}/cancel", new { reason = "测试结束" });
+    }
+
+    [Fact]
+    public async Task Without_the_quorum_no_vote_opens()
+    {
+        var decision = await DecisionWaitingAsync();
+        var meeting = await app.OnlyAsync(await app.ScheduleAsync(), [decision]);
+        var id = meeting.Id();
+        await app.OpenWithAsync(id, present: 2);
+
+        var refused = await app.RefusedAsync(Chair, $"/api/meetings/{id}/agenda/{meeting.PointOf(decision).Id()}/vote/open", null, HttpStatusCode.Conflict, "meeting.no-quorum");
+        Assert.Contains("未达法定人数", refused["detail"]!.GetValue<string>());
+
+        // the chair marks a third member present: more than half of five
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/check-in", new { organisationId = MeetingsKit.Members[2].Unit });
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{meeting.PointOf(decision).Id()}/vote/open");
+    }
+
+    [Fact]
+    public async Task A_tie_fails_and_a_two_thirds_category_missing_by_one_fails()
+    {
+        var ordinary = await DecisionWaitingAsync();
+        var qualified = await DecisionWaitingAsync("经费使用");
+        var meeting = await app.OnlyAsync(await app.ScheduleAsync(), [ordinary, qualified]);
+        var id = meeting.Id();
+        await app.OpenWithAsync(id, present: 4);
+
+        var tie = meeting.PointOf(ordinary).Id();
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{tie}/vote/open");
+        await app.VoteAsync(id, tie, 0, "for");
+        await app.VoteAsync(id, tie, 1, "for");
+        await app.VoteAsync(id, tie, 2, "against");
+        await app.VoteAsync(id, tie, 3, "against");
+        var tied = await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{tie}/vote/close", new { });
+        Assert.Equal("failed", tied.PointOf(ordinary)["outcome"]!.GetValue<string>());
+
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/check-in", new { organisationId = MeetingsKit.Members[4].Unit });
+        var two = meeting.PointOf(qualified).Id();
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{two}/vote/open");
+        foreach (var (member, choice) in new[] { (0, "for"), (1, "for"), (2, "for"), (3, "against"), (4, "abstain") })
+        {
+            await app.VoteAsync(id, two, member, choice);
+        }
+
+        var missed = await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{two}/vote/close", new { });
+        var point = missed.PointOf(qualified);
+        Assert.Equal((">=2/3", 5, 3, "failed"), (point["threshold"]!.GetValue<string>(), point["eligible"]!.GetValue<int>(), point["for"]!.GetValue<int>(), point["outcome"]!.GetValue<string>()));
+        await app.ItemReachesAsync(ordinary, "failed");
+        await app.ItemReachesAsync(qualified, "failed");
+    }
+
+    [Fact]
+    public async Task An_item_deferred_more_often_than_the_rules_allow_escalates_by_itself()
+    {
+        var item = await DeliberationWaitingAsync("小区停车位改造议题");
+        for (var round = 1; round <= 2; round++)
+        {
+            await app.SettleAtMeetingAsync(item, new { outcome = "deferred", resolution = "意见分歧，下次再议" });
+            var waiting = await app.MeetingStepsDoneAsync(item, round);
+            Assert.Equal("deferred", waiting.Status());
+            Assert.Null(waiting["closedUtc"]);
+        }
+
+        await app.SettleAtMeetingAsync(item, new { outcome = "deferred", resolution = "仍未达成一致" });
+
+        var escalated = await app.ItemReachesAsync(item, "escalated");
+        Assert.True(escalated["escalated"]!.GetValue<bool>());
+        using var client = await app.ClientForAsync(Chair);
+        var points = new List<JsonObject>();
+        foreach (var listed in (await client.GetFromJsonAsync<JsonArray>("/api/meetings"))!.OfType<JsonObject>())
+        {
+            var held = (await client.GetFromJsonAsync<JsonObject>($"/api/meetings/{listed.Id()}"))!;
+            points.AddRange(held["agenda"]!.AsArray().OfType<JsonObject>().Where(p => p["itemId"]?.GetValue<Guid>() == item && !p["removed"]!.GetValue<bool>()));
+        }
+
+        Assert.Equal(["deferred", "deferred", "escalated"], points.Select(p => p["outcome"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        var point = points.Single(p => p["outcome"]!.GetValue<string>() == "escalated");
+        Assert.Equal(("escalated", 2), (point["outcome"]!.GetValue<string>(), point["earlierDeferrals"]!.GetValue<int>()));
+        Assert.Contains("自动提交街道", point["resolution"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Each_member_has_one_ballot_however_often_it_is_sent_and_a_late_ballot_is_refused()
+    {
+        var decision = await DecisionWaitingAsync();
+        var meeting = await app.OnlyAsync(await app.ScheduleAsync(), [decision]);
+        var id = meeting.Id();
+        await app.OpenWithAsync(id, present: 5);
+        var vote = meeting.PointOf(decision).Id();
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{vote}/vote/open");
+
+        // 50 ballots at once from the five members, each changing its mind several times; then each member's last word
+        var choices = new[] { "for", "against", "abstain" };
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(i => app.VoteAsync(id, vote, i % 5, choices[i % 3])));
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(m => app.VoteAsync(id, vote, m, m < 3 ? "for" : "against")));
+        await Task.WhenAll(app.VoteAsync(id, vote, 4, "against"), app.VoteAsync(id, vote, 4, "against")); // a double click
+
+        var tallied = (await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{vote}/vote/close", new { })).PointOf(decision);
+        Assert.Equal((3, 2, 0, 5, "resolved"), (tallied["for"]!.GetValue<int>(), tallied["against"]!.GetValue<int>(), tallied["abstain"]!.GetValue<int>(),
+            tallied["eligible"]!.GetValue<int>(), tallied["outcome"]!.GetValue<string>()));
+
+        var late = await app.RefusedAsync(MeetingsKit.Members[0].User, $"/api/meetings/{id}/agenda/{vote}/ballots",
+            new { choice = "against", organisationId = MeetingsKit.Members[0].Unit }, HttpStatusCode.Conflict, "meeting.vote-closed");
+        Assert.Contains("表决已结束", late["detail"]!.GetValue<string>());
+        await app.ItemReachesAsync(decision, "passed");
+    }
+
+    [Fact]
+    public async Task Only_the_chair_runs_it_and_only_members_answer()
+    {
+        var meeting = await app.ScheduleAsync();
+        var id = meeting.Id();
+        await app.RefusedAsync(DemoUsers.UnitContact, $"/api/meetings/{id}/agenda/fix", null, HttpStatusCode.Forbidden, "meeting.not-chair");
+        await app.RefusedAsync(Chair, $"/api/meetings/{id}/reply", new { reply = "attend" }, HttpStatusCode.Forbidden, "meeting.not-member");
+        await app.RefusedAsync(DemoUsers.UnitContact, $"/api/meetings/{id}/reply", new { reply = "absent", organisationId = DemoRegion.Unit(1).Value },
+            HttpStatusCode.BadRequest, "validation");
+        await app.RefusedAsync(Chair, $"/api/meetings/{id}/open", null, HttpStatusCode.Conflict, "meeting.status");
+        using var other = await app.SendAsync(DemoUsers.OtherUnitContact, HttpMethod.Get, $"/api/meetings/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/cancel", new { reason = "改期" });
+    }
+}
