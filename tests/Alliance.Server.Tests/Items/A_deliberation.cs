@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
 using Alliance.Server.Features.Demo;
 using Alliance.Server.Tests.Infrastructure;
+using Alliance.Server.Tests.Meetings;
 
 namespace Alliance.Server.Tests.Items;
 
-/// <summary>大事共议 through HTTP: intake, scope, the opinion round of every member unit, the chair's resolution.</summary>
+/// <summary>大事共议 through HTTP: intake, scope, the opinion round of every member unit, the joint meeting's resolution.</summary>
 public sealed class A_deliberation(AllianceAppFactory app) : IClassFixture<AllianceAppFactory>
 {
     private const string Secretary = DemoUsers.CommunitySecretary;
@@ -23,16 +24,15 @@ public sealed class A_deliberation(AllianceAppFactory app) : IClassFixture<Allia
         }
 
         Assert.Equal("awaiting-meeting", (await app.ItemAsync(Secretary, id)).Status());
-        await app.DoAsync(Secretary, id, "resolve", "resolve", fields: new
+        await app.SettleAtMeetingAsync(id, new
         {
+            outcome = "resolved",
             resolution = "同意加装，由税务所协调",
-            startJointTask = true,
-            unitId = DemoRegion.Unit(1).Value.ToString(),
-            dueDate = app.Today().AddDays(20).ToString("yyyy-MM-dd"),
+            leadUnitId = DemoRegion.Unit(1).Value,
+            dueDate = app.Today().AddDays(20),
         });
 
-        var item = await app.ItemAsync(Secretary, id);
-        Assert.Equal("resolved", item.Status());
+        var item = await app.ItemReachesAsync(id, "resolved");
         Assert.NotNull(item["closedUtc"]);
         var childTask = (await app.InboxAsync(DemoUsers.UnitContact)).OfType<JsonObject>()
             .Single(t => t["step"]!.GetValue<string>() == "claim" && t["itemTitle"]!.GetValue<string>() == "老旧小区加装电梯议题");
@@ -86,11 +86,11 @@ public sealed class A_deliberation(AllianceAppFactory app) : IClassFixture<Allia
         await app.DoAsync(DemoUsers.UnitContact, streetId, "opinions", "agree", fields: new { opinion = "同意由街道统筹" });
         await app.AdvanceAsync(TimeSpan.FromDays(31));
         Assert.Equal("escalated", (await app.ItemAsync(Secretary, id)).Status());
-        await app.DoAsync(DemoUsers.StreetChair, streetId, "resolve", "resolve", fields: new { resolution = "由街道统筹两社区共同实施" });
+        await app.SettleAtMeetingAsync(streetId, new { outcome = "resolved", resolution = "由街道统筹两社区共同实施" }, DemoUsers.StreetChair,
+            DemoRegion.StreetAlliance(1).Value);
 
-        Assert.Equal("resolved", (await app.ItemAsync(DemoUsers.StreetChair, streetId)).Status());
-        var concluded = await app.ItemAsync(Secretary, id);
-        Assert.Equal("resolved-by-street", concluded.Status());
+        await app.ItemReachesAsync(streetId, "resolved", DemoUsers.StreetChair);
+        var concluded = await app.ItemReachesAsync(id, "resolved-by-street", Secretary);
         Assert.NotNull(concluded["closedUtc"]);
         Assert.Equal("resolved", concluded["childItems"]![0]!["status"]!.GetValue<string>());
     }
@@ -126,6 +126,9 @@ public sealed class A_deliberation(AllianceAppFactory app) : IClassFixture<Allia
         var item = await app.ItemAsync(Secretary, id);
         Assert.Equal("awaiting-meeting", item.Status());
         Assert.Equal(4, item["pastSteps"]!.AsArray().Count(s => s!["step"]!.GetValue<string>() == "opinions" && s["outcome"]!.GetValue<string>() != "disagree"));
-        await app.TaskAsync(Secretary, id, "resolve");
+        Assert.DoesNotContain(await app.InboxAsync(Secretary), t => t!["itemId"]!.GetValue<Guid>() == id); // the meeting settles it, not the chair alone
+        var meeting = await app.ScheduleAsync();
+        Assert.Equal("deliberation", meeting.PointOf(id)["kind"]!.GetValue<string>());
+        await app.MeetingDoAsync(MeetingsKit.Chair, $"/api/meetings/{meeting.Id()}/cancel", new { reason = "测试结束" });
     }
 }

@@ -5,6 +5,7 @@ using Alliance.Server.Features.Demo;
 using Alliance.Server.Features.Items;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Server.Tests.Infrastructure;
+using Alliance.Server.Tests.Meetings;
 using Alliance.Workflows;
 using Alliance.Workflows.Model;
 using Alliance.Workflows.Runtime;
@@ -97,11 +98,12 @@ public sealed class Items_follow_their_routes_at_once(FaultyProjectionApp app) :
         await AssertNoItemLagsItsRouteAsync();
         Assert.Equal("escalated", (await app.ItemAsync(Secretary, id)).Status());
 
-        await app.DoAsync(DemoUsers.StreetChair, streetId, "resolve", "resolve", fields: new { resolution = "由街道统筹两社区共同实施" });
+        await app.SettleAtMeetingAsync(streetId, new { outcome = "resolved", resolution = "由街道统筹两社区共同实施" }, DemoUsers.StreetChair,
+            DemoRegion.StreetAlliance(1).Value);
 
         // the child's commit resumed the parent's route; that commit projected the parent item: no sweep, no second call
-        var parent = await app.ItemAsync(Secretary, id);
-        Assert.Equal("resolved-by-street", parent.Status());
+        // (the joint meeting's outcome reaches the street item's route over the bus, so the test waits for it)
+        var parent = await app.ItemReachesAsync(id, "resolved-by-street", Secretary);
         Assert.NotNull(parent["closedUtc"]);
         Assert.Equal("ItemClosed", parent.Events()[^1]);
         await AssertNoItemLagsItsRouteAsync();

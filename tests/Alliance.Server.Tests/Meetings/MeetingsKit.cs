@@ -103,12 +103,12 @@ internal static class MeetingsKit
         app.MeetingDoAsync(Members[member].User, $"/api/meetings/{meeting}/agenda/{point}/ballots", new { choice, organisationId = Members[member].Unit });
 
     /// <summary>Waits (up to 20 s) until the item's status is <paramref name="status"/>: the meeting's outcome reaches the route over the bus.</summary>
-    public static async Task<JsonObject> ItemReachesAsync(this AllianceAppFactory app, Guid item, string status)
+    public static async Task<JsonObject> ItemReachesAsync(this AllianceAppFactory app, Guid item, string status, string user = Chair)
     {
         var until = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
-            var current = await app.ItemAsync(Chair, item);
+            var current = await app.ItemAsync(user, item);
             if (current.Status() == status || DateTime.UtcNow > until)
             {
                 Assert.Equal(status, current.Status());

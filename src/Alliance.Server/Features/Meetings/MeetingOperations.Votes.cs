@@ -131,8 +131,7 @@ public sealed partial class MeetingOperations
     public Task<MeetingView> DecideAsync(AccessScope scope, MeetingId id, Guid pointId, DecideRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        new FieldErrors().Required("outcome", request.Outcome, new("议定结果", "outcome")).ThrowIfAny();
-        ValidateResolution(request);
+        ValidateResolution(request, requireOutcome: true);
         return ChangeAsync(scope, id, "meeting.point-decided", async (meeting, cancel) =>
         {
             DemandChair(scope, meeting.HostOrganisationId);
@@ -217,9 +216,14 @@ public sealed partial class MeetingOperations
         };
     }
 
-    private static void ValidateResolution(DecideRequest request)
+    private static void ValidateResolution(DecideRequest request, bool requireOutcome = false)
     {
         var errors = new FieldErrors();
+        if (requireOutcome)
+        {
+            errors.Required("outcome", request.Outcome, new("议定结果", "outcome"));
+        }
+
         errors.Text("resolution", request.Resolution, new("决议", "resolution"), 4000, required: false);
         if (request.DueDate is not null && request.LeadUnitId is null)
         {
