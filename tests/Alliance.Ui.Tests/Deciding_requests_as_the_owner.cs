@@ -22,7 +22,7 @@ public sealed class Deciding_requests_as_the_owner(UiServer ui)
     public async Task A_unit_contact_requests_another_units_venue_its_contact_approves_one_and_declines_one_with_a_reason()
     {
         var date = UiDays.Iso(UiDays.Ahead(7, DayOfWeek.Tuesday, DayOfWeek.Thursday));
-        var requester = await ui.PhoneAsync(DemoUsers.UnitContact);
+        var requester = await ui.PhoneAsync(DemoUsers.HospitalContact);
         await RequestAsync(requester, Base, date, "14:00", "15:00", "30", "党员参观学习电力安全");
         await RequestAsync(requester, Base, date, "15:00", "16:00", "20", "青年党员安全用电宣讲");
 
@@ -32,7 +32,7 @@ public sealed class Deciding_requests_as_the_owner(UiServer ui)
         var first = Pending(owner, $"{date} 14:00–15:00");
         var second = Pending(owner, $"{date} 15:00–16:00");
         await Assertions.Expect(first).ToHaveCountAsync(1);
-        await Assertions.Expect(first.Locator("[data-testid=requester]")).ToHaveTextAsync("江滨区税务局东湖税务所");
+        await Assertions.Expect(first.Locator("[data-testid=requester]")).ToHaveTextAsync("江滨区人民医院");
         await Assertions.Expect(first).ToContainTextAsync("党员参观学习电力安全");
         await Assertions.Expect(first).ToContainTextAsync("30");
         await Assertions.Expect(first.Locator("[data-testid=deadline]")).ToContainTextAsync("剩 ");
@@ -75,7 +75,7 @@ public sealed class Deciding_requests_as_the_owner(UiServer ui)
     public async Task The_community_switches_its_venue_to_emergency_use_after_a_confirm_step_and_the_overlapping_booking_is_cancelled()
     {
         var date = UiDays.Iso(UiDays.Ahead(9, DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday));
-        var requester = await ui.PhoneAsync(DemoUsers.UnitContact);
+        var requester = await ui.PhoneAsync(DemoUsers.HospitalContact);
         await RequestAsync(requester, Home, date, "10:00", "11:00", "20", "老年居民健康讲座");
 
         var owner = await ui.PhoneAsync(DemoUsers.CommunityStaff);
@@ -122,20 +122,18 @@ public sealed class Deciding_requests_as_the_owner(UiServer ui)
     }
 
     [Fact]
-    public async Task A_unit_contact_sees_only_the_units_own_venue_and_a_street_chair_has_no_link_and_nothing_to_decide()
+    public async Task A_unit_that_shares_nothing_has_an_empty_desk_and_a_street_chair_has_no_link_and_nothing_to_decide()
     {
-        // Not the unit's secretary: the lockout test locks that account in this host.
-        var contact = await ui.PhoneAsync(DemoUsers.UnitContact);
+        var contact = await ui.PhoneAsync(DemoUsers.OtherUnitContact);
         await contact.ClickAsync("nav a[href='/resources/ours']");
-        await Assertions.Expect(contact.Locator("[data-testid=owned]")).ToHaveCountAsync(1);
-        await Assertions.Expect(contact.Locator("[data-testid=owned]")).ToContainTextAsync("东湖税务所党员活动室");
+        await Assertions.Expect(contact.Locator("[data-testid=no-resources]")).ToBeVisibleAsync();
+        await Assertions.Expect(contact.Locator("[data-testid=no-pending]")).ToBeVisibleAsync();
         await contact.Context.CloseAsync();
 
         var chair = await ui.PhoneAsync(DemoUsers.StreetChair);
         await Assertions.Expect(chair.Locator("nav a[href='/resources/ours']")).ToHaveCountAsync(0);
         await chair.GotoAsync("/resources/ours");
         await Assertions.Expect(chair.Locator("[data-testid=no-resources]")).ToBeVisibleAsync();
-        await Assertions.Expect(chair.Locator("[data-testid=no-pending]")).ToBeVisibleAsync();
         await chair.Context.CloseAsync();
     }
 
