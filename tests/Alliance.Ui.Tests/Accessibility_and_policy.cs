@@ -23,6 +23,7 @@ public sealed class Accessibility_and_policy(UiServer ui)
         { DemoUsers.UnitContact, "/resources", "resources" },
         { DemoUsers.UnitContact, $"/resources/{DemoRegion.Resource(2).Value}", "resource" },
         { DemoUsers.CommunitySecretary, "/bookings", "bookings" },
+        { DemoUsers.CommunitySecretary, "/resources/ours", "our-resources" },
     };
 
     [Theory]

@@ -30,6 +30,9 @@ public static class DemoUsers
     /// <summary>林晓东, 江滨区税务局东湖税务所联络员 (UnitContact of unit 1).</summary>
     public const string UnitContact = "linxiaodong";
 
+    /// <summary>黄丽娟, 江滨区人民医院联络员 (UnitContact of unit 2, in community 1 beside unit 1).</summary>
+    public const string HospitalContact = "huanglijuan";
+
     /// <summary>马云飞, 江滨区税务局东湖税务所党支部书记 (UnitSecretary of unit 1).</summary>
     public const string UnitSecretary = "mayunfei";
 

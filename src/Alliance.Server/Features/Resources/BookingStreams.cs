@@ -94,6 +94,8 @@ public static class ResourcesSetup
     public static IServiceCollection AddAllianceResources(this IServiceCollection services)
     {
         services.AddScoped<BookingOperations>();
+        services.AddScoped<BookingDecisions>();
+        services.AddScoped<EmergencyOperations>();
         services.AddScoped<Items.IItemProjection, BookingProjection>();
         services.AddSingleton<BookingExpiry>();
         services.AddHostedService<BookingExpiryStartup>();

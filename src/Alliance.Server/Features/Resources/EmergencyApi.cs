@@ -1,22 +1,12 @@
-using Alliance.Contracts.Resources;
 using Alliance.Server.Features.Access;
-using Alliance.Server.Features.Audit;
-using Alliance.Server.Features.Items;
-using Alliance.Server.Features.People;
-using Alliance.Server.Infrastructure.Messaging.Outbox;
-using Alliance.Server.Infrastructure.Persistence;
-using Alliance.Server.Infrastructure.Problems;
-using Alliance.Workflows.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Server.Features.Resources;
 
 /// <summary>
-/// 平急转换: the owner, the alliance's chair, the street chair (or the district) switches a venue to emergency use for a
-/// period. In one transaction every overlapping pending or confirmed booking is cancelled (its slot freed, a notice to
-/// both sides), the period is recorded and, for an exclusive resource, its grains are held by the emergency so that no
-/// request can slip in; until it is switched back the venue takes no requests in that period.
+/// The endpoints of 平急转换 and their wire types, thin over <see cref="EmergencyOperations"/> (which the web UI calls
+/// too): switch a venue to emergency use for a period (every overlapping booking cancelled at once), switch it back,
+/// and its history.
 /// </summary>
 public static class EmergencyApi
 {
@@ -44,161 +34,15 @@ public static class EmergencyApi
     }
 
     public static async Task<Created<EmergencyResponse>> SwitchToEmergency(
-        Guid id, EmergencyRequest request, AccessScope scope, AllianceDbContext db, AuditTrail audit, WorkflowRuntime runtime, ItemSync sync, TimeProvider time,
-        CancellationToken cancellationToken)
+        Guid id, EmergencyRequest request, AccessScope scope, EmergencyOperations emergencies, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var resource = await ResourcesApi.FindVisibleAsync(db, scope, new ResourceId(id), cancellationToken);
-        var hostId = await DemandSwitchAsync(db, scope, resource, cancellationToken);
-        var errors = new FieldErrors();
-        errors.Required("from", request.From, new("开始时间", "start of the period"));
-        errors.Required("to", request.To, new("结束时间", "end of the period"));
-        errors.Text("reason", request.Reason, new("转换原因", "reason"), 500);
-        var now = time.GetUtcNow();
-        if (request.From is { } f && request.To is { } t)
-        {
-            if (t <= f)
-            {
-                errors.Add("to", "应急时段须结束晚于开始。", "The period must end after it starts.");
-            }
-            else if (t <= now)
-            {
-                errors.Add("to", "应急时段已经过去。", "The period is already over.");
-            }
-        }
-
-        errors.ThrowIfAny();
-        var rules = await db.Alliances.AsNoTracking().Where(a => a.Id == resource.AllianceId).Select(a => a.Rules).SingleAsync(cancellationToken);
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(rules.TimeZone);
-        var fromUtc = request.From!.Value.UtcDateTime;
-        var toUtc = request.To!.Value.UtcDateTime;
-        for (var attempt = 1; ; attempt++)
-        {
-            db.ChangeTracker.Clear();
-            var current = await db.Set<Resource>().SingleAsync(r => r.Id == resource.Id, cancellationToken);
-            if (await db.Set<ResourceEmergency>().AnyAsync(e => e.ResourceId == resource.Id && e.EndedUtc == null && e.FromUtc < toUtc && e.ToUtc > fromUtc, cancellationToken))
-            {
-                throw new ConflictProblem("resource.emergency-overlap", new("该时段已处于应急状态。", "The venue is already in emergency use during that period."));
-            }
-
-            var bookings = await db.Set<Booking>()
-                .Where(b => b.ResourceId == resource.Id && (b.Status == BookingStatus.Pending || b.Status == BookingStatus.Confirmed) && b.StartUtc < toUtc && b.EndUtc > fromUtc)
-                .ToListAsync(cancellationToken);
-            var emergency = new ResourceEmergency
-            {
-                Id = Guid.CreateVersion7(),
-                ResourceId = resource.Id,
-                FromUtc = fromUtc,
-                ToUtc = toUtc,
-                Reason = request.Reason!.Trim(),
-                StartedBy = scope.UserId,
-                StartedFor = ResourcesApi.CanManage(scope, resource.OwnerId) ? ResourcesApi.OnBehalfOf(scope, resource.OwnerId) : hostId,
-                StartedUtc = now.UtcDateTime,
-                CancelledBookings = bookings.Count,
-            };
-            db.Add(emergency);
-            foreach (var booking in bookings)
-            {
-                await BookingLifecycle.ReleaseAsync(db, booking, current, "emergency", emergency.Reason, scope.UserId?.ToString(), now.UtcDateTime, cancellationToken);
-                booking.EmergencyId = emergency.Id;
-            }
-
-            if (current.Exclusive)
-            {
-                foreach (var grain in Grains(current, fromUtc, toUtc, zone))
-                {
-                    db.Add(new BookingSlot { ResourceId = current.Id, StartUtc = grain, EmergencyId = emergency.Id });
-                }
-            }
-
-            current.Revision++;
-            current.UpdatedAt = now;
-            var cancelled = bookings.Select(b => b.Id).ToList();
-            db.AddOutboxEvent(new VenueSwitchedToEmergency(emergency.Id, current.Id.Value, current.OwnerId.Value, current.AllianceId.Value,
-                request.From.Value, request.To.Value, emergency.Reason, scope.UserId?.ToString(), [.. cancelled.Select(c => c.Value)]));
-            var response = EmergencyResponse.Of(emergency, cancelled);
-            try
-            {
-                await audit.SaveAsync(new("resource.emergency-started", "resource", current.Id.ToString(), emergency.StartedFor, null, response), cancellationToken);
-            }
-            catch (DbUpdateException) when (attempt < 10)
-            {
-                // A request took a grain (or changed the resource) between our read and our write: redo it, cancelling that one too.
-                continue;
-            }
-
-            foreach (var booking in bookings)
-            {
-                await BookingLifecycle.EndRouteAsync(runtime, sync, booking, "emergency", scope.UserId?.ToString(), cancellationToken);
-            }
-
-            return TypedResults.Created($"/api/resources/{current.Id}/emergencies", response);
-        }
+        var response = await emergencies.SwitchAsync(scope, new ResourceId(id), request, cancellationToken);
+        return TypedResults.Created($"/api/resources/{response.ResourceId}/emergencies", response);
     }
 
-    public static async Task<Ok<EmergencyResponse>> SwitchBack(
-        Guid id, AccessScope scope, AllianceDbContext db, AuditTrail audit, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var resource = await ResourcesApi.FindVisibleAsync(db, scope, new ResourceId(id), cancellationToken, tracked: true);
-        var hostId = await DemandSwitchAsync(db, scope, resource, cancellationToken);
-        var active = await db.Set<ResourceEmergency>().Where(e => e.ResourceId == resource.Id && e.EndedUtc == null).OrderBy(e => e.FromUtc).ToListAsync(cancellationToken);
-        if (active.Count == 0)
-        {
-            throw new ConflictProblem("resource.not-in-emergency", new("该资源不在应急状态。", "The resource is not in emergency use."));
-        }
+    public static async Task<Ok<EmergencyResponse>> SwitchBack(Guid id, AccessScope scope, EmergencyOperations emergencies, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await emergencies.SwitchBackAsync(scope, new ResourceId(id), cancellationToken));
 
-        var now = time.GetUtcNow();
-        foreach (var emergency in active)
-        {
-            emergency.EndedUtc = now.UtcDateTime;
-            emergency.EndedBy = scope.UserId;
-            db.RemoveRange(await db.Set<BookingSlot>().Where(s => s.EmergencyId == emergency.Id).ToListAsync(cancellationToken));
-            db.AddOutboxEvent(new VenueSwitchedBack(emergency.Id, resource.Id.Value, resource.OwnerId.Value, resource.AllianceId.Value, scope.UserId?.ToString()));
-        }
-
-        resource.Revision++;
-        resource.UpdatedAt = now;
-        var response = EmergencyResponse.Of(active[^1], []);
-        await audit.SaveAsync(new("resource.emergency-ended", "resource", resource.Id.ToString(),
-            ResourcesApi.CanManage(scope, resource.OwnerId) ? ResourcesApi.OnBehalfOf(scope, resource.OwnerId) : hostId, null,
-            active.Select(e => EmergencyResponse.Of(e, [])).ToList()), cancellationToken);
-        return TypedResults.Ok(response);
-    }
-
-    public static async Task<Ok<List<EmergencyResponse>>> History(Guid id, AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken)
-    {
-        var resource = await ResourcesApi.FindVisibleAsync(db, scope, new ResourceId(id), cancellationToken);
-        var list = await db.Set<ResourceEmergency>().AsNoTracking().Where(e => e.ResourceId == resource.Id).ToListAsync(cancellationToken);
-        var ids = list.Select(e => (Guid?)e.Id).ToList();
-        var cancelled = await db.Set<Booking>().AsNoTracking().Where(b => ids.Contains(b.EmergencyId)).Select(b => new { b.EmergencyId, b.Id }).ToListAsync(cancellationToken);
-        return TypedResults.Ok(list.OrderByDescending(e => e.StartedUtc)
-            .Select(e => EmergencyResponse.Of(e, [.. cancelled.Where(c => c.EmergencyId == e.Id).Select(c => c.Id)])).ToList());
-    }
-
-    /// <summary>The owner's side, the chair of the alliance it is shared through, the street's chair or the district may switch; others 403. Returns the alliance's host.</summary>
-    private static async Task<Organisations.OrganisationId> DemandSwitchAsync(AllianceDbContext db, AccessScope scope, Resource resource, CancellationToken cancellationToken)
-    {
-        var host = await db.Alliances.AsNoTracking().Where(a => a.Id == resource.AllianceId).Select(a => a.HostOrganisationId).SingleAsync(cancellationToken);
-        var chair = WorkflowRoles.ByOrganisation(scope).GetValueOrDefault(host)?.Contains(WorkflowRoles.Chair) == true;
-        if (ResourcesApi.CanManage(scope, resource.OwnerId) || chair || scope.HasRole(AllianceRole.StreetChair, resource.StreetId) || scope.IsDistrictAdmin)
-        {
-            return host;
-        }
-
-        throw new ForbiddenProblem("resource.not-switcher", new("只有资源所属单位、联盟书记或街道书记可以进行平急转换。",
-            "Only the owner, the alliance's chair or the street chair may switch a venue to emergency use."));
-    }
-
-    /// <summary>The grains of the resource's local grid that overlap [from, to), as UTC instants (the keys booking slots use).</summary>
-    private static IEnumerable<DateTime> Grains(Resource resource, DateTime fromUtc, DateTime toUtc, TimeZoneInfo zone)
-    {
-        var grain = TimeSpan.FromMinutes(resource.SlotMinutes);
-        var localFrom = TimeZoneInfo.ConvertTimeFromUtc(fromUtc, zone);
-        var aligned = localFrom.Date + TimeSpan.FromTicks(localFrom.TimeOfDay.Ticks / grain.Ticks * grain.Ticks);
-        var t = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(aligned, DateTimeKind.Unspecified), zone);
-        for (; t < toUtc; t += grain)
-        {
-            yield return DateTime.SpecifyKind(t, DateTimeKind.Utc);
-        }
-    }
+    public static async Task<Ok<List<EmergencyResponse>>> History(Guid id, AccessScope scope, EmergencyOperations emergencies, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await emergencies.HistoryAsync(scope, new ResourceId(id), cancellationToken));
 }

@@ -9,10 +9,14 @@ public sealed record NavigationLink(string Href, string Text);
 /// <summary>
 /// Which pages a person's roles open, and where each person lands after signing in: a unit contact on the task inbox
 /// (待办), a community secretary on their items (我的事项), a street chair, street staff or the district on the board.
-/// Units and community staff, who book shared venues and resources, also get 共享资源 and 我的预约.
+/// Units and community staff, who book shared venues and resources, also get 共享资源 and 我的预约, and 我们的资源 for
+/// the owner's side: deciding requests on what their organisation shares, and 平急转换.
 /// </summary>
 public static class ShellNavigation
 {
+    /// <summary>我们的资源: the owner's desk (待审批预约, 平急转换).</summary>
+    public const string OursPath = "/resources/ours";
+
     public static IReadOnlyList<NavigationLink> For(AccessScope scope)
     {
         ArgumentNullException.ThrowIfNull(scope);
@@ -40,6 +44,7 @@ public static class ShellNavigation
             // Units and communities share and book venues and resources (资源共享).
             links.Add(new("/resources", UiText.L("共享资源", "Resources")));
             links.Add(new("/bookings", UiText.L("我的预约", "Bookings")));
+            links.Add(new(OursPath, UiText.L("我们的资源", "Our resources")));
         }
 
         if (IsStreet(scope))

@@ -36,6 +36,16 @@ public static class ResourceText
         _ => status.ToString(),
     };
 
+    /// <summary>
+    /// A booking's state as its requester reads it: a confirmed booking the owner (or the chair) decided is 已批准,
+    /// one confirmed at once by a resource without approval 已确认; the rest as <see cref="Status"/>.
+    /// </summary>
+    public static string State(BookingsApi.BookingResponse booking)
+    {
+        ArgumentNullException.ThrowIfNull(booking);
+        return booking.Status == BookingStatus.Confirmed && booking.DecidedBy is "owner" or "chair" ? UiText.L("已批准", "Approved") : Status(booking.Status);
+    }
+
     public static string Cause(string? cause) => cause switch
     {
         "requester" => UiText.L("申请方取消", "cancelled by the requester"),
