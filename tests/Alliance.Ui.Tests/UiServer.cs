@@ -99,6 +99,7 @@ public sealed class UiServer : WebApplicationFactory<Program>, IAsyncLifetime
         });
         builder.UseStaticWebAssets();
         builder.UseSetting("Alliance:DemoData", "true");
+        builder.UseSetting("Alliance:MeetingCalendarSchedule", "0 0 31 2 *"); // no regular meetings appear while the browser tests run
         builder.UseSetting("Alliance:Database", "Sqlite");
         builder.UseSetting("Alliance:Sqlite", $"Data Source={_sqlitePath}");
         builder.UseSetting("Alliance:Bus", "InMemory");

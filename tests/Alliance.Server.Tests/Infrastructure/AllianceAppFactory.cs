@@ -154,6 +154,9 @@ public class AllianceAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // the sign-in limits are tested by hosts that set them (Contract/Sign_in_tells_nobody).
         builder.UseSetting("Alliance:SignInPerAccountPerMinute", "100000");
         builder.UseSetting("Alliance:SignInPerClientPerMinute", "100000");
+        // The calendar would create regular meetings (and take waiting items onto them) whenever real time reaches its
+        // next run; tests run it themselves (MeetingCalendar.RunAsync) with the fake clock. February 31st never comes.
+        builder.UseSetting("Alliance:MeetingCalendarSchedule", "0 0 31 2 *");
         if (Sandbox is not null)
         {
             builder.UseSetting("Alliance:Database", "Postgres");

@@ -244,6 +244,39 @@ public sealed class A_joint_meeting(AllianceAppFactory app) : IClassFixture<Alli
     }
 
     [Fact]
+    public async Task A_watcher_of_the_meeting_stream_sees_check_ins_and_each_tally_in_order()
+    {
+        var decision = await DecisionWaitingAsync();
+        var meeting = await app.OnlyAsync(await app.ScheduleAsync(), [decision]);
+        var id = meeting.Id();
+        await app.OpenWithAsync(id, present: 3);
+        var vote = meeting.PointOf(decision).Id();
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{vote}/vote/open");
+        await app.VoteAsync(id, vote, 0, "for");
+        await app.VoteAsync(id, vote, 1, "against");
+        await app.VoteAsync(id, vote, 1, "for");
+
+        using var client = await app.ClientForAsync(DemoUsers.UnitContact);
+        var until = DateTime.UtcNow.AddSeconds(20);
+        List<JsonObject> tallies;
+        List<JsonObject> changes;
+        do
+        {
+            var page = (await client.GetFromJsonAsync<JsonObject>($"/api/streams/meeting:{id}/events?after=0"))!;
+            var events = page["events"]!.AsArray().OfType<JsonObject>().ToList();
+            tallies = [.. events.Where(e => e["kind"]!.GetValue<string>() == "VoteTally").Select(e => e["data"]!.AsObject())];
+            changes = [.. events.Where(e => e["kind"]!.GetValue<string>() == "MeetingChanged").Select(e => e["data"]!.AsObject())];
+            Assert.Equal(Enumerable.Range(1, events.Count).Select(n => (long)n), events.Select(e => e["sequence"]!.GetValue<long>()));
+        }
+        while (tallies.Count < 4 && DateTime.UtcNow < until && await Task.Delay(50).ContinueWith(_ => true));
+
+        Assert.Equal([(0, 0), (1, 0), (1, 1), (2, 0)], tallies.Select(t => (t["for"]!.GetValue<int>(), t["against"]!.GetValue<int>())));
+        Assert.All(tallies, t => Assert.Equal(vote, t["voteId"]!.GetValue<Guid>()));
+        Assert.Equal(3, changes.Count(c => c["change"]!.GetValue<string>() == "meeting.checked-in"));
+        Assert.Equal(3, changes.Where(c => c["change"]!.GetValue<string>() == "meeting.checked-in").Max(c => c["present"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task Only_the_chair_runs_it_and_only_members_answer()
     {
         var meeting = await app.ScheduleAsync();

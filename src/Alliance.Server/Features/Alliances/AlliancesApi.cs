@@ -97,7 +97,8 @@ public static class AlliancesApi
             }
         }
 
-        var rules = request.Rules ?? new RulesOfProcedure();
+        // a street committee (大党工委) meets quarterly, a community alliance monthly, unless the request says otherwise
+        var rules = request.Rules ?? (request.Level == AllianceLevel.Street ? new RulesOfProcedure { MeetingSchedule = "0 9 5 1,4,7,10 *" } : new RulesOfProcedure());
         rules.Validate(errors, "rules.");
         errors.ThrowIfAny();
         scope.DemandAdminister(host!.Id);

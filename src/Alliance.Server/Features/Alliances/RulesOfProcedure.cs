@@ -77,8 +77,14 @@ public sealed class RulesOfProcedure
     /// <summary>Regular joint meetings (联席会议) as a five-field cron expression in <see cref="TimeZone"/>.</summary>
     public string MeetingSchedule { get; set; } = "0 9 5 * *";
 
-    /// <summary>Members are notified of a meeting this many days before it.</summary>
+    /// <summary>
+    /// Members are notified of a meeting this many days before it: the agenda window closes then (if the chair has not
+    /// fixed the agenda earlier) and the notice goes out.
+    /// </summary>
     public int MeetingNoticeDays { get; set; } = 3;
+
+    /// <summary>Each regular meeting of <see cref="MeetingSchedule"/> is created this many days ahead: its agenda window opens then.</summary>
+    public int MeetingLeadDays { get; set; } = 14;
 
     /// <summary>要事共决: where decision items are decided, at the joint meeting (its vote) or by a written vote of the members.</summary>
     public DecisionVenue DecisionsAt { get; set; } = DecisionVenue.Written;
@@ -142,6 +148,12 @@ public sealed class RulesOfProcedure
         if (MeetingNoticeDays is < 0 or > 60)
         {
             errors.Add(prefix + "meetingNoticeDays", "会议通知提前天数须在 0 到 60 之间。", "The meeting notice must be given 0 to 60 days before.");
+        }
+
+        if (MeetingLeadDays < MeetingNoticeDays || MeetingLeadDays > 90)
+        {
+            errors.Add(prefix + "meetingLeadDays", "例会提前创建天数须不少于会议通知提前天数，且不超过 90 天。",
+                "Regular meetings must be created at least as many days ahead as the notice, and at most 90 days ahead.");
         }
 
         if (MaxDeferrals is < 0 or > 10)

@@ -34,7 +34,8 @@ public sealed class StreamFollower : IAsyncDisposable
             _subscriptions.Add(signal.Subscribe(stream, Ring));
         }
 
-        _timer = time.CreateTimer(_ => Ring(), null, CatchUpInterval, CatchUpInterval);
+        // wall-clock polling, not business time (a fake clock moved by days would ring it once per 3 s of the move)
+        _timer = TimeProvider.System.CreateTimer(_ => Ring(), null, CatchUpInterval, CatchUpInterval);
         Ring(); // what was appended between the caller's read of the heads and now
         _loop = Task.Run(LoopAsync);
     }

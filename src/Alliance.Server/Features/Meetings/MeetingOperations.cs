@@ -193,11 +193,28 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
 
     private async Task<MeetingView> CreateAsync(AccessScope scope, Meeting meeting, CancellationToken cancellationToken)
     {
+        await CreateAsync(meeting, regularOnce: false, cancellationToken);
+        return await GetAsync(scope, meeting.Id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates the meeting with its review point and the waiting items, under the alliance's lock; with
+    /// <paramref name="regularOnce"/> (the calendar job, on any number of nodes) only if the alliance has no regular
+    /// meeting at that start yet. False when it had one.
+    /// </summary>
+    private async Task<bool> CreateAsync(Meeting meeting, bool regularOnce, CancellationToken cancellationToken)
+    {
+        var created = false;
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async cancel =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancel);
             await TransactionLock.TakeAsync(db, LockKey(meeting.AllianceId.Value), cancel);
+            if (regularOnce && await db.Set<Meeting>().AnyAsync(m => m.AllianceId == meeting.AllianceId && m.Kind == MeetingKind.Regular && m.StartsUtc == meeting.StartsUtc, cancel))
+            {
+                return;
+            }
+
             meeting.Agenda.Clear();
             await AddReviewPointAsync(meeting, cancel);
             await PullWaitingItemsAsync(meeting, cancel);
@@ -206,9 +223,10 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
             await audit.SaveAsync(new("meeting.scheduled", "meeting", meeting.Id.ToString(), meeting.HostOrganisationId, null,
                 new { meeting.Title, meeting.Kind, meeting.StartsUtc, meeting.EndsUtc, meeting.Location, Points = meeting.Agenda.Count }), cancel);
             await transaction.CommitAsync(cancel);
+            created = true;
         }, cancellationToken);
         db.ChangeTracker.Clear();
-        return await GetAsync(scope, meeting.Id, cancellationToken);
+        return created;
     }
 
     /// <summary>
@@ -220,13 +238,27 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
         AccessScope scope, MeetingId id, string action, Func<Meeting, CancellationToken, Task<MeetingChange>> apply, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        await ApplyAsync(scope, id, action, async (meeting, cancel) => await apply(meeting, cancel), cancellationToken);
+        return await GetAsync(scope, id, cancellationToken);
+    }
+
+    /// <summary>As above; without a scope for the host's own jobs (no visibility check), and nothing is saved when <paramref name="apply"/> answers null.</summary>
+    private async Task<bool> ApplyAsync(
+        AccessScope? scope, MeetingId id, string action, Func<Meeting, CancellationToken, Task<MeetingChange?>> apply, CancellationToken cancellationToken)
+    {
+        var changed = false;
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async cancel =>
         {
             db.ChangeTracker.Clear();
+            changed = false;
             await using var transaction = await db.Database.BeginTransactionAsync(cancel);
             await TransactionLock.TakeAsync(db, LockKey(id.Value), cancel);
             var meeting = await LoadAsync(scope, id, tracked: true, cancel);
-            var change = await apply(meeting, cancel);
+            if (await apply(meeting, cancel) is not { } change)
+            {
+                return;
+            }
+
             meeting.Revision++;
             db.AddOutboxEvent(Changed(meeting, action, change.Point, change.WithTally));
             if (change.Also is MeetingItemDecided decided)
@@ -234,12 +266,13 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
                 db.AddOutboxEvent(decided);
             }
 
-            await audit.SaveAsync(new(action, "meeting", id.ToString(), scope.ActingOrganisationIds.Contains(meeting.HostOrganisationId) ? meeting.HostOrganisationId : null,
+            await audit.SaveAsync(new(action, "meeting", id.ToString(), scope?.ActingOrganisationIds.Contains(meeting.HostOrganisationId) == true ? meeting.HostOrganisationId : null,
                 change.Before, change.After ?? new { meeting.Status, Point = change.Point?.Id, change.Point?.Outcome }), cancel);
             await transaction.CommitAsync(cancel);
+            changed = true;
         }, cancellationToken);
         db.ChangeTracker.Clear();
-        return await GetAsync(scope, id, cancellationToken);
+        return changed;
     }
 
     private static MeetingChanged Changed(Meeting meeting, string action, AgendaPoint? point, bool withTally) =>
@@ -262,11 +295,12 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
 
     private static long LockKey(Guid id) => BitConverter.ToInt64(id.ToByteArray(), 8) ^ 0x6d656574;
 
-    private async Task<Meeting> LoadAsync(AccessScope scope, MeetingId id, bool tracked, CancellationToken cancellationToken)
+    /// <summary>The meeting with its agenda and members; 404 outside <paramref name="scope"/> (none: the host's own jobs see every meeting).</summary>
+    private async Task<Meeting> LoadAsync(AccessScope? scope, MeetingId id, bool tracked, CancellationToken cancellationToken)
     {
         var query = db.Set<Meeting>().Include(m => m.Agenda).Include(m => m.Members).AsSplitQuery();
         var meeting = await (tracked ? query : query.AsNoTracking()).SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
-        return meeting is not null && scope.CanSeeAlliance(meeting.AllianceId) ? meeting : throw new NotFoundProblem(Thing);
+        return meeting is not null && (scope is null || scope.CanSeeAlliance(meeting.AllianceId)) ? meeting : throw new NotFoundProblem(Thing);
     }
 
     /// <summary>The chair's actions: the people who hold the chair role at the alliance's host (社区书记, 街道党工委书记).</summary>

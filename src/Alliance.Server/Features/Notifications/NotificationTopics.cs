@@ -50,6 +50,10 @@ public static class NotificationTopics
     public const string BookingDeclined = "booking.declined";
     public const string BookingCancelled = "booking.cancelled";
     public const string CommitmentReportDue = "commitment.report-due";
+    public const string MeetingNotice = "meeting.notice";
+    public const string MeetingReminder = "meeting.reminder";
+    public const string MeetingCancelled = "meeting.cancelled";
+    public const string MeetingMinutes = "meeting.minutes";
 
     private static readonly AllianceRole[] UnitPeople = [AllianceRole.UnitContact, AllianceRole.UnitSecretary, AllianceRole.PartTimeMember];
 
@@ -82,6 +86,19 @@ public static class NotificationTopics
         new(CommitmentReportDue, false, [.. UnitPeople], new(
             "承诺事项进展待报送：{item}", "Commitment report due: {item}",
             "请于 {deadline} 前报送承诺事项「{item}」的进展。", "Please report progress on the commitment \"{item}\" by {deadline}.")),
+        new(MeetingNotice, false, [], new(
+            "会议通知：{meeting}", "Meeting notice: {meeting}",
+            "{meeting} 定于 {start} 在 {location} 召开。议程：{agenda}。请回复是否参会（参会、请假并说明原因，或委托他人），日历邀请：{ics}",
+            "{meeting} meets at {start}, {location}. Agenda: {agenda}. Please reply (attend, absent with a reason, or a named deputy). Calendar: {ics}")),
+        new(MeetingReminder, false, [], new(
+            "请回复参会：{meeting}", "Please reply: {meeting}",
+            "{meeting} 将于 {start} 召开，贵单位尚未回复是否参会。", "{meeting} meets at {start}; your organisation has not replied yet.")),
+        new(MeetingCancelled, false, [], new(
+            "会议取消：{meeting}", "Meeting cancelled: {meeting}",
+            "原定于 {start} 召开的 {meeting} 已取消。原因：{reason}", "{meeting}, planned for {start}, is cancelled. Reason: {reason}")),
+        new(MeetingMinutes, false, [], new(
+            "会议纪要已发布：{meeting}", "Minutes published: {meeting}",
+            "{meeting}（{start}）的会议纪要已发布，可在会议页面查看或下载：{docx}", "The minutes of {meeting} ({start}) are published: {docx}")),
     ];
 
     private static readonly Dictionary<string, NotificationTopic> ByName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);

@@ -75,7 +75,9 @@ public sealed class OutboxBacklog : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, _time);
+        // The sampling interval is wall-clock polling, not business time: on the injected clock a test that moves a fake
+        // clock by days made this timer tick once per 5 s of it (170,000 ticks for 10 days) inside the move.
+        using var timer = new PeriodicTimer(Interval, TimeProvider.System);
         do
         {
             try

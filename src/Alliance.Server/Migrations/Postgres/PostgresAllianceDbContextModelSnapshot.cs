@@ -2317,6 +2317,9 @@ namespace Alliance.Server.Migrations.Postgres
                             b1.Property<int>("MaxReworks")
                                 .HasColumnType("integer");
 
+                            b1.Property<int>("MeetingLeadDays")
+                                .HasColumnType("integer");
+
                             b1.Property<int>("MeetingNoticeDays")
                                 .HasColumnType("integer");
 

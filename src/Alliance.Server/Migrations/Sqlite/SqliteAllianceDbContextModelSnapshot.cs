@@ -2303,6 +2303,9 @@ namespace Alliance.Server.Migrations.Sqlite
                             b1.Property<int>("MaxReworks")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<int>("MeetingLeadDays")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<int>("MeetingNoticeDays")
                                 .HasColumnType("INTEGER");
 
