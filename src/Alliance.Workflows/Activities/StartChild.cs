@@ -111,6 +111,11 @@ public sealed record StartChild : Activity
         var started = elements.Select(element =>
             (Element: element, Child: context.Execution.StartChild(Workflow, Input is null ? null : context.Evaluate(Input, item: element) as JsonObject, Wait))).ToList();
         context.Detail = $"children {string.Join(",", started.Select(s => s.Child))}";
+        if (!Wait)
+        {
+            return Done;
+        }
+
         var group = new ChildGroupState
         {
             ActivityId = Id,
@@ -118,13 +123,9 @@ public sealed record StartChild : Activity
             Branch = context.Token.Branch,
             Children = started.ConvertAll(s => new ChildEntry { InstanceId = s.Child, Item = JsonSerializer.SerializeToElement(s.Element) }),
         };
-        if (!Wait || started.Count == 0)
+        if (started.Count == 0)
         {
-            if (Wait)
-            {
-                Finish(context, group);
-            }
-
+            Finish(context, group);
             return Done;
         }
 

@@ -131,15 +131,18 @@ public sealed class An_urgent_item(AllianceAppFactory app) : IClassFixture<Allia
     [Fact]
     public async Task With_two_units_assigned_it_stays_open_while_one_task_runs_and_closes_resolved_into_the_ledger_when_both_are_done()
     {
-        var id = await DecidedAsync("台风过境树木倒伏", DemoRegion.Unit(3), DemoRegion.Unit(1));
+        const string title = "台风过境树木倒伏";
+        var id = await DecidedAsync(title, DemoRegion.Unit(3), DemoRegion.Unit(1));
         var tasks = await ChildItemsAsync(id);
+        var (first, second) = (await JointTaskOfAsync(DemoUsers.UnitContact, title), await JointTaskOfAsync(DemoUsers.SeveralRoles, title));
 
-        await FinishJointTaskAsync(DemoUsers.UnitContact, tasks[1]);
+        await FinishJointTaskAsync(DemoUsers.UnitContact, first);
         var oneDone = await app.ItemAsync(Secretary, id);
         var ledgerWhileOpen = await LedgerAsync();
-        await FinishJointTaskAsync(DemoUsers.SeveralRoles, tasks[0]);
+        await FinishJointTaskAsync(DemoUsers.SeveralRoles, second);
 
-        Assert.Equal("closed", (await app.ItemAsync(Secretary, tasks[1])).Status());
+        Assert.Equal(new[] { first, second }.Order(), tasks.Order());
+        Assert.Equal("closed", (await app.ItemAsync(Secretary, first)).Status());
         Assert.Equal("tasks-assigned", oneDone.Status());
         Assert.Null(oneDone["closedUtc"]);
         Assert.DoesNotContain(ledgerWhileOpen, e => e["id"]!.GetValue<Guid>() == id);
@@ -150,7 +153,7 @@ public sealed class An_urgent_item(AllianceAppFactory app) : IClassFixture<Allia
         var entry = (await LedgerAsync()).Single(e => e["id"]!.GetValue<Guid>() == id);
         Assert.Equal("resolved", entry["status"]!.GetValue<string>());
         Assert.Equal(item["closedUtc"]!.GetValue<DateTime>(), entry["closedUtc"]!.GetValue<DateTime>());
-        Assert.Equal(tasks, entry["childItems"]!.AsArray().Select(c => c!["id"]!.GetValue<Guid>()));
+        Assert.Equal(tasks.Order(), entry["childItems"]!.AsArray().Select(c => c!["id"]!.GetValue<Guid>()).Order());
         Assert.All(entry["childItems"]!.AsArray(), c => Assert.Equal("closed", c!["status"]!.GetValue<string>()));
         var changes = item["timeline"]!.AsArray().Where(e => e!["type"]!.GetValue<string>() == "ItemStatusChanged").Select(e => e!["data"]!["to"]!.GetValue<string>());
         Assert.Equal(["tasks-assigned", "resolved"], changes.TakeLast(2));
@@ -159,16 +162,17 @@ public sealed class An_urgent_item(AllianceAppFactory app) : IClassFixture<Allia
     [Fact]
     public async Task With_one_task_cancelled_and_the_other_done_it_closes_partly_resolved()
     {
-        var id = await DecidedAsync("化工厂异味排查", DemoRegion.Unit(3), DemoRegion.Unit(1));
-        var tasks = await ChildItemsAsync(id);
+        const string title = "化工厂异味排查";
+        var id = await DecidedAsync(title, DemoRegion.Unit(3), DemoRegion.Unit(1));
+        var (done, dropped) = (await JointTaskOfAsync(DemoUsers.UnitContact, title), await JointTaskOfAsync(DemoUsers.SeveralRoles, title));
 
-        using (var cancelled = await app.PostAsync(DemoUsers.DistrictAdmin, $"/api/workflows/instances/{await InstanceOfAsync(tasks[0])}/cancel", new { reason = "单位无法到场" }))
+        using (var cancelled = await app.PostAsync(DemoUsers.DistrictAdmin, $"/api/workflows/instances/{await InstanceOfAsync(dropped)}/cancel", new { reason = "单位无法到场" }))
         {
             Assert.Equal(HttpStatusCode.NoContent, cancelled.StatusCode);
         }
 
         var oneCancelled = await app.ItemAsync(Secretary, id);
-        await FinishJointTaskAsync(DemoUsers.UnitContact, tasks[1]);
+        await FinishJointTaskAsync(DemoUsers.UnitContact, done);
 
         Assert.Equal(("tasks-assigned", true), (oneCancelled.Status(), oneCancelled["closedUtc"] is null));
         var entry = (await LedgerAsync()).Single(e => e["id"]!.GetValue<Guid>() == id);
@@ -191,6 +195,11 @@ public sealed class An_urgent_item(AllianceAppFactory app) : IClassFixture<Allia
 
     private async Task<List<Guid>> ChildItemsAsync(Guid id) =>
         [.. (await app.ItemAsync(Secretary, id))["childItems"]!.AsArray().Select(c => c!["id"]!.GetValue<Guid>())];
+
+    /// <summary>The joint task of the urgent item titled <paramref name="title"/> that waits for <paramref name="unitUser"/>'s unit to accept it.</summary>
+    private async Task<Guid> JointTaskOfAsync(string unitUser, string title) =>
+        (await app.InboxAsync(unitUser)).OfType<JsonObject>()
+            .Single(t => t["step"]!.GetValue<string>() == "claim" && t["itemTitle"]!.GetValue<string>() == title)["itemId"]!.GetValue<Guid>();
 
     /// <summary>The designated unit accepts and does the joint task; the community verifies it.</summary>
     private async Task FinishJointTaskAsync(string unitUser, Guid task)

@@ -81,7 +81,7 @@ public static class LedgerApi
             i.Id, i.Kind, i.Title, i.Category, i.AllianceId, i.SubmitterOrganisationId, i.Status, i.Escalated, i.CreatedUtc, i.ClosedUtc!.Value,
             [.. tasks[i.Id].OrderBy(x => x.OpenedUtc).Select(x => ItemsApi.Step(x, now))],
             [.. events[i.Id].OrderBy(e => e.Sequence).Select(e => new ItemsApi.TimelineEntry(e.Sequence, e.Type, e.AtUtc, e.Actor, JsonSerializer.Deserialize<JsonElement>(e.PayloadJson)))],
-            [.. children[i.Id].OrderBy(c => c.CreatedUtc).Select(c => new ItemsApi.LinkedItem(c.Id, c.Kind, c.AllianceId, c.Status, c.CreatedUtc, c.ClosedUtc))]))
+            [.. children[i.Id].OrderBy(c => c.CreatedUtc).ThenBy(c => c.Id.Value).Select(c => new ItemsApi.LinkedItem(c.Id, c.Kind, c.AllianceId, c.Status, c.CreatedUtc, c.ClosedUtc))]))
             .ToList());
     }
 }
