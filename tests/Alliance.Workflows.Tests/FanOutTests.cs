@@ -8,7 +8,7 @@ using static Alliance.Workflows.Tests.Support.Definitions;
 
 namespace Alliance.Workflows.Tests;
 
-/// <summary>A task form may ask for a list (e.g. several units), and a StartChild with forEach starts one child per element.</summary>
+/// <summary>A task form may ask for a list (e.g. several units), and a StartChild with forEach starts one child per element (waiting for them: <see cref="ChildGroupTests"/>).</summary>
 public sealed class FanOutTests
 {
     private static readonly Actor Chair = RuntimeHarness.Person("chen", "chair", "c-1");
@@ -66,20 +66,5 @@ public sealed class FanOutTests
         Assert.Equal(ConflictCode.InvalidFields, refused.Code);
         var error = Assert.Single(refused.Conflict.FieldErrors);
         Assert.Equal(("units", expected), (error.Field, error.MessageEn));
-    }
-
-    [Fact]
-    public void A_StartChild_with_forEach_cannot_wait()
-    {
-        var json = """
-            { "id": "w", "version": 1, "name": { "zh-CN": "测试", "en": "Test" },
-              "activities": [ { "id": "start", "type": "Start" }, { "id": "spawn", "type": "StartChild", "workflow": "x", "forEach": "[1]", "wait": true }, { "id": "end", "type": "End" } ],
-              "connections": [ { "from": "start", "port": "done", "to": "spawn" }, { "from": "spawn", "port": "done", "to": "end" } ] }
-            """;
-
-        var (definition, errors) = DefinitionLoader.Parse(json, "w.json");
-
-        Assert.Null(definition);
-        Assert.Contains("$.activities[1].forEach | schema | a StartChild with 'forEach' cannot 'wait'", errors.Select(e => $"{e.Path} | {e.Code} | {e.Message}"));
     }
 }

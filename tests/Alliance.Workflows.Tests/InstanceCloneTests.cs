@@ -41,6 +41,8 @@ public class InstanceCloneTests
         copy.State.Collectors[0].Items.Add("u9");
         copy.State.Collectors[0].Responses["u9"] = copy.State.Collectors[0].Responses["u1"];
         copy.State.Collectors[0].Responses["u1"].Fields["note"] = JsonDocument.Parse("\"changed\"").RootElement;
+        copy.State.ChildGroups[0].Children[0].Finished = null;
+        copy.State.ChildGroups[0].Children.Add(new ChildEntry { InstanceId = InstanceId.New() });
         copy.State.Votes[0].Pass = null;
         copy.State.Compensable.Add("x");
         copy.State.Visited.Add("x");
@@ -77,6 +79,19 @@ public class InstanceCloneTests
                     },
                 },
             ],
+            ChildGroups =
+            [
+                new ChildGroupState
+                {
+                    ActivityId = "spawn",
+                    Scope = "spawn#3",
+                    Branch = "b3",
+                    Children =
+                    [
+                        new ChildEntry { InstanceId = InstanceId.New(), Item = JsonDocument.Parse("\"u1\"").RootElement, Finished = JsonDocument.Parse("{\"status\":\"Completed\"}").RootElement },
+                    ],
+                },
+            ],
             Votes = [new VoteState { VoteId = BookmarkId.New(), Quorum = new VoteShare(true, 1, 2), Pass = new VoteShare(false, 2, 3) }],
             Compensable = ["book"],
             Visited = ["start", "book"],
@@ -96,7 +111,7 @@ public class InstanceCloneTests
             {
                 var elements = list.Cast<object>().ToList();
                 Assert.True(elements.Count > 0, $"{value.GetType().Name}.{property.Name} is empty in the test state");
-                if (elements[0] is JoinState or CollectorState or VoteState or FaultedToken)
+                if (elements[0] is JoinState or CollectorState or ChildGroupState or ChildEntry or VoteState or FaultedToken)
                 {
                     AssertEveryPropertySet(elements[0]);
                 }

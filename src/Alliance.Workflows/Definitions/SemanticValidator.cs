@@ -173,9 +173,6 @@ internal static class SemanticValidator
                 }
 
                 break;
-            case StartChild { ForEach: not null, Wait: true }:
-                add($"{path}.forEach", DefinitionErrorCodes.Schema, "a StartChild with 'forEach' cannot 'wait'");
-                break;
             case ParallelForEach forEach:
                 Duration("window", forEach.Window);
                 break;

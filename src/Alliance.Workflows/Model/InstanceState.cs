@@ -3,12 +3,15 @@ using Alliance.Workflows.Activities;
 
 namespace Alliance.Workflows.Model;
 
-/// <summary>The engine's own state of an instance (stored as one JSON column): joins, collectors, compensation log, path, parked tokens.</summary>
+/// <summary>The engine's own state of an instance (stored as one JSON column): joins, collectors, child groups, compensation log, path, parked tokens.</summary>
 public sealed class InstanceState
 {
     public List<JoinState> Joins { get; set; } = [];
 
     public List<CollectorState> Collectors { get; set; } = [];
+
+    /// <summary>The children each waiting <c>StartChild</c> with <c>forEach</c> started, until the last of them finishes.</summary>
+    public List<ChildGroupState> ChildGroups { get; set; } = [];
 
     /// <summary>The quorum and pass shares of each open vote whose definition gives them as expressions.</summary>
     public List<VoteState> Votes { get; set; } = [];
@@ -29,6 +32,7 @@ public sealed class InstanceState
     {
         Joins = Joins.ConvertAll(j => j.Clone()),
         Collectors = Collectors.ConvertAll(c => c.Clone()),
+        ChildGroups = ChildGroups.ConvertAll(g => g.Clone()),
         Votes = Votes.ConvertAll(v => v.Clone()),
         Compensable = [.. Compensable],
         Visited = [.. Visited],

@@ -20,6 +20,7 @@ internal sealed class InstanceMigration(WorkflowDefinition source, WorkflowDefin
 
         instance.State.Joins.ForEach(j => CheckActivity(j.JoinId, "open join", reasons));
         instance.State.Collectors.ForEach(c => CheckActivity(c.ActivityId, "open collection", reasons));
+        instance.State.ChildGroups.ForEach(g => CheckActivity(g.ActivityId, "open group of children", reasons));
         instance.State.Faulted.ForEach(f => CheckActivity(f.ActivityId, "faulted activity", reasons));
         foreach (var compensable in instance.State.Compensable)
         {
@@ -55,6 +56,13 @@ internal sealed class InstanceMigration(WorkflowDefinition source, WorkflowDefin
             collector.ActivityId = Map(collector.ActivityId);
             collector.Scope = MapScope(collector.Scope);
             collector.Branch = MapBranch(collector.Branch);
+        }
+
+        foreach (var group in state.ChildGroups)
+        {
+            group.ActivityId = Map(group.ActivityId);
+            group.Scope = MapScope(group.Scope);
+            group.Branch = MapBranch(group.Branch);
         }
 
         foreach (var faulted in state.Faulted)

@@ -42,7 +42,7 @@ internal sealed partial class WorkflowExecution
         Emit(join.Id, [port], state.ParentBranch);
     }
 
-    /// <summary>Cancels everything still running inside a fork scope: bookmarks, queued tokens, nested joins and collectors.</summary>
+    /// <summary>Cancels everything still running inside a fork scope: bookmarks, queued tokens, nested joins, collectors and child groups.</summary>
     public void CancelScope(string scope)
     {
         foreach (var bookmark in _bookmarks.Where(b => b.Scope == scope || Branches.IsWithin(b.Branch, scope)).ToList())
@@ -54,6 +54,7 @@ internal sealed partial class WorkflowExecution
         var state = Instance.State;
         state.Joins.RemoveAll(j => Branches.IsWithin(j.ParentBranch, scope));
         state.Collectors.RemoveAll(c => Branches.IsWithin(c.Branch, scope));
+        state.ChildGroups.RemoveAll(g => Branches.IsWithin(g.Branch, scope));
         state.Faulted.RemoveAll(f => Branches.IsWithin(f.Branch, scope));
     }
 
@@ -78,6 +79,7 @@ internal sealed partial class WorkflowExecution
             }
 
             _queue.RemoveAll(t => t.Branch.Split('/').Contains(marker));
+            Instance.State.ChildGroups.RemoveAll(g => g.Branch.Split('/').Contains(marker));
             if (!state.Arrived.Contains(index) && !state.Cancelled.Contains(index))
             {
                 state.Cancelled.Add(index);
@@ -103,6 +105,7 @@ internal sealed partial class WorkflowExecution
         }
 
         Instance.State.Collectors.RemoveAll(c => c.ActivityId == activityId);
+        Instance.State.ChildGroups.RemoveAll(g => g.ActivityId == activityId);
         _queue.RemoveAll(t => t.ActivityId == activityId);
         foreach (var branch in waits.Select(w => w.Branch).Distinct())
         {

@@ -190,6 +190,7 @@ internal sealed partial class WorkflowExecution
         _queue.Clear();
         Instance.State.Joins.Clear();
         Instance.State.Collectors.Clear();
+        Instance.State.ChildGroups.Clear();
         Instance.State.Votes.Clear();
         Instance.State.Faulted.Clear();
         var payload = new JsonObject
@@ -197,6 +198,7 @@ internal sealed partial class WorkflowExecution
             ["instanceId"] = Instance.Id.ToString(),
             ["definitionId"] = Instance.DefinitionId,
             ["status"] = status.ToString(),
+            ["businessStatus"] = Instance.BusinessStatus,
             ["variables"] = Instance.Variables.DeepClone(),
         };
         Send(OutboxKind.Event, "WorkflowFinished", payload);

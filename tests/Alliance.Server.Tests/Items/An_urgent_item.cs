@@ -1,5 +1,9 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Alliance.Server.Features.Demo;
 using Alliance.Server.Features.Items;
+using Alliance.Server.Features.Organisations;
 using Alliance.Server.Tests.Infrastructure;
 using Alliance.Workflows;
 using Alliance.Workflows.Runtime;
@@ -7,7 +11,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Alliance.Server.Tests.Items;
 
-/// <summary>急事共商 through HTTP: broadcast, responses within hours, escalation without any, the chair's hour-level task.</summary>
+/// <summary>
+/// 急事共商 through HTTP: broadcast, responses within hours, escalation without any, the chair's hour-level tasks, and
+/// the item staying in work until every task has finished, closing with how the emergency ended.
+/// </summary>
 public sealed class An_urgent_item(AllianceAppFactory app) : IClassFixture<AllianceAppFactory>
 {
     private const string Secretary = DemoUsers.CommunitySecretary;
@@ -43,6 +50,7 @@ public sealed class An_urgent_item(AllianceAppFactory app) : IClassFixture<Allia
             fields: new { unitIds = new[] { DemoRegion.Unit(3).Value.ToString(), DemoRegion.Unit(1).Value.ToString() }, instructions = "立即排水" });
         var decided = await app.ItemAsync(Secretary, id);
         Assert.Equal("tasks-assigned", decided.Status());
+        Assert.Null(decided["closedUtc"]); // in work while its tasks run, not closed
         Assert.Equal(2, decided["childItems"]!.AsArray().Count);
 
         // one task per chosen unit, each due the rules' urgent task deadline (8 hours) from the decision
@@ -118,6 +126,94 @@ public sealed class An_urgent_item(AllianceAppFactory app) : IClassFixture<Allia
             .Select(e => $"{e!["data"]!["from"]!.GetValue<string>()}->{e["data"]!["to"]!.GetValue<string>()}");
         Assert.Equal(["submitted->broadcast", "broadcast->escalated", "escalated->deciding"], changes);
         Assert.Contains("ItemEscalated", item.Events());
+    }
+
+    [Fact]
+    public async Task With_two_units_assigned_it_stays_open_while_one_task_runs_and_closes_resolved_into_the_ledger_when_both_are_done()
+    {
+        const string title = "台风过境树木倒伏";
+        var id = await DecidedAsync(title, DemoRegion.Unit(3), DemoRegion.Unit(1));
+        var tasks = await ChildItemsAsync(id);
+        var (first, second) = (await JointTaskOfAsync(DemoUsers.UnitContact, title), await JointTaskOfAsync(DemoUsers.SeveralRoles, title));
+
+        await FinishJointTaskAsync(DemoUsers.UnitContact, first);
+        var oneDone = await app.ItemAsync(Secretary, id);
+        var ledgerWhileOpen = await LedgerAsync();
+        await FinishJointTaskAsync(DemoUsers.SeveralRoles, second);
+
+        Assert.Equal(new[] { first, second }.Order(), tasks.Order());
+        Assert.Equal("closed", (await app.ItemAsync(Secretary, first)).Status());
+        Assert.Equal("tasks-assigned", oneDone.Status());
+        Assert.Null(oneDone["closedUtc"]);
+        Assert.DoesNotContain(ledgerWhileOpen, e => e["id"]!.GetValue<Guid>() == id);
+        var item = await app.ItemAsync(Secretary, id);
+        Assert.Equal("resolved", item.Status());
+        Assert.NotNull(item["closedUtc"]);
+        Assert.Equal("ItemClosed", item.Events()[^1]);
+        var entry = (await LedgerAsync()).Single(e => e["id"]!.GetValue<Guid>() == id);
+        Assert.Equal("resolved", entry["status"]!.GetValue<string>());
+        Assert.Equal(item["closedUtc"]!.GetValue<DateTime>(), entry["closedUtc"]!.GetValue<DateTime>());
+        Assert.Equal(tasks.Order(), entry["childItems"]!.AsArray().Select(c => c!["id"]!.GetValue<Guid>()).Order());
+        Assert.All(entry["childItems"]!.AsArray(), c => Assert.Equal("closed", c!["status"]!.GetValue<string>()));
+        var changes = item["timeline"]!.AsArray().Where(e => e!["type"]!.GetValue<string>() == "ItemStatusChanged").Select(e => e!["data"]!["to"]!.GetValue<string>());
+        Assert.Equal(["tasks-assigned", "resolved"], changes.TakeLast(2));
+    }
+
+    [Fact]
+    public async Task With_one_task_cancelled_and_the_other_done_it_closes_partly_resolved()
+    {
+        const string title = "化工厂异味排查";
+        var id = await DecidedAsync(title, DemoRegion.Unit(3), DemoRegion.Unit(1));
+        var (done, dropped) = (await JointTaskOfAsync(DemoUsers.UnitContact, title), await JointTaskOfAsync(DemoUsers.SeveralRoles, title));
+
+        using (var cancelled = await app.PostAsync(DemoUsers.DistrictAdmin, $"/api/workflows/instances/{await InstanceOfAsync(dropped)}/cancel", new { reason = "单位无法到场" }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, cancelled.StatusCode);
+        }
+
+        var oneCancelled = await app.ItemAsync(Secretary, id);
+        await FinishJointTaskAsync(DemoUsers.UnitContact, done);
+
+        Assert.Equal(("tasks-assigned", true), (oneCancelled.Status(), oneCancelled["closedUtc"] is null));
+        var entry = (await LedgerAsync()).Single(e => e["id"]!.GetValue<Guid>() == id);
+        Assert.Equal("partly-resolved", entry["status"]!.GetValue<string>());
+        Assert.All(entry["childItems"]!.AsArray(), c => Assert.NotNull(c!["closedUtc"]));
+    }
+
+    /// <summary>An urgent item everyone answered, on which the chair assigned a task to each of <paramref name="units"/>.</summary>
+    private async Task<Guid> DecidedAsync(string title, params OrganisationId[] units)
+    {
+        var id = await app.SubmitAsync(Secretary, app.Item("urgent", "安全", days: 1, title: title));
+        foreach (var member in ItemsKit.CommunityMembers)
+        {
+            await app.DoAsync(member, id, "first-round", "support");
+        }
+
+        await app.DoAsync(Secretary, id, "decide", "assign", fields: new { unitIds = units.Select(u => u.Value.ToString()).ToArray() });
+        return id;
+    }
+
+    private async Task<List<Guid>> ChildItemsAsync(Guid id) =>
+        [.. (await app.ItemAsync(Secretary, id))["childItems"]!.AsArray().Select(c => c!["id"]!.GetValue<Guid>())];
+
+    /// <summary>The joint task of the urgent item titled <paramref name="title"/> that waits for <paramref name="unitUser"/>'s unit to accept it.</summary>
+    private async Task<Guid> JointTaskOfAsync(string unitUser, string title) =>
+        (await app.InboxAsync(unitUser)).OfType<JsonObject>()
+            .Single(t => t["step"]!.GetValue<string>() == "claim" && t["itemTitle"]!.GetValue<string>() == title)["itemId"]!.GetValue<Guid>();
+
+    /// <summary>The designated unit accepts and does the joint task; the community verifies it.</summary>
+    private async Task FinishJointTaskAsync(string unitUser, Guid task)
+    {
+        await app.DoAsync(unitUser, task, "claim", "accept");
+        await app.DoAsync(unitUser, task, "work", "done", fields: new { report = "已处置", evidence = "现场照片" });
+        await app.DoAsync(Secretary, task, "verify", "satisfied");
+    }
+
+    private async Task<List<JsonObject>> LedgerAsync()
+    {
+        using var client = await app.ClientForAsync(Secretary);
+        var ledger = await client.GetFromJsonAsync<JsonArray>($"/api/ledger?alliance={DemoRegion.CommunityAlliance(1).Value}");
+        return [.. ledger!.OfType<JsonObject>()];
     }
 
     private async Task<Guid> InstanceOfAsync(Guid item) => (await app.ItemAsync(DemoUsers.DistrictAdmin, item))["workflowInstanceId"]!.GetValue<Guid>();

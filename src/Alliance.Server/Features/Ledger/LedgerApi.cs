@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Server.Features.Ledger;
 
-/// <summary>台账: every closed item of an alliance, with its whole timeline.</summary>
+/// <summary>台账: every closed item of an alliance, with its whole timeline and the items it started (how each of them ended).</summary>
 public static class LedgerApi
 {
     public static IEndpointRouteBuilder MapLedgerApi(this IEndpointRouteBuilder app)
@@ -21,9 +21,15 @@ public static class LedgerApi
         return app;
     }
 
+    /// <summary>
+    /// One closed item. <see cref="Status"/> is the status it closed with, i.e. how it ended (an urgent item: <c>resolved</c>,
+    /// <c>partly-resolved</c>, <c>tasks-cancelled</c> or <c>closed</c>); <see cref="ChildItems"/> are the items its route
+    /// started (an urgent item's joint tasks, one per unit), as far as the caller sees them, with their own status.
+    /// </summary>
     public sealed record LedgerEntry(
         ItemId Id, ItemKind Kind, string Title, string Category, AllianceId AllianceId, OrganisationId SubmitterOrganisationId, string Status,
-        bool Escalated, DateTime CreatedUtc, DateTime ClosedUtc, IReadOnlyList<ItemsApi.StepView> Steps, IReadOnlyList<ItemsApi.TimelineEntry> Timeline);
+        bool Escalated, DateTime CreatedUtc, DateTime ClosedUtc, IReadOnlyList<ItemsApi.StepView> Steps, IReadOnlyList<ItemsApi.TimelineEntry> Timeline,
+        IReadOnlyList<ItemsApi.LinkedItem> ChildItems);
 
     public static async Task<Ok<List<LedgerEntry>>> List(
         AccessScope scope, AllianceDbContext db, TimeProvider time, AllianceId? alliance, DateOnly? from, DateOnly? to, CancellationToken cancellationToken)
@@ -65,13 +71,17 @@ public static class LedgerApi
 
         var items = await query.OrderBy(i => i.ClosedUtc).ToListAsync(cancellationToken);
         var ids = items.Select(i => i.Id).ToList();
+        var parents = ids.ConvertAll(id => (ItemId?)id);
+        var children = (await (await ItemsApi.VisibleAsync(db, scope, cancellationToken)).Where(i => parents.Contains(i.ParentItemId)).ToListAsync(cancellationToken))
+            .ToLookup(i => i.ParentItemId!.Value);
         var tasks = (await db.Set<ItemTask>().AsNoTracking().Where(x => ids.Contains(x.ItemId)).ToListAsync(cancellationToken)).ToLookup(x => x.ItemId);
         var events = (await db.Set<ItemEventRecord>().AsNoTracking().Where(e => ids.Contains(e.ItemId)).ToListAsync(cancellationToken)).ToLookup(e => e.ItemId);
         var now = time.GetUtcNow().UtcDateTime;
         return TypedResults.Ok(items.Select(i => new LedgerEntry(
             i.Id, i.Kind, i.Title, i.Category, i.AllianceId, i.SubmitterOrganisationId, i.Status, i.Escalated, i.CreatedUtc, i.ClosedUtc!.Value,
             [.. tasks[i.Id].OrderBy(x => x.OpenedUtc).Select(x => ItemsApi.Step(x, now))],
-            [.. events[i.Id].OrderBy(e => e.Sequence).Select(e => new ItemsApi.TimelineEntry(e.Sequence, e.Type, e.AtUtc, e.Actor, JsonSerializer.Deserialize<JsonElement>(e.PayloadJson)))]))
+            [.. events[i.Id].OrderBy(e => e.Sequence).Select(e => new ItemsApi.TimelineEntry(e.Sequence, e.Type, e.AtUtc, e.Actor, JsonSerializer.Deserialize<JsonElement>(e.PayloadJson)))],
+            [.. children[i.Id].OrderBy(c => c.CreatedUtc).ThenBy(c => c.Id.Value).Select(c => new ItemsApi.LinkedItem(c.Id, c.Kind, c.AllianceId, c.Status, c.CreatedUtc, c.ClosedUtc))]))
             .ToList());
     }
 }

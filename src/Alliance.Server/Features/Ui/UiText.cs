@@ -82,6 +82,8 @@ public static class UiText
         "no-quorum" => L("未达法定人数", "No quorum"),
         "resolved" => L("已解决", "Resolved"),
         "resolved-by-street" => L("街道已解决", "Resolved by the street"),
+        "partly-resolved" => L("部分解决", "Partly resolved"),
+        "tasks-cancelled" => L("任务已取消", "Tasks cancelled"),
         "rejected" => L("未通过", "Rejected"),
         "withdrawn" => L("已撤回", "Withdrawn"),
         "closed" => L("已办结", "Closed"),
