@@ -125,6 +125,9 @@ public sealed class Running_a_joint_meeting(UiServer ui)
         await vote.ScrollIntoViewIfNeededAsync();
         await UiServer.ScreenshotAsync(chair, "meeting-chair-console-vote");
         await MeetingsKit.AssertFitsAsync(chair);
+        await chair.SetViewportSizeAsync(1280, 900); // the chair's large screen: agenda beside attendance
+        await UiServer.ScreenshotAsync(chair, "meeting-chair-console-desktop");
+        await chair.SetViewportSizeAsync(UiServer.PhoneWidth, UiServer.PhoneHeight);
         await UiServer.ScreenshotAsync(huang, "meeting-member-vote");
         await MeetingsKit.AssertFitsAsync(huang);
 
