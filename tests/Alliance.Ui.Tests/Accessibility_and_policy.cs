@@ -1,10 +1,12 @@
 using Alliance.Server.Features.Demo;
+using Alliance.Server.Features.Meetings;
 using Deque.AxeCore.Playwright;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Alliance.Ui.Tests;
 
-/// <summary>Each main page on a phone: no serious or critical axe violation, no horizontal scroll, no blocked resource.</summary>
+/// <summary>Each main page (and the meeting pages) on a phone: no serious or critical axe violation, no horizontal scroll, no blocked resource.</summary>
 [Collection(SharedUi.Name)]
 public sealed class Accessibility_and_policy(UiServer ui)
 {
@@ -28,7 +30,33 @@ public sealed class Accessibility_and_policy(UiServer ui)
 
     [Theory]
     [MemberData(nameof(MainPages))]
-    public async Task A_main_page_has_no_serious_accessibility_violation_fits_a_phone_and_breaks_no_policy(string user, string path, string name)
+    public Task A_main_page_has_no_serious_accessibility_violation_fits_a_phone_and_breaks_no_policy(string user, string path, string name) =>
+        AssertMainPageAsync(user, path, name);
+
+    /// <summary>
+    /// 联席会议 as the street chair (东湖街道's 大党工委, whose chair is lihongmei) and a member unit's contact (songjia,
+    /// unit 9) see them: the list with the schedule form, the chair's console of an open meeting, and the member's phone
+    /// view with its check-in. The meeting is prepared through MeetingOperations, as its chair.
+    /// </summary>
+    [Fact]
+    public async Task The_meeting_pages_have_no_serious_accessibility_violation_fit_a_phone_and_break_no_policy()
+    {
+        var meeting = await ui.AsAsync(DemoUsers.StreetChair, async (services, scope) =>
+        {
+            var meetings = services.GetRequiredService<MeetingOperations>();
+            var scheduled = await meetings.ScheduleAsync(scope, new(
+                DemoRegion.StreetAlliance(1), MeetingKind.Regular, "东湖街道大党工委季度联席会议", DateTimeOffset.UtcNow.AddMinutes(30),
+                DateTimeOffset.UtcNow.AddHours(2), "东湖街道党群服务中心三楼会议室"), CancellationToken.None);
+            await meetings.FixAgendaAsync(scope, scheduled.Id, CancellationToken.None);
+            return await meetings.OpenAsync(scope, scheduled.Id, CancellationToken.None);
+        });
+
+        await AssertMainPageAsync(DemoUsers.StreetChair, "/meetings", "meetings");
+        await AssertMainPageAsync(DemoUsers.StreetChair, $"/meetings/{meeting.Id.Value}", "meeting-chair", live: true);
+        await AssertMainPageAsync("songjia", $"/meetings/{meeting.Id.Value}", "meeting-member", live: true);
+    }
+
+    private async Task AssertMainPageAsync(string user, string path, string name, bool live = false)
     {
         var page = await ui.PhoneAsync(user.Length == 0 ? null : user);
         var blocked = new List<string>();
@@ -41,6 +69,10 @@ public sealed class Accessibility_and_policy(UiServer ui)
         };
         await page.GotoAsync(path);
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        if (live)
+        {
+            await MeetingsKit.WaitUntilLiveAsync(page);
+        }
 
         var result = await page.RunAxe();
 

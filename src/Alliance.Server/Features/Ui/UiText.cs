@@ -78,6 +78,9 @@ public static class UiText
         "verifying" => L("待验收", "Verifying"),
         "escalated" => L("已上报督办", "Escalated"),
         "overdue" => L("已逾期", "Overdue"),
+        "awaiting-meeting" => L("待联席会议议定", "Awaiting the joint meeting"),
+        "deferred" => L("已缓议", "Deferred"),
+        "failed" => L("表决未通过", "Failed"),
         "passed" => L("已通过", "Passed"),
         "no-quorum" => L("未达法定人数", "No quorum"),
         "resolved" => L("已解决", "Resolved"),
@@ -94,7 +97,7 @@ public static class UiText
     public static BoardStage Stage(string status) => status switch
     {
         "submitted" or "intake-review" or "returned" or "accepted" => BoardStage.Intake,
-        "opinions" or "reviewing" or "voting" or "responding" or "feedback" => BoardStage.Deliberating,
+        "opinions" or "reviewing" or "voting" or "responding" or "feedback" or "awaiting-meeting" or "deferred" => BoardStage.Deliberating,
         "tasks-assigned" or "unclaimed" or "in-progress" or "rework" or "verifying" or "escalated" or "overdue" => BoardStage.Doing,
         _ => BoardStage.Done,
     };

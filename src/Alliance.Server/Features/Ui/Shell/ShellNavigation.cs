@@ -10,7 +10,8 @@ public sealed record NavigationLink(string Href, string Text);
 /// Which pages a person's roles open, and where each person lands after signing in: a unit contact on the task inbox
 /// (待办), a community secretary on their items (我的事项), a street chair, street staff or the district on the board.
 /// Units and community staff, who book shared venues and resources, also get 共享资源 and 我的预约, and 我们的资源 for
-/// the owner's side: deciding requests on what their organisation shares, and 平急转换.
+/// the owner's side: deciding requests on what their organisation shares, and 平急转换. Everyone who can see an
+/// alliance gets 会议 (joint meetings).
 /// </summary>
 public static class ShellNavigation
 {
@@ -36,6 +37,12 @@ public static class ShellNavigation
         if (IsUnitOnly(scope))
         {
             links.Add(new("/items", UiText.L("事项", "Items")));
+        }
+
+        if (scope.VisibleAllianceIds.Any())
+        {
+            // 联席会议: everyone who can see an alliance reads its meetings; members reply, check in and vote; chairs run them.
+            links.Add(new("/meetings", UiText.L("会议", "Meetings")));
         }
 
         links.Add(new("/commitments", UiText.L("承诺", "Commitments")));
