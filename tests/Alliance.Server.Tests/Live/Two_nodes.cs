@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json.Nodes;
 using Alliance.Server.Features.Demo;
 using Alliance.Server.Infrastructure.Realtime;
 using Alliance.Server.Tests.Infrastructure;
@@ -94,6 +95,72 @@ public sealed class Two_nodes(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal([head + 1, head + 2, head + 3], (await onB.WaitForAsync(3, TimeSpan.FromSeconds(5))).Select(e => e.Sequence));
         await LiveTestKit.WatchAsync(watcherOnA, stream); // a round trip after the pushes
         Assert.Equal([head + 1, head + 2, head + 3], onA.Events.Select(e => e.Sequence));
+    }
+
+    [ServersFact]
+    public async Task A_ballot_cast_through_node_a_shows_in_the_meeting_tally_of_a_watcher_on_node_b()
+    {
+        var alliance = DemoRegion.StreetAlliance(1).Value;
+        using var admin = _a!.Client(await _a.TokenAsync(DemoUsers.DistrictAdmin));
+        var rules = (await admin.GetFromJsonAsync<JsonObject>($"/api/alliances/{alliance}/rules"))!;
+        rules["decisionsAt"] = "meeting";
+        (await admin.PutAsJsonAsync($"/api/alliances/{alliance}/rules", rules)).EnsureSuccessStatusCode();
+
+        // a decision item of the street alliance, accepted at intake: it waits for the meeting
+        using var chair = _a.Client(await _a.TokenAsync(DemoUsers.StreetChair));
+        var item = await ReadAsync(await chair.PostAsJsonAsync("/api/items", new
+        {
+            kind = "decision", title = "街道共建资金使用方案", description = "东湖街道大党工委共建资金年度使用方案。", category = "经费使用",
+            allianceId = alliance, scope = "alliance", desiredDate = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)),
+        }));
+        var itemId = item["id"]!.GetValue<Guid>();
+        var intake = (await chair.GetFromJsonAsync<JsonArray>("/api/tasks"))!.OfType<JsonObject>()
+            .Single(t => t["itemId"]!.GetValue<Guid>() == itemId && t["step"]!.GetValue<string>() == "intake");
+        await ReadAsync(await chair.PostAsJsonAsync($"/api/tasks/{intake["id"]}/complete", new { outcome = "accept" }));
+
+        var meeting = await ReadAsync(await chair.PostAsJsonAsync("/api/meetings", new
+        {
+            allianceId = alliance, kind = "adHoc", title = "东湖街道大党工委临时会议",
+            startsAt = DateTimeOffset.UtcNow.AddHours(1), endsAt = DateTimeOffset.UtcNow.AddHours(2),
+        }));
+        var id = meeting["id"]!.GetValue<Guid>();
+        foreach (var other in meeting["agenda"]!.AsArray().OfType<JsonObject>().Where(p => p["itemId"] is { } i && i.GetValue<Guid>() != itemId))
+        {
+            await ReadAsync(await chair.PostAsJsonAsync($"/api/meetings/{id}/agenda/{other["id"]}/remove", new { reason = "另行安排" }));
+        }
+
+        await ReadAsync(await chair.PostAsJsonAsync($"/api/meetings/{id}/agenda/fix", new { }));
+        meeting = await ReadAsync(await chair.PostAsJsonAsync($"/api/meetings/{id}/open", new { }));
+        foreach (var member in meeting["attendance"]!.AsArray().OfType<JsonObject>())
+        {
+            meeting = await ReadAsync(await chair.PostAsJsonAsync($"/api/meetings/{id}/check-in", new { organisationId = member["organisationId"] }));
+        }
+
+        var point = meeting["agenda"]!.AsArray().OfType<JsonObject>().Single(p => p["itemId"]?.GetValue<Guid>() == itemId)["id"]!.GetValue<Guid>();
+        await ReadAsync(await chair.PostAsJsonAsync($"/api/meetings/{id}/agenda/{point}/vote/open", new { }));
+
+        await using var watcherOnB = await _b!.ConnectAsync(await _b.TokenAsync(DemoUsers.StreetStaff));
+        var tallies = Received.On<VoteTallyEvent>(watcherOnB, nameof(IAllianceClient.VoteTally));
+        Assert.True((await LiveTestKit.WatchAsync(watcherOnB, $"meeting:{id:D}")).Watching);
+
+        using var memberOnA = _a.Client(await _a.TokenAsync("huanglijuan"));
+        var clock = Stopwatch.StartNew();
+        await ReadAsync(await memberOnA.PostAsJsonAsync($"/api/meetings/{id}/agenda/{point}/ballots", new { choice = "for", organisationId = DemoRegion.Unit(2).Value }));
+        var arrived = await tallies.WaitForAsync(1, TimeSpan.FromSeconds(10));
+        var seen = arrived.Count > 0 ? arrived[0] : null;
+        output.WriteLine($"ballot through node A → tally on node B: {clock.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.NotNull(seen);
+        Assert.Equal((point, 1, 0, 0, true), (seen.VoteId, seen.For, seen.Against, seen.Abstain, seen.Open));
+    }
+
+    private static async Task<JsonObject> ReadAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"{response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {text}");
+            return JsonNode.Parse(text)!.AsObject();
+        }
     }
 
     private static async Task RenameAsync(HttpClient chair, Guid alliance, string name)
