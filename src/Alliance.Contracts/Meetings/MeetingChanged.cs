@@ -5,7 +5,7 @@ namespace Alliance.Contracts.Meetings;
 /// <c>meeting.agenda-changed</c>, <c>meeting.agenda-fixed</c>, <c>meeting.replied</c>, <c>meeting.opened</c>,
 /// <c>meeting.checked-in</c>, <c>meeting.point-current</c>, <c>meeting.point-noted</c>, <c>meeting.vote-opened</c>,
 /// <c>meeting.ballot-cast</c>, <c>meeting.vote-closed</c>, <c>meeting.point-decided</c>, <c>meeting.closed</c>,
-/// <c>meeting.minutes-edited</c>, <c>meeting.minutes-published</c>, <c>meeting.cancelled</c>. A change about a vote carries its
+/// <c>meeting.minutes-edited</c>, <c>meeting.minutes-published</c>, <c>meeting.cancelled</c>, <c>meeting.moved</c> (its venue was lost). A change about a vote carries its
 /// <see cref="Tally"/>; one about an agenda point its <see cref="PointId"/> (and item, outcome).
 /// </summary>
 public sealed record MeetingChanged(Guid MeetingId, Guid AllianceId, string Change, string Status, int Present, int Members) : IntegrationEvent
@@ -20,6 +20,9 @@ public sealed record MeetingChanged(Guid MeetingId, Guid AllianceId, string Chan
     public string? Outcome { get; init; }
 
     public MeetingTally? Tally { get; init; }
+
+    /// <summary>Why, where the change has a reason for the members (<c>meeting.moved</c>: the venue's emergency).</summary>
+    public string? Note { get; init; }
 }
 
 /// <summary>

@@ -277,6 +277,59 @@ public sealed class A_joint_meeting(AllianceAppFactory app) : IClassFixture<Alli
     }
 
     [Fact]
+    public async Task A_meeting_in_a_shared_venue_books_it_and_moves_online_when_the_venue_goes_to_emergency_use()
+    {
+        var venue = DemoRegion.Resource(2).Value; // 桂花社区党建共享之家, shared by 桂花社区, the host
+        object Request(string title) => new
+        {
+            allianceId = DemoRegion.CommunityAlliance(1).Value, kind = "adHoc", title,
+            startsAt = app.Time.GetUtcNow().AddHours(1), endsAt = app.Time.GetUtcNow().AddHours(3), venueId = venue,
+        };
+        var meeting = await app.MeetingDoAsync(Chair, "/api/meetings", Request("在共享之家召开的联席会议"));
+        var id = meeting.Id();
+        Assert.Equal("桂花社区党建共享之家", meeting["location"]!.GetValue<string>());
+        Assert.NotNull(meeting["bookingId"]);
+
+        // the same venue at the same time: the booking route refuses it, and no meeting is created
+        var before = (await (await app.ClientForAsync(Chair)).GetFromJsonAsync<JsonArray>("/api/meetings"))!.Count;
+        await app.RefusedAsync(Chair, "/api/meetings", Request("撞车的会议"), HttpStatusCode.Conflict, "booking.slot-taken");
+        Assert.Equal(before, (await (await app.ClientForAsync(Chair)).GetFromJsonAsync<JsonArray>("/api/meetings"))!.Count);
+
+        // 平急转换 over the meeting's slot: the booking is cancelled, the meeting moves online and its members are told
+        using (var switched = await app.SendAsync(Chair, HttpMethod.Post, $"/api/resources/{venue}/emergency", new
+        {
+            from = app.Time.GetUtcNow(), to = app.Time.GetUtcNow().AddHours(6), reason = "临时用作防汛物资转运点",
+        }))
+        {
+            Assert.True(switched.IsSuccessStatusCode, await switched.Content.ReadAsStringAsync());
+        }
+
+        using var client = await app.ClientForAsync(DemoUsers.UnitContact);
+        var until = DateTime.UtcNow.AddSeconds(20);
+        JsonObject moved;
+        do
+        {
+            moved = (await client.GetFromJsonAsync<JsonObject>($"/api/meetings/{id}"))!;
+        }
+        while (moved["bookingId"] is not null && DateTime.UtcNow < until && await Task.Delay(50).ContinueWith(_ => true));
+
+        Assert.Null(moved["bookingId"]);
+        Assert.Equal("改为线上召开（原场地「桂花社区党建共享之家」转为应急使用）", moved["location"]!.GetValue<string>());
+        JsonObject? notice = null;
+        while (notice is null && DateTime.UtcNow < until)
+        {
+            var page = (await client.GetFromJsonAsync<JsonObject>("/api/notifications?pageSize=100"))!;
+            notice = page["items"]!.AsArray().OfType<JsonObject>().FirstOrDefault(n => n["topic"]!.GetValue<string>() == "meeting.moved" && n["subjectId"]?.GetValue<Guid>() == id);
+            await Task.Delay(50);
+        }
+
+        Assert.NotNull(notice);
+        Assert.True(notice["urgent"]!.GetValue<bool>());
+        Assert.Contains("临时用作防汛物资转运点", notice["bodyZh"]!.GetValue<string>());
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/cancel", new { reason = "测试结束" });
+    }
+
+    [Fact]
     public async Task Only_the_chair_runs_it_and_only_members_answer()
     {
         var meeting = await app.ScheduleAsync();

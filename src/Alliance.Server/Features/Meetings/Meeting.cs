@@ -78,6 +78,11 @@ public sealed class Meeting
     /// <summary>Where it is held (a room, an address, or the link of an online meeting).</summary>
     public string? Location { get; set; }
 
+    /// <summary>The shared venue it is held in, booked through the booking route (<see cref="BookingId"/>), if any.</summary>
+    public Resources.ResourceId? VenueId { get; set; }
+
+    public Resources.BookingId? BookingId { get; set; }
+
     public MeetingStatus Status { get; set; }
 
     /// <summary>The agenda point under discussion while the meeting is open.</summary>

@@ -25,6 +25,7 @@ internal sealed class MeetingConfiguration : IEntityTypeConfiguration<Meeting>
         builder.HasMany(m => m.Agenda).WithOne().HasForeignKey(p => p.MeetingId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(m => m.Members).WithOne().HasForeignKey(p => p.MeetingId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(m => new { m.AllianceId, m.StartsUtc });
+        builder.HasIndex(m => m.BookingId);
         builder.Ignore(m => m.Present);
     }
 }

@@ -10,7 +10,7 @@ namespace Alliance.Server.Features.Meetings;
 /// <summary>
 /// Meetings in the notification centre (each a rule per alliance, on by default; the members' people are told):
 /// the agenda fixed → the notice (time, place, agenda, the .ics link) to every member; cancelled → every member;
-/// minutes published → every member, with the .docx link. The reminder to members that have not replied comes from
+/// minutes published → every member, with the .docx link; moved (its venue lost to 平急转换) → every member, urgent. The reminder to members that have not replied comes from
 /// <see cref="MeetingCalendar"/>. Exactly once per event (<see cref="NotificationWriter"/>).
 /// </summary>
 public sealed class MeetingNotices(NotificationWriter writer, AllianceDbContext db) : IConsumer<MeetingChanged>
@@ -25,6 +25,7 @@ public sealed class MeetingNotices(NotificationWriter writer, AllianceDbContext 
             "meeting.agenda-fixed" => NotificationTopics.MeetingNotice,
             "meeting.cancelled" => NotificationTopics.MeetingCancelled,
             "meeting.minutes-published" => NotificationTopics.MeetingMinutes,
+            "meeting.moved" => NotificationTopics.MeetingMoved,
             _ => null,
         };
         if (topic is null)
@@ -41,7 +42,7 @@ public sealed class MeetingNotices(NotificationWriter writer, AllianceDbContext 
         }
 
         await writer.WriteAsync(ConsumerName, m.EventId, new NotificationRequest(
-            topic, m.AllianceId, [.. meeting.Members.Select(x => x.OrganisationId.Value)], m.MeetingId, Values(meeting, meeting.CancelReason)), context.CancellationToken);
+            topic, m.AllianceId, [.. meeting.Members.Select(x => x.OrganisationId.Value)], m.MeetingId, Values(meeting, m.Note ?? meeting.CancelReason)), context.CancellationToken);
     }
 
     /// <summary>The values of the meeting templates: name, start (China Standard Time), place, agenda, links, reason.</summary>

@@ -5,6 +5,7 @@ using Alliance.Server.Features.Alliances;
 using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Items;
 using Alliance.Server.Features.Organisations;
+using Alliance.Server.Features.Resources;
 using Alliance.Server.Infrastructure.Messaging.Outbox;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Server.Infrastructure.Problems;
@@ -20,7 +21,7 @@ namespace Alliance.Server.Features.Meetings;
 /// commit together, one meeting change at a time on any number of nodes. An item the meeting settles continues its
 /// route from the bus (<see cref="MeetingResolutionRelay"/>), never inside the meeting's transaction.
 /// </summary>
-public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail audit, TimeProvider time)
+public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail audit, BookingOperations bookings, TimeProvider time)
 {
     public static readonly BilingualText Thing = new("联席会议", "joint meeting");
 
@@ -67,6 +68,7 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
         errors.ThrowIfAny();
         DemandChair(scope, alliance!.HostOrganisationId);
         var members = await ItemRoutes.MembersAsync(db, alliance.Id, cancellationToken);
+        var booking = request.VenueId is { } venue ? await BookVenueAsync(scope, venue, request, alliance.HostOrganisationId, members.Count + 1, cancellationToken) : null;
         var meeting = new Meeting
         {
             Id = MeetingId.New(),
@@ -74,7 +76,9 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
             HostOrganisationId = alliance.HostOrganisationId,
             Kind = request.Kind!.Value,
             Title = FieldErrors.Stored(request.Title!),
-            Location = request.Location is null ? null : FieldErrors.Stored(request.Location),
+            Location = request.Location is null ? booking?.ResourceName : FieldErrors.Stored(request.Location),
+            VenueId = booking?.ResourceId,
+            BookingId = booking?.Id,
             StartsUtc = request.StartsAt!.Value.UtcDateTime,
             EndsUtc = request.EndsAt!.Value.UtcDateTime,
             Status = MeetingStatus.Scheduled,
@@ -82,7 +86,15 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
             CreatedUtc = now.UtcDateTime,
             Members = [.. members.Select(m => new MeetingMember { OrganisationId = m.Id })],
         };
-        return await CreateAsync(scope, meeting, cancellationToken);
+        try
+        {
+            return await CreateAsync(scope, meeting, cancellationToken);
+        }
+        catch when (booking is not null)
+        {
+            await ReleaseVenueAsync(scope, booking.Id, "会议未能创建，释放场地。", CancellationToken.None);
+            throw;
+        }
     }
 
     /// <summary>Meetings of the alliances the caller sees, soonest first from <paramref name="from"/> (default: the last 30 days).</summary>
@@ -118,11 +130,14 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
         return await ViewAsync(scope, meeting, cancellationToken);
     }
 
-    /// <summary>Cancels a meeting that has not opened (its agenda items go back to waiting for the next meeting).</summary>
-    public Task<MeetingView> CancelAsync(AccessScope scope, MeetingId id, string? reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Cancels a meeting that has not opened (its agenda items go back to waiting for the next meeting), and then its
+    /// venue booking, if the booking rules still allow the requester to cancel it.
+    /// </summary>
+    public async Task<MeetingView> CancelAsync(AccessScope scope, MeetingId id, string? reason, CancellationToken cancellationToken)
     {
         new FieldErrors().Text("reason", reason, new("取消原因", "reason"), 500).ThrowIfAny();
-        return ChangeAsync(scope, id, "meeting.cancelled", (meeting, _) =>
+        var cancelled = await ChangeAsync(scope, id, "meeting.cancelled", (meeting, _) =>
         {
             DemandChair(scope, meeting.HostOrganisationId);
             DemandStatus(meeting, new("取消会议", "cancel it"), MeetingStatus.Scheduled, MeetingStatus.AgendaFixed);
@@ -130,6 +145,12 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
             meeting.CancelReason = FieldErrors.Stored(reason!);
             return Task.FromResult(new MeetingChange());
         }, cancellationToken);
+        if (cancelled.BookingId is { } booking)
+        {
+            await ReleaseVenueAsync(scope, booking, "会议取消：" + FieldErrors.Stored(reason!), cancellationToken);
+        }
+
+        return cancelled;
     }
 
     /// <summary>The chair fixes the agenda: the window closes, the members are given notice.</summary>
@@ -189,6 +210,9 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
         public object? Before { get; init; }
 
         public object? After { get; init; }
+
+        /// <summary>A reason the event carries for the notices (a venue lost to 平急转换).</summary>
+        public string? Note { get; init; }
     }
 
     private async Task<MeetingView> CreateAsync(AccessScope scope, Meeting meeting, CancellationToken cancellationToken)
@@ -260,7 +284,7 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
             }
 
             meeting.Revision++;
-            db.AddOutboxEvent(Changed(meeting, action, change.Point, change.WithTally));
+            db.AddOutboxEvent(Changed(meeting, action, change.Point, change.WithTally) with { Note = change.Note });
             if (change.Also is MeetingItemDecided decided)
             {
                 db.AddOutboxEvent(decided);

@@ -6,7 +6,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Server.Features.Meetings;
 
-public sealed record ScheduleMeetingRequest(AllianceId? AllianceId, MeetingKind? Kind, string? Title, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Location);
+/// <summary>A meeting to schedule; with <see cref="VenueId"/> a shared venue is booked for it through the booking route (conflicts, hours and capacity checked there).</summary>
+public sealed record ScheduleMeetingRequest(
+    AllianceId? AllianceId, MeetingKind? Kind, string? Title, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Location, Resources.ResourceId? VenueId = null);
 
 public sealed record AddAgendaItemRequest(ItemId? ItemId);
 
@@ -47,7 +49,7 @@ public sealed record MeetingRoleView(bool Chair, bool Preparer, IReadOnlyList<Or
 
 public sealed record MeetingView(
     MeetingId Id, AllianceId AllianceId, string? AllianceName, OrganisationId HostOrganisationId, MeetingKind Kind, string Title, DateTime StartsUtc,
-    DateTime EndsUtc, string? Location, MeetingStatus Status, Guid? CurrentPointId, int Members, int Present, string Quorum, bool QuorumReached,
+    DateTime EndsUtc, string? Location, Resources.ResourceId? VenueId, Resources.BookingId? BookingId, MeetingStatus Status, Guid? CurrentPointId, int Members, int Present, string Quorum, bool QuorumReached,
     IReadOnlyList<AgendaPointView> Agenda, IReadOnlyList<MeetingMemberView> Attendance, string? Minutes, DateTime CreatedUtc, DateTime? AgendaFixedUtc,
     DateTime? OpenedUtc, DateTime? ClosedUtc, DateTime? MinutesPublishedUtc, string? CancelReason, int Revision, MeetingRoleView You);
 
@@ -69,7 +71,7 @@ public sealed partial class MeetingOperations
         var rules = alliance.Rules;
         return new MeetingView(
             meeting.Id, meeting.AllianceId, alliance.Name, meeting.HostOrganisationId, meeting.Kind, meeting.Title, meeting.StartsUtc, meeting.EndsUtc,
-            meeting.Location, meeting.Status, meeting.CurrentPointId, meeting.Members.Count, meeting.Present, rules.Quorum.ToString(),
+            meeting.Location, meeting.VenueId, meeting.BookingId, meeting.Status, meeting.CurrentPointId, meeting.Members.Count, meeting.Present, rules.Quorum.ToString(),
             meeting.HasQuorum(rules.Quorum),
             [.. meeting.Agenda.OrderBy(p => p.RemovedUtc is null ? 0 : 1).ThenBy(p => p.Order).Select(p => new AgendaPointView(
                 p.Id, p.Order, p.Kind, p.ItemId, p.Title, p.Category, p.ItemId is { } item ? statuses.GetValueOrDefault(item) : null, p.Summary, p.Notes,

@@ -54,6 +54,7 @@ public static class NotificationTopics
     public const string MeetingReminder = "meeting.reminder";
     public const string MeetingCancelled = "meeting.cancelled";
     public const string MeetingMinutes = "meeting.minutes";
+    public const string MeetingMoved = "meeting.moved";
 
     private static readonly AllianceRole[] UnitPeople = [AllianceRole.UnitContact, AllianceRole.UnitSecretary, AllianceRole.PartTimeMember];
 
@@ -96,6 +97,9 @@ public static class NotificationTopics
         new(MeetingCancelled, false, [], new(
             "会议取消：{meeting}", "Meeting cancelled: {meeting}",
             "原定于 {start} 召开的 {meeting} 已取消。原因：{reason}", "{meeting}, planned for {start}, is cancelled. Reason: {reason}")),
+        new(MeetingMoved, true, [], new(
+            "会议地点变更：{meeting}", "Meeting moved: {meeting}",
+            "{meeting}（{start}）的场地已不能使用，现为：{location}。原因：{reason}", "{meeting} ({start}) lost its venue; it is now: {location}. Reason: {reason}")),
         new(MeetingMinutes, false, [], new(
             "会议纪要已发布：{meeting}", "Minutes published: {meeting}",
             "{meeting}（{start}）的会议纪要已发布，可在会议页面查看或下载：{docx}", "The minutes of {meeting} ({start}) are published: {docx}")),

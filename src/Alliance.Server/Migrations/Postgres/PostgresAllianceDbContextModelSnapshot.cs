@@ -964,6 +964,9 @@ namespace Alliance.Server.Migrations.Postgres
                     b.Property<Guid>("AllianceId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("BookingId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("CancelReason")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
@@ -1022,7 +1025,12 @@ namespace Alliance.Server.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<Guid?>("VenueId")
+                        .HasColumnType("uuid");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("BookingId");
 
                     b.HasIndex("AllianceId", "StartsUtc");
 

@@ -956,6 +956,9 @@ namespace Alliance.Server.Migrations.Sqlite
                     b.Property<Guid>("AllianceId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("BookingId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CancelReason")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
@@ -1014,7 +1017,12 @@ namespace Alliance.Server.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("VenueId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("BookingId");
 
                     b.HasIndex("AllianceId", "StartsUtc");
 
