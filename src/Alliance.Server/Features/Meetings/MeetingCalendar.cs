@@ -91,9 +91,18 @@ public sealed class MeetingCalendar(AllianceDbContext db, MeetingOperations meet
                 continue;
             }
 
-            var told = await writer.WriteAsync(MeetingNotices.ConsumerName, ReminderId(meeting.Id), new NotificationRequest(
-                NotificationTopics.MeetingReminder, meeting.AllianceId.Value, silent, meeting.Id.Value, MeetingNotices.Values(meeting, null)), cancellationToken);
-            sent += told > 0 ? 1 : 0;
+            try
+            {
+                var told = await writer.WriteAsync(MeetingNotices.ConsumerName, ReminderId(meeting.Id), new NotificationRequest(
+                    NotificationTopics.MeetingReminder, meeting.AllianceId.Value, silent, meeting.Id.Value, MeetingNotices.Values(meeting, null)), cancellationToken);
+                sent += told > 0 ? 1 : 0;
+            }
+            catch (DbUpdateException)
+            {
+                // another run (another node) wrote this meeting's reminder at the same moment: its processed-message row
+                // is unique, so exactly one of the two stands
+                db.ChangeTracker.Clear();
+            }
         }
 
         return sent;
