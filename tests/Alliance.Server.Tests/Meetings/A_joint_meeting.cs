@@ -330,6 +330,24 @@ public sealed class A_joint_meeting(AllianceAppFactory app) : IClassFixture<Alli
     }
 
     [Fact]
+    public async Task A_point_taken_off_during_the_meeting_does_not_keep_it_from_closing()
+    {
+        var item = await DeliberationWaitingAsync("社区文化墙改造议题");
+        var meeting = await app.OnlyAsync(await app.ScheduleAsync(), [item]);
+        var id = meeting.Id();
+        await app.OpenWithAsync(id, present: 1);
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{meeting.ReviewPoint().Id()}/decide", new { outcome = "noted" });
+        await app.RefusedAsync(Chair, $"/api/meetings/{id}/close", null, HttpStatusCode.Conflict, "meeting.points-open");
+
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{meeting.PointOf(item).Id()}/remove", new { reason = "申请人撤回，下次再议" });
+        await app.RefusedAsync(Chair, $"/api/meetings/{id}/agenda/{meeting.ReviewPoint().Id()}/remove", new { reason = "已听取" }, HttpStatusCode.Conflict, "meeting.point-decided");
+        var closed = await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/close");
+        Assert.Equal("closed", closed["status"]!.GetValue<string>());
+        Assert.DoesNotContain("社区文化墙改造议题", closed["minutes"]!.GetValue<string>());
+        Assert.Equal("awaiting-meeting", (await app.ItemAsync(Chair, item)).Status()); // it waits for the next meeting
+    }
+
+    [Fact]
     public async Task Only_the_chair_runs_it_and_only_members_answer()
     {
         var meeting = await app.ScheduleAsync();

@@ -53,21 +53,35 @@ public sealed partial class MeetingOperations
         }, cancellationToken);
     }
 
-    /// <summary>Removes a point from the agenda before it is fixed, with a reason; the item waits for the next meeting.</summary>
+    /// <summary>
+    /// Removes a point that is not settled from the agenda, with a reason, until the meeting closes (also while it is
+    /// open: an item withdrawn or settled elsewhere must not keep the meeting from closing); the item waits for the next
+    /// meeting if it still waits at all.
+    /// </summary>
     public Task<MeetingView> RemovePointAsync(AccessScope scope, MeetingId id, Guid pointId, string? reason, CancellationToken cancellationToken)
     {
         new FieldErrors().Text("reason", reason, new("移出原因", "reason"), 500).ThrowIfAny();
         return ChangeAsync(scope, id, "meeting.agenda-changed", (meeting, _) =>
         {
             DemandPreparer(scope, meeting);
-            DemandStatus(meeting, new("更新议程", "change its agenda"), MeetingStatus.Scheduled);
+            DemandStatus(meeting, new("移出议程", "remove an agenda point"), MeetingStatus.Scheduled, MeetingStatus.AgendaFixed, MeetingStatus.Open);
             var point = Point(meeting, pointId);
             if (!point.IsOnAgenda)
             {
                 throw new ConflictProblem("meeting.point-removed", new("该议程已移出。", "The agenda point is already removed."));
             }
 
+            if (point.Outcome is not null || point.VoteOpen)
+            {
+                throw new ConflictProblem("meeting.point-decided", new("该议程已议定或正在表决，不能移出。", "The agenda point is settled or being voted on; it cannot be removed."));
+            }
+
             point.RemovedUtc = time.GetUtcNow().UtcDateTime;
+            if (meeting.CurrentPointId == point.Id)
+            {
+                meeting.CurrentPointId = null;
+            }
+
             point.RemovedReason = FieldErrors.Stored(reason!);
             Renumber(meeting);
             return Task.FromResult(new MeetingChange { Point = point, After = new { Removed = point.Id, point.ItemId, point.RemovedReason } });
