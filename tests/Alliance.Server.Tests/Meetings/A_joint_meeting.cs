@@ -348,6 +348,47 @@ public sealed class A_joint_meeting(AllianceAppFactory app) : IClassFixture<Alli
     }
 
     [Fact]
+    public async Task An_urgent_item_opens_an_online_meeting_within_hours_whose_notice_goes_out_at_once()
+    {
+        var urgent = await app.SubmitAsync(Chair, app.Item("urgent", "安全", days: 1, title: "暴雨致3栋地下室进水"));
+        object Request(string kind, double hours) => new
+        {
+            allianceId = DemoRegion.CommunityAlliance(1).Value, kind, title = "急事会商：暴雨致3栋地下室进水",
+            startsAt = app.Time.GetUtcNow().AddHours(hours), endsAt = app.Time.GetUtcNow().AddHours(hours + 1),
+            location = "线上会议（腾讯会议 123-456-789）", urgentItemId = urgent,
+        };
+        var refused = await app.RefusedAsync(Chair, "/api/meetings", Request("adHoc", 30), HttpStatusCode.BadRequest, "validation");
+        Assert.NotNull(refused["errors"]!["kind"]);
+        Assert.NotNull(refused["errors"]!["startsAt"]);
+
+        var meeting = await app.MeetingDoAsync(Chair, "/api/meetings", Request("online", 2));
+        var id = meeting.Id();
+        Assert.Equal("agendaFixed", meeting["status"]!.GetValue<string>());
+        var point = Assert.Single(meeting["agenda"]!.AsArray().OfType<JsonObject>());
+        Assert.Equal(("consultation", urgent), (point["kind"]!.GetValue<string>(), point["itemId"]!.GetValue<Guid>()));
+
+        using var client = await app.ClientForAsync(DemoUsers.UnitContact);
+        var until = DateTime.UtcNow.AddSeconds(20);
+        JsonObject? notice = null;
+        while (notice is null && DateTime.UtcNow < until)
+        {
+            var page = (await client.GetFromJsonAsync<JsonObject>("/api/notifications?pageSize=100"))!;
+            notice = page["items"]!.AsArray().OfType<JsonObject>().FirstOrDefault(n => n["topic"]!.GetValue<string>() == "meeting.notice" && n["subjectId"]?.GetValue<Guid>() == id);
+            await Task.Delay(50);
+        }
+
+        Assert.NotNull(notice);
+        Assert.Contains("腾讯会议", notice["bodyZh"]!.GetValue<string>());
+        await app.OpenWithAsync(id, present: 2);
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{point.Id()}/notes", new { notes = "物业与供电公司到场抽水，社区卫生服务中心负责消杀。" });
+        await app.RefusedAsync(Chair, $"/api/meetings/{id}/agenda/{point.Id()}/decide", new { outcome = "resolved" }, HttpStatusCode.BadRequest, "validation");
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{point.Id()}/decide", new { outcome = "noted" });
+        var closed = await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/close");
+        Assert.Contains("物业与供电公司到场抽水", closed["minutes"]!.GetValue<string>());
+        Assert.Null((await app.ItemAsync(Chair, urgent))["closedUtc"]); // the urgent route goes on by its own steps
+    }
+
+    [Fact]
     public async Task Only_the_chair_runs_it_and_only_members_answer()
     {
         var meeting = await app.ScheduleAsync();

@@ -128,6 +128,12 @@ public enum AgendaPointKind
     [JsonStringEnumMemberName("deliberation")] Deliberation,
 
     [JsonStringEnumMemberName("decision")] Decision,
+
+    /// <summary>
+    /// 急事共商: an urgent item consulted at an online meeting. Heard and recorded (noted); the urgent route itself is
+    /// decided by its chair's step, not by the meeting.
+    /// </summary>
+    [JsonStringEnumMemberName("consultation")] Consultation,
 }
 
 /// <summary>How the meeting settled an agenda point.</summary>

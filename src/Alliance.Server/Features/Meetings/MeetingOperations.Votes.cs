@@ -140,14 +140,14 @@ public sealed partial class MeetingOperations
             var outcome = request.Outcome!.Value;
             var allowed = point.Kind switch
             {
-                AgendaPointKind.Review => [AgendaOutcome.Noted],
+                AgendaPointKind.Review or AgendaPointKind.Consultation => [AgendaOutcome.Noted],
                 AgendaPointKind.Decision => [AgendaOutcome.Deferred, AgendaOutcome.Escalated],
                 _ => new[] { AgendaOutcome.Resolved, AgendaOutcome.Deferred, AgendaOutcome.Escalated },
             };
             if (!allowed.Contains(outcome))
             {
                 throw ValidationProblem.For("outcome",
-                    point.Kind == AgendaPointKind.Decision ? "要事共决事项以表决结果议定，也可缓议或提交街道。" : point.Kind == AgendaPointKind.Review ? "“上次决议落实情况”只需听取（noted）。" : "大事共议事项可议定、缓议或提交街道。",
+                    point.Kind == AgendaPointKind.Decision ? "要事共决事项以表决结果议定，也可缓议或提交街道。" : point.Kind is AgendaPointKind.Review or AgendaPointKind.Consultation ? "此议程只需听取并记录（noted）。" : "大事共议事项可议定、缓议或提交街道。",
                     "Allowed here: " + string.Join(", ", allowed.Select(Wire)) + ".");
             }
 
@@ -192,7 +192,7 @@ public sealed partial class MeetingOperations
         point.LeadUnitId = outcome == AgendaOutcome.Resolved ? request.LeadUnitId : null;
         point.DueDate = outcome == AgendaOutcome.Resolved ? request.DueDate : null;
         point.DecidedUtc = time.GetUtcNow().UtcDateTime;
-        if (point.ItemId is not { } itemId)
+        if (point.ItemId is not { } itemId || point.Kind == AgendaPointKind.Consultation)
         {
             return null;
         }

@@ -65,6 +65,7 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
             }
         }
 
+        var urgent = await UrgentItemAsync(errors, request, alliance, cancellationToken);
         errors.ThrowIfAny();
         DemandChair(scope, alliance!.HostOrganisationId);
         var members = await ItemRoutes.MembersAsync(db, alliance.Id, cancellationToken);
@@ -88,7 +89,7 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
         };
         try
         {
-            return await CreateAsync(scope, meeting, cancellationToken);
+            return urgent is null ? await CreateAsync(scope, meeting, cancellationToken) : await CreateConsultationAsync(scope, meeting, urgent, cancellationToken);
         }
         catch when (booking is not null)
         {

@@ -8,7 +8,8 @@ namespace Alliance.Server.Features.Meetings;
 
 /// <summary>A meeting to schedule; with <see cref="VenueId"/> a shared venue is booked for it through the booking route (conflicts, hours and capacity checked there).</summary>
 public sealed record ScheduleMeetingRequest(
-    AllianceId? AllianceId, MeetingKind? Kind, string? Title, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Location, Resources.ResourceId? VenueId = null);
+    AllianceId? AllianceId, MeetingKind? Kind, string? Title, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Location, Resources.ResourceId? VenueId = null,
+    ItemId? UrgentItemId = null);
 
 public sealed record AddAgendaItemRequest(ItemId? ItemId);
 

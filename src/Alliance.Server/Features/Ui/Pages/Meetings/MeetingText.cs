@@ -35,6 +35,7 @@ public static class MeetingText
         AgendaPointKind.Review => UiText.L("决议落实回顾", "Review"),
         AgendaPointKind.Deliberation => UiText.L("大事共议", "Deliberation"),
         AgendaPointKind.Decision => UiText.L("要事共决", "Decision"),
+        AgendaPointKind.Consultation => UiText.L("急事共商", "Urgent consultation"),
         _ => kind.ToString(),
     };
 
