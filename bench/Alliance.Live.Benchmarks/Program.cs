@@ -11,6 +11,10 @@
 //   writes   : audited writes/s through the REST API, closed loop: C clients each renaming an alliance
 //              (PUT /api/alliances/{id}) as fast as answered for S seconds, over one alliance or all 8 of the
 //              demo region (--alliances 1|8); then the audit chain is verified once every entry is sealed
+//   votes    : joint-meeting votes (issue 17): M members of one alliance cast their ballots on one decision item
+//              within one second (spread over it, or all at once) while W SignalR watchers follow meeting:{id};
+//              ballots/s, HTTP p50/p99, ballot → tally on every watcher p50/p99, exactly-once checks, and the raw
+//              baselines of the same run (VoteBenchmark.cs). Its own database alliance_votebench and vhost votebench.
 //
 // A "change" is an AllianceChanged event published on the bus (as the alliance administration publishes it); the
 // server's feed consumer appends it to alliance:{id} (numbered in PostgreSQL) and pushes it through the hub and
@@ -26,6 +30,7 @@
 //   ... -- fanout --sizes 1000,10000
 //   ... -- writes --clients 32 --seconds 10 --alliances 8
 //   ... -- items --clients 8 --seconds 15 [--server-dll /path/to/Alliance.Server.dll]
+//   ... -- votes --members 200 --watchers 20 [--schedules spread,burst] [--rounds 1] [--baseline on|off]
 //       [--server-env "Alliance__Database=Sqlite,Alliance__Sqlite=Data Source=/tmp/bench.db,Alliance__Bus=InMemory,Alliance__Jobs=InMemory,Alliance__Redis="]
 using System.Diagnostics;
 using System.Net;
@@ -33,6 +38,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Alliance.Contracts.Alliances;
+using Alliance.Live.Benchmarks;
 using MassTransit;
 using Microsoft.AspNetCore.SignalR.Client;
 using Npgsql;
@@ -47,8 +53,9 @@ string Arg(string name, string fallback)
 var postgres = Env("ALLIANCE_TEST_POSTGRES");
 var rabbit = Env("ALLIANCE_TEST_RABBITMQ");
 var redis = Env("ALLIANCE_TEST_REDIS");
-var database = "alliance_livebench";
-var vhost = "livebench";
+// The vote benchmark keeps to a database and virtual host of its own, so it can run beside the other modes.
+var database = mode == "votes" ? "alliance_votebench" : "alliance_livebench";
+var vhost = mode == "votes" ? "votebench" : "livebench";
 var postgresBench = new NpgsqlConnectionStringBuilder(postgres) { Database = database, MaxPoolSize = 100 }.ConnectionString;
 await ResetDatabaseAsync(postgres, database);
 await ResetVhostAsync(Env("ALLIANCE_TEST_RABBITMQ_API"), rabbit, vhost);
@@ -57,7 +64,13 @@ var rabbitBench = new UriBuilder(rabbit) { Path = "/" + vhost }.Uri;
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
 var serverEnvironment = Arg("server-env", "").Split(',', StringSplitOptions.RemoveEmptyEntries)
     .Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
-using var server = await ServerProcess.StartAsync(postgresBench, rabbitBench.ToString(), $"{redis},channelPrefix=livebench", serverEnvironment, Arg("server-dll", ""));
+if (mode == "votes")
+{
+    // Every member signs in from this one address: the per-client sign-in limit (60 a minute) would refuse most of them.
+    serverEnvironment.TryAdd("Alliance__SignInPerClientPerMinute", "100000");
+}
+
+using var server = await ServerProcess.StartAsync(postgresBench, rabbitBench.ToString(), $"{redis},channelPrefix={vhost}", serverEnvironment, Arg("server-dll", ""));
 if (serverEnvironment.Count > 0)
 {
     Console.WriteLine($"server environment: {string.Join(", ", serverEnvironment.Select(p => $"{p.Key}={p.Value}"))}");
@@ -267,6 +280,11 @@ try
         }
         while (report.TryGetProperty("unsealed", out var pending) && pending.GetInt64() > 0 && sealing.Elapsed < TimeSpan.FromSeconds(60));
         Console.WriteLine($"  audit chain after the run (sealed within {sealing.Elapsed.TotalMilliseconds:F0} ms of the last answer): {report}");
+    }
+
+    if (mode is "votes")
+    {
+        await VoteBenchmark.RunAsync(server, token, postgresBench, Arg);
     }
 
     if (mode is "idle")

@@ -55,6 +55,7 @@ public sealed class MeetingStreamFeed(LiveFeed feed) : IConsumer<MeetingChanged>
                 Cast = t.For + t.Against + t.Abstain,
                 QuorumReached = true,
                 Outcome = t.Open ? null : t.Outcome,
+                Revision = t.Revision,
             }));
         }
 

@@ -96,6 +96,13 @@ public sealed record VoteTallyEvent(Guid VoteId, Guid ItemId, int For, int Again
     /// <summary>passed / failed / noQuorum once the vote closed; null while it is open.</summary>
     public string? Outcome { get; init; }
 
+    /// <summary>
+    /// A meeting vote's tally revision (one more per change, in commit order): a watcher keeps the tally with the highest,
+    /// since two tallies of changed ballots can have the same <see cref="Cast"/> and the stream may number them out of
+    /// commit order. Null for a route's written vote.
+    /// </summary>
+    public int? Revision { get; init; }
+
     public override string Kind => nameof(IAllianceClient.VoteTally);
 
     public override Task SendTo(IAllianceClient clients) => clients.VoteTally(this);
