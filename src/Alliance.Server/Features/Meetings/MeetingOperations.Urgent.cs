@@ -1,8 +1,5 @@
-using Alliance.Server.Features.Access;
 using Alliance.Server.Features.Alliances;
 using Alliance.Server.Features.Items;
-using Alliance.Server.Infrastructure.Messaging.Outbox;
-using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Server.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 
@@ -45,34 +42,21 @@ public sealed partial class MeetingOperations
         return item;
     }
 
-    private async Task<MeetingView> CreateConsultationAsync(AccessScope scope, Meeting meeting, Item urgent, CancellationToken cancellationToken)
+    /// <summary>The urgent item as the meeting's only point, to be heard and recorded; the agenda is fixed at once.</summary>
+    private void AddConsultationPoint(Meeting meeting, Item urgent)
     {
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(async cancel =>
+        meeting.Agenda.Add(new AgendaPoint
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancel);
-            meeting.Agenda.Clear();
-            meeting.Agenda.Add(new AgendaPoint
-            {
-                Id = Guid.CreateVersion7(),
-                MeetingId = meeting.Id,
-                Order = 1,
-                Kind = AgendaPointKind.Consultation,
-                ItemId = urgent.Id,
-                Title = urgent.Title,
-                Category = urgent.Category,
-                Summary = urgent.Description,
-            });
-            meeting.Status = MeetingStatus.AgendaFixed;
-            meeting.AgendaFixedUtc = time.GetUtcNow().UtcDateTime;
-            db.Add(meeting);
-            db.AddOutboxEvent(Changed(meeting, "meeting.scheduled", null, withTally: false));
-            db.AddOutboxEvent(Changed(meeting, "meeting.agenda-fixed", null, withTally: false));
-            await audit.SaveAsync(new("meeting.scheduled", "meeting", meeting.Id.ToString(), meeting.HostOrganisationId, null,
-                new { meeting.Title, meeting.Kind, meeting.StartsUtc, meeting.EndsUtc, meeting.Location, Urgent = urgent.Id, meeting.Status }), cancel);
-            await transaction.CommitAsync(cancel);
-        }, cancellationToken);
-        db.ChangeTracker.Clear();
-        return await GetAsync(scope, meeting.Id, cancellationToken);
+            Id = Guid.CreateVersion7(),
+            MeetingId = meeting.Id,
+            Order = 1,
+            Kind = AgendaPointKind.Consultation,
+            ItemId = urgent.Id,
+            Title = urgent.Title,
+            Category = urgent.Category,
+            Summary = urgent.Description,
+        });
+        meeting.Status = MeetingStatus.AgendaFixed;
+        meeting.AgendaFixedUtc = time.GetUtcNow().UtcDateTime;
     }
 }

@@ -89,7 +89,7 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
         };
         try
         {
-            return urgent is null ? await CreateAsync(scope, meeting, cancellationToken) : await CreateConsultationAsync(scope, meeting, urgent, cancellationToken);
+            return await CreateAsync(scope, meeting, urgent, cancellationToken);
         }
         catch when (booking is not null)
         {
@@ -216,18 +216,18 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
         public string? Note { get; init; }
     }
 
-    private async Task<MeetingView> CreateAsync(AccessScope scope, Meeting meeting, CancellationToken cancellationToken)
+    private async Task<MeetingView> CreateAsync(AccessScope scope, Meeting meeting, Item? consultation, CancellationToken cancellationToken)
     {
-        await CreateAsync(meeting, regularOnce: false, cancellationToken);
+        await CreateAsync(meeting, regularOnce: false, cancellationToken, consultation);
         return await GetAsync(scope, meeting.Id, cancellationToken);
     }
 
     /// <summary>
-    /// Creates the meeting with its review point and the waiting items, under the alliance's lock; with
-    /// <paramref name="regularOnce"/> (the calendar job, on any number of nodes) only if the alliance has no regular
-    /// meeting at that start yet. False when it had one.
+    /// Creates the meeting with its review point and the waiting items (or, for an urgent item's consultation, that item
+    /// alone, the agenda fixed at once), under the alliance's lock; with <paramref name="regularOnce"/> (the calendar
+    /// job, on any number of nodes) only if the alliance has no regular meeting at that start yet. False when it had one.
     /// </summary>
-    private async Task<bool> CreateAsync(Meeting meeting, bool regularOnce, CancellationToken cancellationToken)
+    private async Task<bool> CreateAsync(Meeting meeting, bool regularOnce, CancellationToken cancellationToken, Item? consultation = null)
     {
         var created = false;
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async cancel =>
@@ -241,12 +241,25 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
             }
 
             meeting.Agenda.Clear();
-            await AddReviewPointAsync(meeting, cancel);
-            await PullWaitingItemsAsync(meeting, cancel);
+            if (consultation is null)
+            {
+                await AddReviewPointAsync(meeting, cancel);
+                await PullWaitingItemsAsync(meeting, cancel);
+            }
+            else
+            {
+                AddConsultationPoint(meeting, consultation);
+            }
+
             db.Add(meeting);
             db.AddOutboxEvent(Changed(meeting, "meeting.scheduled", null, withTally: false));
+            if (meeting.Status == MeetingStatus.AgendaFixed)
+            {
+                db.AddOutboxEvent(Changed(meeting, "meeting.agenda-fixed", null, withTally: false));
+            }
+
             await audit.SaveAsync(new("meeting.scheduled", "meeting", meeting.Id.ToString(), meeting.HostOrganisationId, null,
-                new { meeting.Title, meeting.Kind, meeting.StartsUtc, meeting.EndsUtc, meeting.Location, Points = meeting.Agenda.Count }), cancel);
+                new { meeting.Title, meeting.Kind, meeting.StartsUtc, meeting.EndsUtc, meeting.Location, Points = meeting.Agenda.Count, meeting.Status, Urgent = consultation?.Id }), cancel);
             await transaction.CommitAsync(cancel);
             created = true;
         }, cancellationToken);
