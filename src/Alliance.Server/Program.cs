@@ -13,6 +13,7 @@ using Alliance.Server.Features.Live;
 using Alliance.Server.Features.Notifications;
 using Alliance.Server.Features.Organisations;
 using Alliance.Server.Features.People;
+using Alliance.Server.Features.Reports;
 using Alliance.Server.Features.Resources;
 using Alliance.Server.Features.Supervision;
 using Alliance.Server.Features.System;
@@ -37,6 +38,7 @@ catch (AllianceConfigurationException e)
 
 var app = builder.Build();
 await app.Services.MigrateAllianceDatabaseAsync();
+await app.Services.RebuildFiguresIfMissingAsync();
 await app.Services.SeedDemoRegionAsync();
 
 app.UseExceptionHandler();
@@ -64,6 +66,7 @@ app.MapSupervisionApi();
 app.MapLedgerApi();
 app.MapItemsApi();
 app.MapMeetingsApi();
+app.MapReportsApi();
 app.MapTasksApi();
 app.MapCommitmentsApi();
 app.MapNeedsApi();

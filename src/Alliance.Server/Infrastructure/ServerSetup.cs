@@ -4,6 +4,7 @@ using Alliance.Server.Features.Auth;
 using Alliance.Server.Features.Commitments;
 using Alliance.Server.Features.Items;
 using Alliance.Server.Features.Meetings;
+using Alliance.Server.Features.Reports;
 using Alliance.Server.Features.Notifications;
 using Alliance.Server.Features.Resources;
 using Alliance.Server.Features.Ui;
@@ -47,6 +48,7 @@ public static class ServerSetup
         services.AddAllianceCommitments();
         services.AddAllianceResources();
         services.AddAllianceMeetings();
+        services.AddAllianceReports();
         services.AddAllianceNotifications(options);
         services.AddAllianceUi();
         services.AddHostedService<StartupBanner>();

@@ -18,7 +18,8 @@ namespace Alliance.Server.Tests.Items;
 /// <summary>
 /// A property of the one path: whatever sequence of actions people and the clock perform on items, after every commit the
 /// item's projection (status, closed, its open tasks with their holders, outcomes, forms, deadlines, escalation and
-/// candidate rows) equals one rebuilt from the runtime's own state, read through the runtime's query interface. Random
+/// candidate rows) equals one rebuilt from the runtime's own state, read through the runtime's query interface, and the
+/// report figures kept in each commit equal their recomputation from every stored row. Random
 /// sequences from fixed seeds (printed on failure), on the pass's database.
 /// </summary>
 public sealed class The_item_projection_matches_its_route(AllianceAppFactory app) : IClassFixture<AllianceAppFactory>
@@ -181,5 +182,6 @@ public sealed class The_item_projection_matches_its_route(AllianceAppFactory app
         }
 
         await A_crash_at_any_point_of_an_action.AssertEveryRouteHasItsItemAsync(app);
+        await Reports.ReportsKit.AssertFiguresMatchAsync(app, where);
     }
 }

@@ -117,6 +117,9 @@ public sealed class Item
 
     public bool Escalated { get; set; }
 
+    /// <summary>Some work on the item passed its deadline at some point (<see cref="Overdue"/> clears once that work is done; this stays).</summary>
+    public bool WasOverdue { get; set; }
+
     public DateTime CreatedUtc { get; init; }
 
     public DateTime UpdatedUtc { get; set; }

@@ -355,6 +355,7 @@ public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvide
         {
             t.OverdueUtc = t.DeadlineUtc;
             item.Overdue = true;
+            item.WasOverdue = true;
             events.Emit("system", seq => new ItemOverdue(item.Id.Value, item.AllianceId.Value, Concerned(item, Holders(t)), seq,
                 t.Id, t.Step, Offset(t.DeadlineUtc)!.Value));
         }

@@ -14,7 +14,7 @@ public static class ProblemCatalogue
         [StatusCodes.Status403Forbidden] =
         [
             "forbidden", "scope.not-acting-for", "scope.not-administrator", "scope.district-admin-only", "booking.not-party", "commitment.not-unit",
-            "item.not-member", "meeting.not-chair", "meeting.not-member", "need.not-community", "project.not-community", "resource.not-owner", "resource.not-switcher", "task.not-candidate",
+            "item.not-member", "meeting.not-chair", "meeting.not-member", "need.not-community", "reports.not-overseer", "project.not-community", "resource.not-owner", "resource.not-switcher", "task.not-candidate",
         ],
         [StatusCodes.Status404NotFound] = ["not-found"],
         [StatusCodes.Status409Conflict] =

@@ -484,6 +484,9 @@ namespace Alliance.Server.Migrations.Postgres
                     b.Property<DateTime>("UpdatedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("WasOverdue")
+                        .HasColumnType("boolean");
+
                     b.Property<Guid>("WorkflowInstanceId")
                         .HasColumnType("uuid");
 
@@ -1493,6 +1496,45 @@ namespace Alliance.Server.Migrations.Postgres
                     b.HasIndex("UserId");
 
                     b.ToTable("role_grants", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Reports.FigureDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("AllianceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Dimension")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AllianceId", "Month");
+
+                    b.HasIndex("OrganisationId", "Month");
+
+                    b.ToTable("figure_deltas", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Server.Features.Resources.Booking", b =>

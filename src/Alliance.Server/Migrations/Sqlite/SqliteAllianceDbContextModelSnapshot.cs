@@ -476,6 +476,9 @@ namespace Alliance.Server.Migrations.Sqlite
                     b.Property<DateTime>("UpdatedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("WasOverdue")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("WorkflowInstanceId")
                         .HasColumnType("TEXT");
 
@@ -1483,6 +1486,43 @@ namespace Alliance.Server.Migrations.Sqlite
                     b.HasIndex("UserId");
 
                     b.ToTable("role_grants", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Reports.FigureDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("AllianceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Dimension")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AllianceId", "Month");
+
+                    b.HasIndex("OrganisationId", "Month");
+
+                    b.ToTable("figure_deltas", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Server.Features.Resources.Booking", b =>

@@ -1,0 +1,85 @@
+using System.Globalization;
+using Alliance.Server.Features.Access;
+using Alliance.Server.Features.Alliances;
+using Alliance.Server.Features.Organisations;
+using Alliance.Server.Infrastructure.Persistence;
+using Alliance.Server.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alliance.Server.Features.Reports;
+
+/// <summary>The reports' figures, for the API and the pages alike: scope checked here (<see cref="ReportScope"/>), sums of the figure projection.</summary>
+public sealed class ReportOperations(AllianceDbContext db, TimeProvider time)
+{
+    /// <summary>Reads a period given as "yyyy-MM" months; by default from January of this year (China time) to this month.</summary>
+    public (int From, int To) Period(string? from, string? to)
+    {
+        var now = ReportMonth.Of(time.GetUtcNow());
+        var errors = new FieldErrors();
+        var start = (now / 100 * 100) + 1;
+        var end = now;
+        if (from is not null && !ReportMonth.TryParse(from, out start))
+        {
+            errors.Add("from", "开始月份格式应为 yyyy-MM，如 2026-01。", "'from' must be a month as yyyy-MM, e.g. 2026-01.");
+        }
+
+        if (to is not null && !ReportMonth.TryParse(to, out end))
+        {
+            errors.Add("to", "结束月份格式应为 yyyy-MM，如 2026-12。", "'to' must be a month as yyyy-MM, e.g. 2026-12.");
+        }
+
+        if (!errors.Any && start > end)
+        {
+            errors.Add("from", "开始月份不能晚于结束月份。", "'from' cannot be after 'to'.");
+        }
+
+        if (!errors.Any && (end / 100) - (start / 100) > 10)
+        {
+            errors.Add("to", "一次最多查询十年。", "A report covers ten years at most.");
+        }
+
+        errors.ThrowIfAny();
+        return (start, end);
+    }
+
+    public async Task<FiguresReport> FiguresAsync(AccessScope scope, AllianceId? alliance, OrganisationId? organisation, string? from, string? to, CancellationToken cancellationToken)
+    {
+        var (start, end) = Period(from, to);
+        var reportScope = await ReportScope.ResolveAsync(scope, db, alliance, organisation, cancellationToken);
+        return await FiguresAsync(reportScope, start, end, cancellationToken);
+    }
+
+    /// <summary>The figures of an already resolved scope (the bulletin and the assessment use it).</summary>
+    public async Task<FiguresReport> FiguresAsync(ReportScope scope, int start, int end, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var rows = db.Set<FigureDelta>().AsNoTracking().Where(d => d.Month <= end);
+        if (scope.Alliances is { } alliances)
+        {
+            rows = rows.Where(d => alliances.Contains(d.AllianceId));
+        }
+
+        if (scope.Organisation is { } org)
+        {
+            rows = rows.Where(d => d.OrganisationId == org);
+        }
+
+        var cumulative = FigureMetrics.Cumulative.ToList();
+        var sums = (await rows.Where(d => d.Month >= start || cumulative.Contains(d.Metric))
+            .GroupBy(d => new { d.OrganisationId, d.Month, d.Metric, d.Dimension })
+            .Select(g => new { g.Key.OrganisationId, g.Key.Month, g.Key.Metric, g.Key.Dimension, Value = g.Sum(d => d.Value) })
+            .ToListAsync(cancellationToken))
+            .Select(s => new Sum(s.OrganisationId, s.Month, s.Metric, s.Dimension, s.Value)).ToList();
+        var names = await OrganisationNamesAsync(sums.Select(s => s.OrganisationId).Distinct().ToList(), cancellationToken);
+        var figures = Figures.Of(sums, start, end, names);
+        return new FiguresReport(ReportMonth.Text(start), ReportMonth.Text(end), scope.Alliances, scope.Organisation,
+            figures.Items, figures.Satisfaction, figures.Commitments, figures.Sharing, figures.Meetings, figures.Work, figures.Trend, figures.Organisations, figures.Lines);
+    }
+
+    private async Task<Dictionary<OrganisationId, (string Name, string Kind)>> OrganisationNamesAsync(List<OrganisationId> ids, CancellationToken cancellationToken) =>
+        await db.Organisations.AsNoTracking().Where(o => ids.Contains(o.Id))
+            .ToDictionaryAsync(o => o.Id, o => (o.Name, CultureInfo.InvariantCulture.TextInfo.ToLower(o.Kind.ToString())), cancellationToken);
+}
+
+/// <summary>One summed figure of one organisation and month.</summary>
+public sealed record Sum(OrganisationId OrganisationId, int Month, string Metric, string Dimension, long Value);
