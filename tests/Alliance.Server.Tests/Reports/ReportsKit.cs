@@ -1,9 +1,11 @@
+using System.Data;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Alliance.Server.Features.Reports;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Alliance.Server.Tests.Reports;
@@ -27,8 +29,12 @@ internal static class ReportsKit
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+
+        // both read from one snapshot: a commit that lands between the two reads (a route continued from the bus) is in both or neither
+        await using var snapshot = await db.Database.BeginTransactionAsync(db.Database.IsNpgsql() ? IsolationLevel.RepeatableRead : IsolationLevel.Serializable);
         var kept = await FigureRebuild.KeptAsync(db, CancellationToken.None);
         var recomputed = await FigureRebuild.RecomputeAsync(db, CancellationToken.None);
+        await snapshot.RollbackAsync();
         var differ = kept.Keys.Union(recomputed.Keys)
             .Where(k => kept.GetValueOrDefault(k) != recomputed.GetValueOrDefault(k))
             .Select(k => $"{k.Metric}[{k.Dimension}] {k.Month} org {k.OrganisationId}: kept {kept.GetValueOrDefault(k)}, recomputed {recomputed.GetValueOrDefault(k)}")

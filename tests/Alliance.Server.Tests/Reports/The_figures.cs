@@ -104,6 +104,7 @@ public sealed class The_figures(AllianceAppFactory app) : IClassFixture<Alliance
         }
 
         await app.SettleAtMeetingAsync(item, new { outcome = "resolved", resolution = "同意实施" });
+        await app.ItemReachesAsync(item, "resolved", Secretary);
         await app.AssertFiguresMatchAsync("after the meeting");
         var after = await app.FiguresAsync(Secretary, $"{Alliance}&{period}");
         Assert.Equal(before.By("meetings", "held", "adHoc") + before.By("meetings", "held", "regular") + 1,

@@ -76,6 +76,11 @@ public sealed class ReportOperations(AllianceDbContext db, TimeProvider time)
             figures.Items, figures.Satisfaction, figures.Commitments, figures.Sharing, figures.Meetings, figures.Work, figures.Trend, figures.Organisations, figures.Lines);
     }
 
+    /// <summary>The alliances whose whole figures the caller may read (the choice on the dashboard), by name.</summary>
+    public async Task<List<(AllianceId Id, string Name)>> OverseenAlliancesAsync(AccessScope scope, CancellationToken cancellationToken) =>
+        [.. (await db.Alliances.AsNoTracking().ToListAsync(cancellationToken)).Where(a => ReportScope.Oversees(scope, a)).OrderBy(a => a.Level).ThenBy(a => a.Name, StringComparer.Ordinal)
+            .Select(a => (a.Id, a.Name))];
+
     private async Task<Dictionary<OrganisationId, (string Name, string Kind)>> OrganisationNamesAsync(List<OrganisationId> ids, CancellationToken cancellationToken) =>
         await db.Organisations.AsNoTracking().Where(o => ids.Contains(o.Id))
             .ToDictionaryAsync(o => o.Id, o => (o.Name, CultureInfo.InvariantCulture.TextInfo.ToLower(o.Kind.ToString())), cancellationToken);

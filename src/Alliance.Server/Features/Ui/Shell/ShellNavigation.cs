@@ -11,7 +11,7 @@ public sealed record NavigationLink(string Href, string Text);
 /// (待办), a community secretary on their items (我的事项), a street chair, street staff or the district on the board.
 /// Units and community staff, who book shared venues and resources, also get 共享资源 and 我的预约, and 我们的资源 for
 /// the owner's side: deciding requests on what their organisation shares, and 平急转换. Everyone who can see an
-/// alliance gets 会议 (joint meetings).
+/// alliance gets 会议 (joint meetings), and everyone 统计 (the figures of their scope).
 /// </summary>
 public static class ShellNavigation
 {
@@ -59,6 +59,8 @@ public static class ShellNavigation
             links.Add(new("/supervision", UiText.L("督办", "Supervision")));
         }
 
+        // 统计: the figures of the caller's scope (a unit its own, a community its alliance, a street its alliances, the district all).
+        links.Add(new("/reports", UiText.L("统计", "Figures")));
         return links;
     }
 
