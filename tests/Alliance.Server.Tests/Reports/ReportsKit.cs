@@ -31,10 +31,14 @@ internal static class ReportsKit
         var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
 
         // both read from one snapshot: a commit that lands between the two reads (a route continued from the bus) is in both or neither
-        await using var snapshot = await db.Database.BeginTransactionAsync(db.Database.IsNpgsql() ? IsolationLevel.RepeatableRead : IsolationLevel.Serializable);
-        var kept = await FigureRebuild.KeptAsync(db, CancellationToken.None);
-        var recomputed = await FigureRebuild.RecomputeAsync(db, CancellationToken.None);
-        await snapshot.RollbackAsync();
+        var (kept, recomputed) = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var snapshot = await db.Database.BeginTransactionAsync(db.Database.IsNpgsql() ? IsolationLevel.RepeatableRead : IsolationLevel.Serializable);
+            var kept = await FigureRebuild.KeptAsync(db, CancellationToken.None);
+            var recomputed = await FigureRebuild.RecomputeAsync(db, CancellationToken.None);
+            await snapshot.RollbackAsync();
+            return (kept, recomputed);
+        });
         var differ = kept.Keys.Union(recomputed.Keys)
             .Where(k => kept.GetValueOrDefault(k) != recomputed.GetValueOrDefault(k))
             .Select(k => $"{k.Metric}[{k.Dimension}] {k.Month} org {k.OrganisationId}: kept {kept.GetValueOrDefault(k)}, recomputed {recomputed.GetValueOrDefault(k)}")

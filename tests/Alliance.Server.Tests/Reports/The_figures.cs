@@ -1,10 +1,15 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Alliance.Server.Features.Demo;
-using Alliance.Server.Features.Reports;
 using Alliance.Server.Tests.Infrastructure;
 using Alliance.Server.Tests.Items;
+using Alliance.Server.Tests.Commitments;
 using Alliance.Server.Tests.Meetings;
+using Alliance.Server.Tests.Resources;
+using Alliance.Server.Features.Reports;
+using Alliance.Server.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Alliance.Server.Tests.Reports;
 
@@ -112,6 +117,51 @@ public sealed class The_figures(AllianceAppFactory app) : IClassFixture<Alliance
         Assert.True(after["meetings"]!["seats"]!.GetValue<long>() > before["meetings"]!["seats"]!.GetValue<long>());
         Assert.True(after["meetings"]!["resolutions"]!.GetValue<long>() > before["meetings"]!["resolutions"]!.GetValue<long>());
         Assert.NotNull(after["meetings"]!["attendanceRate"]);
+    }
+
+    [Fact]
+    public async Task Follow_a_shared_room_its_use_and_a_confirmed_commitment()
+    {
+        var period = $"from={Month()}&to={Month(1)}";
+        var own = $"organisation={DemoRegion.Unit(1).Value}&{period}";
+        var before = await app.FiguresAsync(Unit, own);
+
+        var room = await app.RoomAsync("统计测试活动室", requiresApproval: false);
+        var (start, end) = (app.Day(2, 14), app.Day(2, 16));
+        var booking = await app.BookedAsync(BookingKit.Requester, room, start, end);
+        await app.PassUntilAsync(end.AddMinutes(1));
+        await app.DoAsync(BookingKit.Owner, booking["itemId"]!.GetValue<Guid>(), "owner-feedback", "used", fields: new { feedback = "活动有序" });
+        await app.DoAsync(BookingKit.Requester, booking["itemId"]!.GetValue<Guid>(), "requester-feedback", "satisfied", fields: new { feedback = "场地很好" });
+        Assert.Equal("used", (await app.BookingAsync(BookingKit.Requester, booking["id"]!.GetValue<Guid>()))["status"]!.GetValue<string>());
+        await app.ConfirmedAsync(Unit, CommitmentsKit.Commitment(app.Year(), "统计测试承诺"));
+        await app.AssertFiguresMatchAsync("after the use and the commitment");
+
+        var after = await app.FiguresAsync(Unit, own);
+        Assert.Equal(before.By("sharing", "resourcesShared", "venue") + 1, after.By("sharing", "resourcesShared", "venue"));
+        Assert.Equal(before.By("sharing", "bookingsUsed", "venue") + 1, after.By("sharing", "bookingsUsed", "venue"));
+        Assert.Equal(before["sharing"]!["hoursOfUse"]!.GetValue<double>() + 2, after["sharing"]!["hoursOfUse"]!.GetValue<double>());
+        Assert.Equal(before["commitments"]!["made"]!.GetValue<long>() + 1, after["commitments"]!["made"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Keep_every_value_when_their_deltas_are_folded()
+    {
+        var id = await JointTaskToVerifyingAsync();
+        await app.DoAsync(Secretary, id, "verify", "satisfied");
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        var kept = await FigureRebuild.KeptAsync(db, CancellationToken.None);
+        var rows = await db.Set<FigureDelta>().CountAsync();
+
+        var folded = await scope.ServiceProvider.GetRequiredService<FigureCompaction>().RunAsync(CancellationToken.None);
+
+        Assert.True(folded > 0, "nothing to fold after a whole joint task");
+        Assert.Equal(kept.OrderBy(k => k.Key.ToString()), (await FigureRebuild.KeptAsync(db, CancellationToken.None)).OrderBy(k => k.Key.ToString()));
+        var keys = await db.Set<FigureDelta>().GroupBy(d => new { d.AllianceId, d.OrganisationId, d.Month, d.Metric, d.Dimension }).CountAsync();
+        Assert.Equal(keys, await db.Set<FigureDelta>().CountAsync());
+        Assert.True(keys < rows);
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<FigureCompaction>().RunAsync(CancellationToken.None));
+        await app.AssertFiguresMatchAsync("after folding");
     }
 
     [Fact]
