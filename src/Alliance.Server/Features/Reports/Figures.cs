@@ -9,11 +9,13 @@ public sealed record Figures(
     ItemFigures Items, SatisfactionFigures Satisfaction, CommitmentFigures Commitments, SharingFigures Sharing, MeetingFigures Meetings, WorkFigures Work,
     IReadOnlyList<MonthTrend> Trend, IReadOnlyList<OrganisationFigures> Organisations, IReadOnlyList<string> Lines)
 {
-    public static Figures Of(IReadOnlyList<Sum> sums, int start, int end, IReadOnlyDictionary<OrganisationId, (string Name, string Kind)> names)
+    public static Figures Of(
+        IReadOnlyList<Sum> sums, IReadOnlyList<TrendSum> monthly, int start, int end, IReadOnlyDictionary<OrganisationId, (string Name, string Kind)> names)
     {
         ArgumentNullException.ThrowIfNull(sums);
+        ArgumentNullException.ThrowIfNull(monthly);
         ArgumentNullException.ThrowIfNull(names);
-        var inPeriod = sums.Where(s => M.Cumulative.Contains(s.Metric) ? s.Month <= end : s.Month >= start && s.Month <= end).ToList();
+        var inPeriod = sums.ToList();
         var resolveHours = Of(inPeriod, M.ResolveHours);
         var items = new ItemFigures(
             Of(inPeriod, M.ItemsRaised), Of(inPeriod, M.ItemsResolved), Of(inPeriod, M.ItemsClosed), Of(inPeriod, M.ItemsOverdue), Of(inPeriod, M.ItemsEscalated),
@@ -33,7 +35,7 @@ public sealed record Figures(
         var meetings = new MeetingFigures(Of(inPeriod, M.MeetingsHeld), seats, present, Rate(present, seats), resolutions.Total, resolutions.By.GetValueOrDefault("task"));
         var work = new WorkFigures(Of(inPeriod, M.TasksDone).Total, Of(inPeriod, M.TasksOverdue).Total, Of(inPeriod, M.Supervised).Total);
         var trend = ReportMonth.Range(start, end)
-            .Select(m => new MonthTrend(ReportMonth.Text(m), Total(inPeriod, M.ItemsRaised, m), Total(inPeriod, M.ItemsResolved, m))).ToList();
+            .Select(m => new MonthTrend(ReportMonth.Text(m), Total(monthly, M.ItemsRaised, m), Total(monthly, M.ItemsResolved, m))).ToList();
         var organisations = inPeriod.GroupBy(s => s.OrganisationId).Select(g => Organisation(g.Key, [.. g], names)).OrderBy(o => o.Name, StringComparer.Ordinal).ToList();
         return new Figures(items, satisfaction, commitments, sharing, meetings, work, trend, organisations,
             LinesOf(items, satisfaction, commitments, sharing, meetings));
@@ -82,7 +84,7 @@ public sealed record Figures(
         return new Breakdown(by.Values.Sum(), by);
     }
 
-    private static long Total(List<Sum> sums, string metric, int month) => sums.Where(s => s.Metric == metric && s.Month == month).Sum(s => s.Value);
+    private static long Total(IReadOnlyList<TrendSum> monthly, string metric, int month) => monthly.Where(s => s.Metric == metric && s.Month == month).Sum(s => s.Value);
 
     /// <summary>
     /// A percentile of the time to resolve, in hours, from the bucket counts: linear within the bucket it falls in (so exact

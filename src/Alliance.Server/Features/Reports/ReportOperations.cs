@@ -64,14 +64,22 @@ public sealed class ReportOperations(AllianceDbContext db, TimeProvider time)
             rows = rows.Where(d => d.OrganisationId == org);
         }
 
+        // two narrow sums, not one row per figure and month: per organisation over the period (cumulative figures: up to its
+        // end), and per month for the trend
         var cumulative = FigureMetrics.Cumulative.ToList();
         var sums = (await rows.Where(d => d.Month >= start || cumulative.Contains(d.Metric))
-            .GroupBy(d => new { d.OrganisationId, d.Month, d.Metric, d.Dimension })
-            .Select(g => new { g.Key.OrganisationId, g.Key.Month, g.Key.Metric, g.Key.Dimension, Value = g.Sum(d => d.Value) })
+            .GroupBy(d => new { d.OrganisationId, d.Metric, d.Dimension })
+            .Select(g => new { g.Key.OrganisationId, g.Key.Metric, g.Key.Dimension, Value = g.Sum(d => d.Value) })
             .ToListAsync(cancellationToken))
-            .Select(s => new Sum(s.OrganisationId, s.Month, s.Metric, s.Dimension, s.Value)).ToList();
+            .Select(s => new Sum(s.OrganisationId, s.Metric, s.Dimension, s.Value)).ToList();
+        var trended = new[] { FigureMetrics.ItemsRaised, FigureMetrics.ItemsResolved };
+        var trend = (await rows.Where(d => d.Month >= start && trended.Contains(d.Metric))
+            .GroupBy(d => new { d.Month, d.Metric })
+            .Select(g => new { g.Key.Month, g.Key.Metric, Value = g.Sum(d => d.Value) })
+            .ToListAsync(cancellationToken))
+            .Select(t => new TrendSum(t.Month, t.Metric, t.Value)).ToList();
         var names = await OrganisationNamesAsync(sums.Select(s => s.OrganisationId).Distinct().ToList(), cancellationToken);
-        var figures = Figures.Of(sums, start, end, names);
+        var figures = Figures.Of(sums, trend, start, end, names);
         return new FiguresReport(ReportMonth.Text(start), ReportMonth.Text(end), scope.Alliances, scope.Organisation,
             figures.Items, figures.Satisfaction, figures.Commitments, figures.Sharing, figures.Meetings, figures.Work, figures.Trend, figures.Organisations, figures.Lines);
     }
@@ -86,5 +94,8 @@ public sealed class ReportOperations(AllianceDbContext db, TimeProvider time)
             .ToDictionaryAsync(o => o.Id, o => (o.Name, CultureInfo.InvariantCulture.TextInfo.ToLower(o.Kind.ToString())), cancellationToken);
 }
 
-/// <summary>One summed figure of one organisation and month.</summary>
-public sealed record Sum(OrganisationId OrganisationId, int Month, string Metric, string Dimension, long Value);
+/// <summary>One figure of one organisation, summed over the report's period.</summary>
+public sealed record Sum(OrganisationId OrganisationId, string Metric, string Dimension, long Value);
+
+/// <summary>One figure of the scope in one month (the trend).</summary>
+public sealed record TrendSum(int Month, string Metric, long Value);
