@@ -78,6 +78,8 @@ public sealed class The_notification_centre(AllianceAppFactory app) : IClassFixt
         // the urgent route also asks each member unit to respond: a task for the unit's people
         var task = await NotificationAboutAsync(app, contact, NotificationTopics.TaskAssigned, item);
         Assert.Equal("事项「桂花路燃气管道破裂」有一项任务待您处理", task.BodyZh[..task.BodyZh.IndexOf('（', StringComparison.Ordinal)]);
+        Assert.Contains("（急事响应）", task.BodyZh, StringComparison.Ordinal); // the step's title, not its id
+        Assert.Contains("(Respond to the urgent item)", task.BodyEn, StringComparison.Ordinal);
         await pushed.WaitForAsync(e => e.NotificationId == task.Id, Patience);
         using var client = await app.ClientForAsync("zhuting");
         using (var readAll = await client.PostAsync("/api/notifications/read-all", null))

@@ -37,7 +37,7 @@ public sealed class NotificationRules(NotificationWriter writer, AllianceDbConte
         var topic = item?.Kind == ItemKind.Commitment && m.Step.Contains("report", StringComparison.OrdinalIgnoreCase)
             ? NotificationTopics.CommitmentReportDue
             : NotificationTopics.TaskAssigned;
-        await writer.WriteAsync(ConsumerName, m.EventId, ForTask(topic, m.AllianceId, m.ItemId, item?.Title, task, m.Organisations, m.Role, m.Step, m.Title, m.Deadline, claimed: false),
+        await writer.WriteAsync(ConsumerName, m.EventId, ForTask(topic, m.AllianceId, m.ItemId, item?.Title, task, m.Organisations, m.Role, m.Title, m.Deadline, claimed: false),
             context.CancellationToken);
     }
 
@@ -47,7 +47,7 @@ public sealed class NotificationRules(NotificationWriter writer, AllianceDbConte
         var item = await ItemAsync(m.ItemId, context.CancellationToken);
         var task = await TaskAsync(m.TaskId, context.CancellationToken);
         await writer.WriteAsync(ConsumerName, m.EventId,
-            ForTask(NotificationTopics.ItemOverdue, m.AllianceId, m.ItemId, item?.Title, task, m.Organisations, task?.CandidateRole, m.Step, task?.TitleZh ?? m.Step, m.Deadline, claimed: true),
+            ForTask(NotificationTopics.ItemOverdue, m.AllianceId, m.ItemId, item?.Title, task, m.Organisations, task?.CandidateRole, task?.TitleZh ?? m.Step, m.Deadline, claimed: true),
             context.CancellationToken);
     }
 
@@ -74,7 +74,7 @@ public sealed class NotificationRules(NotificationWriter writer, AllianceDbConte
 
         var deadline = task.DeadlineUtc is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) : (DateTimeOffset?)null;
         await writer.WriteAsync(ConsumerName, m.EventId,
-            ForTask(NotificationTopics.TaskReminder, item.AllianceId.Value, item.Id.Value, item.Title, task, [], task.CandidateRole, task.Step, task.TitleZh ?? task.Step, deadline, claimed: true),
+            ForTask(NotificationTopics.TaskReminder, item.AllianceId.Value, item.Id.Value, item.Title, task, [], task.CandidateRole, task.TitleZh ?? task.Step, deadline, claimed: true),
             context.CancellationToken);
     }
 
@@ -151,7 +151,7 @@ public sealed class NotificationRules(NotificationWriter writer, AllianceDbConte
     /// offered with; for a reminder or overdue notice only the person who claimed it, when someone did.
     /// </summary>
     private static NotificationRequest ForTask(
-        string topic, Guid allianceId, Guid itemId, string? itemTitle, ItemTask? task, IReadOnlyList<Guid> concerned, string? role, string step, string title,
+        string topic, Guid allianceId, Guid itemId, string? itemTitle, ItemTask? task, IReadOnlyList<Guid> concerned, string? role, string title,
         DateTimeOffset? deadline, bool claimed)
     {
         IReadOnlyCollection<Guid> organisations = task?.HolderOrganisationId is { } holder
@@ -162,7 +162,9 @@ public sealed class NotificationRules(NotificationWriter writer, AllianceDbConte
         {
             ["item"] = itemTitle ?? title,
             ["title"] = title,
-            ["step"] = step,
+            // the step as people read it (its title), not its id
+            ["step"] = task?.TitleZh ?? title,
+            ["stepEn"] = task?.TitleEn ?? task?.TitleZh ?? title,
             ["deadline"] = NotificationTopics.Format(deadline),
         })
         {

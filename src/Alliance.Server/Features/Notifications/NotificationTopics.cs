@@ -62,13 +62,13 @@ public static class NotificationTopics
     [
         new(TaskAssigned, false, [], new(
             "新任务：{title}", "New task: {title}",
-            "事项「{item}」有一项任务待您处理（{step}），截止时间：{deadline}。", "Item \"{item}\" has a task for you ({step}), due {deadline}.")),
+            "事项「{item}」有一项任务待您处理（{step}），截止时间：{deadline}。", "Item \"{item}\" has a task for you ({stepEn}), due {deadline}.")),
         new(TaskReminder, false, [], new(
             "任务即将到期：{title}", "Task due soon: {title}",
-            "事项「{item}」的任务（{step}）将于 {deadline} 到期，请及时办理。", "The task ({step}) of item \"{item}\" is due {deadline}.")),
+            "事项「{item}」的任务（{step}）将于 {deadline} 到期，请及时办理。", "The task ({stepEn}) of item \"{item}\" is due {deadline}.")),
         new(ItemOverdue, false, [], new(
             "任务已逾期：{title}", "Task overdue: {title}",
-            "事项「{item}」的任务（{step}）已于 {deadline} 逾期，逾期未办将提交街道督办。", "The task ({step}) of item \"{item}\" passed its deadline {deadline}; it will be escalated to the street.")),
+            "事项「{item}」的任务（{step}）已于 {deadline} 逾期，逾期未办将提交街道督办。", "The task ({stepEn}) of item \"{item}\" passed its deadline {deadline}; it will be escalated to the street.")),
         new(ItemEscalated, false, [AllianceRole.StreetChair], new(
             "督办：{item}", "Supervision (督办): {item}",
             "事项「{item}」已提交街道督办。原因：{reason}", "Item \"{item}\" was escalated to the street. Reason: {reason}")),
