@@ -52,6 +52,14 @@ public sealed class Notification_centre(UiServer ui)
         await NotifyAsync(title + " 二");
         await NotifyAsync(title + " 三");
         await AssertBellFollowsAsync(page, mine: 2, title);
+
+        // each new one shows as a toast on whatever page is open, until closed (or a few seconds pass)
+        var toast = page.Locator("[data-testid=toast]");
+        await Assertions.Expect(toast).ToContainTextAsync("新通知：");
+        await Assertions.Expect(toast).ToContainTextAsync(title);
+        await UiServer.ScreenshotAsync(page, "notification-toast");
+        await toast.Locator("button.toast-close").ClickAsync();
+        await Assertions.Expect(toast).ToHaveCountAsync(0);
         await page.Locator("[data-testid=bell]").ClickAsync();
         await page.WaitForURLAsync("**/notifications");
         // The page is first served pre-rendered; a click lands only once its circuit follows (CI clicked too early once).
