@@ -16,3 +16,8 @@ document.addEventListener('DOMContentLoaded', function () {
     });
   }
 });
+// A circuit the server no longer knows (it restarted, or the circuit expired while the phone slept) cannot reconnect:
+// Blazor reports it as rejected, and a reload starts a fresh one instead of leaving the shell's banner up.
+document.addEventListener('components-reconnect-state-changed', function (event) {
+  if (event.detail && event.detail.state === 'rejected') location.reload();
+}, true); // the event does not bubble: it is dispatched on the shell's banner, so listen while it is captured
