@@ -11,7 +11,7 @@ namespace Alliance.Ui.Tests;
 public sealed class Losing_the_connection(UiServer ui)
 {
     [Fact]
-    public async Task A_live_page_shows_that_it_reconnects_then_follows_again()
+    public async Task A_live_page_shows_that_it_reconnects_then_shows_what_changed_meanwhile()
     {
         var page = await ui.PhoneAsync(DemoUsers.StreetChair);
         // the page's live connection goes through a WebSocket route, so the test can cut it as a lost network would
@@ -43,6 +43,11 @@ public sealed class Losing_the_connection(UiServer ui)
         await Assertions.Expect(banner).ToContainTextAsync("正在重新连接");
         await Assertions.Expect(live).ToBeHiddenAsync(); // it does not claim to follow while it cannot
         await UiServer.ScreenshotAsync(page, "board-reconnecting");
+        // meanwhile a secretary submits an item (the page cannot hear of it now)
+        var title = "断线期间提交的事项 " + Guid.NewGuid().ToString("N")[..6];
+        await ui.AsAsync(DemoUsers.CommunitySecretary, (services, scope) => services.GetRequiredService<ItemOperations>().SubmitAsync(scope,
+            new ItemsApi.SubmitItemRequest(ItemKind.Deliberation, title, "断线期间提交，网络恢复后看板应当显示。", "环境", DemoRegion.CommunityAlliance(1),
+                ItemScope.Alliance, DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)), null), null, CancellationToken.None));
 
         // the network comes back: Blazor's next attempt gets through, the banner goes and the board follows again
         await page.UnrouteAllAsync();
@@ -51,11 +56,7 @@ public sealed class Losing_the_connection(UiServer ui)
         await Assertions.Expect(banner).ToBeHiddenAsync(new() { Timeout = 40_000 });
         await Assertions.Expect(live).ToBeVisibleAsync();
         await Assertions.Expect(live).ToHaveAttributeAsync("data-following", "true");
-        // and it follows for real: an item submitted now shows on the board without a reload
-        var title = "重连后提交的事项 " + Guid.NewGuid().ToString("N")[..6];
-        await ui.AsAsync(DemoUsers.CommunitySecretary, (services, scope) => services.GetRequiredService<ItemOperations>().SubmitAsync(scope,
-            new ItemsApi.SubmitItemRequest(ItemKind.Deliberation, title, "网络恢复后提交，看板应当立即显示。", "环境", DemoRegion.CommunityAlliance(1),
-                ItemScope.Alliance, DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)), null), null, CancellationToken.None));
+        // and what changed while it was away is on the page without a reload
         await Assertions.Expect(page.Locator("[data-testid=board-card]", new() { HasText = title })).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
