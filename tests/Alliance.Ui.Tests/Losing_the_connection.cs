@@ -58,6 +58,7 @@ public sealed class Losing_the_connection(UiServer ui)
         await Assertions.Expect(live).ToHaveAttributeAsync("data-following", "true");
         // and what changed while it was away is on the page without a reload
         await Assertions.Expect(page.Locator("[data-testid=board-card]", new() { HasText = title })).ToBeVisibleAsync();
+        await UiServer.ScreenshotAsync(page, "board-reconnected");
         await page.Context.CloseAsync();
     }
 }
