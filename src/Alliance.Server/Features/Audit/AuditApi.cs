@@ -37,7 +37,8 @@ public static class AuditApi
 
     /// <summary>
     /// Newest first: the unsealed entries (newest insertion first), then the chain from its head down. With
-    /// <paramref name="before"/> (a sequence, for paging) only sealed entries below it.
+    /// <paramref name="before"/> (a sequence, for paging) only sealed entries below it. The two reads are separate
+    /// statements and the sealer works meanwhile, so an entry sealed between them is dropped from the unsealed part.
     /// </summary>
     public static async Task<Ok<AuditPage>> List(
         AccessScope scope, AllianceDbContext db, long? before, int? take, string? entityId, CancellationToken cancellationToken)
@@ -65,7 +66,11 @@ public static class AuditApi
 
         if (entries.Count <= limit)
         {
-            entries.AddRange(await Project(sealedEntries.OrderByDescending(e => e.Sequence).Take(limit + 1 - entries.Count)).ToListAsync(cancellationToken));
+            // An entry the sealer sealed after the first read shows in both reads: it is listed once, as sealed.
+            var chain = await Project(sealedEntries.OrderByDescending(e => e.Sequence).Take(limit + 1 - entries.Count)).ToListAsync(cancellationToken);
+            var sealedNow = chain.Select(e => e.Id).ToHashSet();
+            entries.RemoveAll(e => sealedNow.Contains(e.Id));
+            entries.AddRange(chain);
         }
 
         var hasMore = entries.Count > limit;
