@@ -7,7 +7,8 @@
 //   items    : user actions through the REST API, closed loop: C clients each submitting deliberations
 //              (POST /api/items) for S seconds, then C clients each claiming and completing the intake task of one
 //              submitted before (POST /api/tasks/{id}/claim + /complete: a pair); actions/s, p50/p99 and server CPU
-//              per action. --server-dll runs another build of the server (old beside new, alternated).
+//              per action; and each action's first ItemChanged push to a SignalR watcher of the alliance (p50/p99).
+//              --server-dll runs another build of the server (old beside new, alternated).
 //   writes   : audited writes/s through the REST API, closed loop: C clients each renaming an alliance
 //              (PUT /api/alliances/{id}) as fast as answered for S seconds, over one alliance or all 8 of the
 //              demo region (--alliances 1|8); then the audit chain is verified once every entry is sealed
@@ -156,6 +157,27 @@ try
         using var api = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients + 4 }) { BaseAddress = server.Address };
         api.DefaultRequestHeaders.Authorization = new("Bearer", secretary);
         var submitted = new System.Collections.Concurrent.ConcurrentQueue<Guid>();
+        // Action → hub push: one SignalR watcher (the secretary) on the alliance's stream notes when each item's
+        // ItemChanged reaches it; the benchmark notes when it sent the submission, or the completion, of that item.
+        var pushed = new System.Collections.Concurrent.ConcurrentDictionary<Guid, System.Collections.Concurrent.ConcurrentQueue<(DateTimeOffset At, string Status)>>();
+        var submitSent = new System.Collections.Concurrent.ConcurrentDictionary<Guid, DateTimeOffset>();
+        var completeSent = new System.Collections.Concurrent.ConcurrentDictionary<Guid, DateTimeOffset>();
+        await using var watcher = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.Address, "hubs/alliance"), o =>
+            {
+                o.AccessTokenProvider = () => Task.FromResult<string?>(secretary);
+                o.SkipNegotiation = true;
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+            })
+            .Build();
+        watcher.On<JsonElement>("ItemChanged", e => pushed.GetOrAdd(e.GetProperty("itemId").GetGuid(), _ => new())
+            .Enqueue((DateTimeOffset.UtcNow, e.GetProperty("status").GetString() ?? "")));
+        await watcher.StartAsync();
+        var watching = await watcher.InvokeAsync<JsonElement>("Watch", $"alliance:{communityAlliance:D}");
+        if (!watching.GetProperty("watching").GetBoolean())
+        {
+            throw new InvalidOperationException("the secretary may not watch her alliance: " + watching);
+        }
         async Task<List<double>> LoopAsync(double forSeconds, Func<int, Task> act)
         {
             var times = new List<double>();
@@ -182,13 +204,16 @@ try
 
         async Task Submit(int n)
         {
+            var sent = DateTimeOffset.UtcNow;
             using var response = await api.PostAsJsonAsync("/api/items", new
             {
                 kind = "deliberation", title = $"压测议题 {n}", description = "基准测试提交的议事事项。", category = "养老",
                 allianceId = communityAlliance, scope = "alliance",
             });
             response.EnsureSuccessStatusCode();
-            submitted.Enqueue((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+            var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+            submitSent[id] = sent;
+            submitted.Enqueue(id);
         }
 
         async Task ClaimAndComplete(int n)
@@ -206,6 +231,7 @@ try
                 claim.EnsureSuccessStatusCode();
             }
 
+            completeSent[item] = DateTimeOffset.UtcNow;
             using var complete = await api.PostAsJsonAsync($"/api/tasks/{task}/complete", new { outcome = "accept" });
             complete.EnsureSuccessStatusCode();
         }
@@ -219,12 +245,41 @@ try
 
         static double Load() => double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
         await LoopAsync(5, Submit); // warm-up: JIT (tiered PGO), pools
+        submitSent.Clear(); // the warm-up's pushes are not reported
         var cpu = server.CpuSeconds();
         var submissions = await LoopAsync(seconds, Submit);
         Report("submissions (POST /api/items, deliberation)", submissions, server.CpuSeconds() - cpu, Load());
         cpu = server.CpuSeconds();
         var pairs = await LoopAsync(seconds, ClaimAndComplete);
         Report("claim + complete pairs (GET item, POST claim, POST complete)", pairs, server.CpuSeconds() - cpu, Load());
+
+        // Pushes still on their way are waited for (up to 10 s), then each action's first push is matched: a submission
+        // by the item's "submitted" change, a completion by the item's first change to another status after it was sent.
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        void PushReport(string what, IEnumerable<KeyValuePair<Guid, DateTimeOffset>> sent, Func<(DateTimeOffset At, string Status), DateTimeOffset, bool> matches)
+        {
+            var latencies = new List<double>();
+            var missing = 0;
+            foreach (var (item, at) in sent)
+            {
+                var first = pushed.TryGetValue(item, out var q) ? q.Where(r => matches(r, at)).Select(r => (DateTimeOffset?)r.At).FirstOrDefault() : null;
+                if (first is { } got)
+                {
+                    latencies.Add((got - at).TotalMilliseconds);
+                }
+                else
+                {
+                    missing++;
+                }
+            }
+
+            latencies.Sort();
+            double Q(double q) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)(q * latencies.Count))];
+            Console.WriteLine($"{what} → hub push to a watcher of the alliance: {latencies.Count} matched, {missing} without a push; p50 {Q(0.5):F1} ms, p99 {Q(0.99):F1} ms, max {Q(1):F1} ms");
+        }
+
+        PushReport("submission", submitSent, (r, _) => r.Status == "submitted");
+        PushReport("completion", completeSent, (r, at) => r.Status != "submitted" && r.At >= at);
     }
 
     if (mode is "writes")

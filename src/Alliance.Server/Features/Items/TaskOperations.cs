@@ -128,6 +128,27 @@ public sealed class TaskOperations(AllianceDbContext db, WorkflowRuntime runtime
     }
 
     /// <summary>
+    /// Whom the caller may hand a task over to (转交): the other people with an active role in an organisation the caller
+    /// acts for and the task is offered to (any organisation the caller acts for, when the task names none), by name.
+    /// The same checks as acting on the task: 404 out of scope, 403 not the caller's, 409 closed.
+    /// </summary>
+    public async Task<List<HandOverCandidate>> HandOverCandidatesAsync(AccessScope scope, Guid id, CancellationToken cancellationToken)
+    {
+        var (task, _, _) = await ActionableAsync(scope, id, cancellationToken);
+        var offered = task.Candidates().ToHashSet();
+        var organisations = scope.ActingOrganisationIds.Where(o => offered.Count == 0 || offered.Contains(o)).ToList();
+        var me = scope.UserId;
+        var people = await (
+            from grant in db.RoleGrants.AsNoTracking()
+            where grant.RevokedAt == null && organisations.Contains(grant.OrganisationId) && grant.UserId != me
+            join user in db.Users.AsNoTracking() on grant.UserId equals user.Id
+            join organisation in db.Organisations.AsNoTracking() on grant.OrganisationId equals organisation.Id
+            select new { user.Id, user.DisplayName, organisation.Name }).ToListAsync(cancellationToken);
+        return [.. people.DistinctBy(p => p.Id).Select(p => new HandOverCandidate(p.Id, p.DisplayName, p.Name))
+            .OrderBy(p => p.Organisation, StringComparer.Ordinal).ThenBy(p => p.DisplayName, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
     /// The open task, its item and the caller as an actor on it. A task the caller cannot act on and whose item they
     /// cannot see is 404; one they can see but not act on is 403; a task that closed, or an item that closed, is 409.
     /// </summary>

@@ -26,6 +26,8 @@ public static class TasksApi
         api.MapPost("/{id:guid}/complete", Complete).WithName("CompleteTask")
             .WithSummary("Complete a task with an allowed outcome, a comment and the form fields / 办结任务");
         api.MapPost("/{id:guid}/delegate", Delegate).WithName("DelegateTask").WithSummary("Hand a task to someone else / 转交任务");
+        api.MapGet("/{id:guid}/hand-over-candidates", HandOverCandidates).WithName("ListHandOverCandidates")
+            .WithSummary("Colleagues a task can be handed over to / 可转交的同事");
         return app;
     }
 
@@ -42,6 +44,9 @@ public static class TasksApi
 
     public sealed record TaskResult(Guid TaskId, ItemId ItemId, string ItemStatus, long Sequence);
 
+    /// <summary>A colleague a task can be handed over to (转交): who, and for which organisation they act.</summary>
+    public sealed record HandOverCandidate(Guid UserId, string DisplayName, string Organisation);
+
     public static async Task<Ok<List<TaskView>>> Inbox(AccessScope scope, TaskOperations tasks, CancellationToken cancellationToken) =>
         TypedResults.Ok(await tasks.InboxAsync(scope, cancellationToken));
 
@@ -53,4 +58,7 @@ public static class TasksApi
 
     public static async Task<Ok<TaskResult>> Delegate(Guid id, DelegateTaskRequest request, AccessScope scope, TaskOperations tasks, CancellationToken cancellationToken) =>
         TypedResults.Ok(await tasks.DelegateAsync(scope, id, request, cancellationToken));
+
+    public static async Task<Ok<List<HandOverCandidate>>> HandOverCandidates(Guid id, AccessScope scope, TaskOperations tasks, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await tasks.HandOverCandidatesAsync(scope, id, cancellationToken));
 }

@@ -90,15 +90,50 @@ public static class UiText
         "rejected" => L("未通过", "Rejected"),
         "withdrawn" => L("已撤回", "Withdrawn"),
         "closed" => L("已办结", "Closed"),
+        "concluded-by-street" => L("街道已议结", "Concluded by the street"),
+        "broadcast" => L("已通报各方", "Broadcast"),
+        "deciding" => L("研判中", "Deciding"),
+        "published" => L("待认领承办", "Published to units"),
+        "pending" => L("待审批", "Pending"),
+        "confirmed" => L("已确认", "Confirmed"),
+        "declined" => L("未同意", "Declined"),
+        "cancelled" => L("已取消", "Cancelled"),
+        "used" => L("已使用", "Used"),
+        "not-used" => L("未使用", "Not used"),
+        "assessing" => L("评估中", "Assessing"),
+        "fulfilled" => L("已兑现", "Fulfilled"),
+        "partly-fulfilled" => L("部分兑现", "Partly fulfilled"),
+        "not-fulfilled" => L("未兑现", "Not fulfilled"),
         _ => status,
+    };
+
+    /// <summary>A task form's field, by its name in the workflow definition.</summary>
+    public static string Field(string name) => name switch
+    {
+        "opinion" => L("意见", "Opinion"),
+        "reason" => L("理由", "Reason"),
+        "resolution" => L("议定结果", "Resolution"),
+        "description" => L("内容", "Description"),
+        "dueDate" => L("完成期限", "Due date"),
+        "report" => L("办理情况", "Report"),
+        "evidence" => L("佐证材料", "Evidence"),
+        "feedback" => L("反馈意见", "Feedback"),
+        "instructions" => L("办理要求", "Instructions"),
+        "note" => L("备注", "Note"),
+        "hours" => L("使用时长（小时）", "Hours used"),
+        "quantity" => L("数量", "Quantity"),
+        "unitId" => L("承办单位", "Unit"),
+        "unitIds" => L("承办单位", "Units"),
+        "startJointTask" => L("启动实事共办", "Start a joint task"),
+        _ => name,
     };
 
     /// <summary>The board's columns: where an item's status puts it.</summary>
     public static BoardStage Stage(string status) => status switch
     {
-        "submitted" or "intake-review" or "returned" or "accepted" => BoardStage.Intake,
-        "opinions" or "reviewing" or "voting" or "responding" or "feedback" or "awaiting-meeting" or "deferred" => BoardStage.Deliberating,
-        "tasks-assigned" or "unclaimed" or "in-progress" or "rework" or "verifying" or "escalated" or "overdue" => BoardStage.Doing,
+        "submitted" or "intake-review" or "returned" or "accepted" or "pending" => BoardStage.Intake,
+        "opinions" or "reviewing" or "voting" or "responding" or "feedback" or "awaiting-meeting" or "deferred" or "broadcast" or "deciding" => BoardStage.Deliberating,
+        "tasks-assigned" or "unclaimed" or "in-progress" or "rework" or "verifying" or "escalated" or "overdue" or "published" or "confirmed" or "assessing" => BoardStage.Doing,
         _ => BoardStage.Done,
     };
 

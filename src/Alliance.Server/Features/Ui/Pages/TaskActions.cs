@@ -13,6 +13,14 @@ public static class TaskActions
     public static Task ClaimAsync(IServiceProvider services, AccessScope scope, Guid taskId, CancellationToken cancellationToken) =>
         services.GetRequiredService<TaskOperations>().ClaimAsync(scope, taskId, cancellationToken);
 
+    public static async Task<IReadOnlyList<TasksApi.HandOverCandidate>> HandOverCandidatesAsync(
+        IServiceProvider services, AccessScope scope, Guid taskId, CancellationToken cancellationToken) =>
+        await services.GetRequiredService<TaskOperations>().HandOverCandidatesAsync(scope, taskId, cancellationToken);
+
+    public static Task HandOverAsync(IServiceProvider services, AccessScope scope, Guid taskId, Guid? to, string? note, CancellationToken cancellationToken) =>
+        services.GetRequiredService<TaskOperations>().DelegateAsync(
+            scope, taskId, new TasksApi.DelegateTaskRequest(to, string.IsNullOrWhiteSpace(note) ? null : note), cancellationToken);
+
     public static Task CompleteAsync(
         IServiceProvider services, AccessScope scope, Guid taskId, string? outcome, string? comment, JsonObject fields,
         CancellationToken cancellationToken) =>
