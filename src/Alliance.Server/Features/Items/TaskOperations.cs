@@ -24,8 +24,11 @@ public sealed class TaskOperations(AllianceDbContext db, WorkflowRuntime runtime
         "return", "reject", "unsatisfied", "escalate", "defer", "unable",
     };
 
-    /// <summary>The caller's open tasks: held by them, handed to them, or offered to an organisation they act for with a role they hold there; earliest deadline first.</summary>
-    public async Task<List<TaskView>> InboxAsync(AccessScope scope, CancellationToken cancellationToken)
+    /// <summary>
+    /// The caller's open tasks (of one item, with <paramref name="item"/>): held by them, handed to them, or offered to an
+    /// organisation they act for with a role they hold there; earliest deadline first.
+    /// </summary>
+    public async Task<List<TaskView>> InboxAsync(AccessScope scope, CancellationToken cancellationToken, ItemId? item = null)
     {
         ArgumentNullException.ThrowIfNull(scope);
         var me = scope.UserId?.ToString();
@@ -33,6 +36,11 @@ public sealed class TaskOperations(AllianceDbContext db, WorkflowRuntime runtime
         var held = roles.Values.SelectMany(r => r).Distinct().ToList();
         var acting = roles.Keys.ToList();
         var open = db.Set<ItemTask>().AsNoTracking().Where(t => t.ClosedUtc == null);
+        if (item is { } only)
+        {
+            open = open.Where(t => t.ItemId == only);
+        }
+
         var candidates = await open
             .Where(t => t.ClaimedBy == me || t.DelegatedTo == me
                 || (t.ClaimedBy == null && t.CandidateRole != null && held.Contains(t.CandidateRole)

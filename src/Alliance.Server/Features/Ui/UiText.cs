@@ -107,6 +107,39 @@ public static class UiText
         _ => status,
     };
 
+    /// <summary>A task outcome, by its name in the workflow definition.</summary>
+    public static string Outcome(string outcome) => outcome switch
+    {
+        "accept" => L("受理", "Accept"),
+        "approve" => L("同意", "Approve"),
+        "decline" => L("不同意", "Decline"),
+        "assign" => L("派单", "Assign"),
+        "escalate" => L("上报督办", "Escalate"),
+        "confirm" => L("确认", "Confirm"),
+        "stay" => L("本联盟共议", "Deliberate here"),
+        "agree" => L("同意", "Agree"),
+        "disagree" => L("不同意", "Disagree"),
+        "abstain" => L("弃权", "Abstain"),
+        "resolve" => L("议定", "Resolve"),
+        "defer" => L("暂缓", "Defer"),
+        "return" => L("退回", "Return"),
+        "done" => L("已完成", "Done"),
+        "progress" => L("报告进展", "Report progress"),
+        "report" => L("上报", "Report"),
+        "resolved" => L("已解决", "Resolved"),
+        "resubmit" => L("重新提交", "Resubmit"),
+        "withdraw" => L("撤回", "Withdraw"),
+        "satisfied" => L("满意", "Satisfied"),
+        "basicallySatisfied" => L("基本满意", "Basically satisfied"),
+        "unsatisfied" => L("不满意", "Unsatisfied"),
+        "fulfilled" => L("已兑现", "Fulfilled"),
+        "partlyFulfilled" => L("部分兑现", "Partly fulfilled"),
+        "notFulfilled" => L("未兑现", "Not fulfilled"),
+        "used" => L("已使用", "Used"),
+        "notUsed" => L("未使用", "Not used"),
+        _ => outcome,
+    };
+
     /// <summary>A task form's field, by its name in the workflow definition.</summary>
     public static string Field(string name) => name switch
     {
