@@ -5,7 +5,7 @@ using Alliance.Server.Tests.Foundation;
 namespace Alliance.Server.Tests.Ui;
 
 /// <summary>
-/// The pages show an item's status and a task's form fields by the words of <see cref="UiText"/>, never the workflow's
+/// The pages show an item's status and a task's form fields and outcomes by the words of <see cref="UiText"/>, never the workflow's
 /// raw names (a joint task's <c>published</c> once showed as "published", in the 办结 column).
 /// </summary>
 public sealed class Words_for_what_the_workflows_show
@@ -16,6 +16,19 @@ public sealed class Words_for_what_the_workflows_show
     public static TheoryData<string> Fields() => [.. Definitions().SelectMany(d => Walk(d))
         .Where(o => o["fields"] is JsonArray).SelectMany(o => o["fields"]!.AsArray().OfType<JsonObject>())
         .Select(f => Text(f["name"])!).Distinct().Order(StringComparer.Ordinal)];
+
+    public static TheoryData<string> Outcomes() => [.. Definitions().SelectMany(d => Walk(d))
+        .Where(o => o["outcomes"] is JsonArray).SelectMany(o => o["outcomes"]!.AsArray().Select(Text)).OfType<string>()
+        .Distinct().Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [MemberData(nameof(Outcomes))]
+    public void Every_task_outcome_has_a_chinese_label(string outcome)
+    {
+        var label = UiText.Outcome(outcome);
+        Assert.NotEqual(outcome, label);
+        Assert.Matches("\\p{IsCJKUnifiedIdeographs}", label);
+    }
 
     [Theory]
     [MemberData(nameof(Statuses))]

@@ -137,6 +137,14 @@ public static class UiText
         "notFulfilled" => L("未兑现", "Not fulfilled"),
         "used" => L("已使用", "Used"),
         "notUsed" => L("未使用", "Not used"),
+        "reject" => L("不予受理", "Reject"),
+        "offerResources" => L("提供资源", "Offer resources"),
+        "support" => L("参与处置", "Take part"),
+        "unable" => L("无法参与", "Unable"),
+        "close" => L("结束处置", "Close"),
+        "revote" => L("重新表决", "Vote again"),
+        "passed" => L("通过", "Passed"),
+        "failed" => L("未通过", "Failed"),
         _ => outcome,
     };
 
