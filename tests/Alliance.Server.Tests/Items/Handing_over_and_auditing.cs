@@ -32,6 +32,27 @@ public sealed class Handing_over_and_auditing(AllianceAppFactory app) : IClassFi
     }
 
     [Fact]
+    public async Task The_holder_may_hand_over_to_the_other_people_of_the_unit_the_task_is_offered_to_and_nobody_else_may_ask()
+    {
+        var id = await app.SubmitAsync(Secretary, app.JointTask(designated: DemoRegion.Unit(1).Value));
+        await app.DoAsync(DemoUsers.UnitContact, id, "claim", "accept");
+        var work = await app.TaskAsync(DemoUsers.UnitContact, id, "work");
+        await app.ClaimAsync(DemoUsers.UnitContact, work["id"]!.GetValue<Guid>());
+
+        using var contact = await app.ClientForAsync(DemoUsers.UnitContact);
+        var candidates = (await contact.GetFromJsonAsync<JsonArray>($"/api/tasks/{work["id"]}/hand-over-candidates"))!.OfType<JsonObject>().ToList();
+        Assert.Contains(candidates, c => c["userId"]!.GetValue<Guid>() == DemoRegion.Person(DemoUsers.UnitSecretary)
+            && c["displayName"]!.GetValue<string>() == "马云飞" && c["organisation"]!.GetValue<string>().Contains("东湖税务所", StringComparison.Ordinal));
+        Assert.DoesNotContain(candidates, c => c["userId"]!.GetValue<Guid>() == DemoRegion.Person(DemoUsers.UnitContact));
+        Assert.Equal(candidates.Count, candidates.Select(c => c["userId"]!.GetValue<Guid>()).Distinct().Count());
+
+        // the same answers as acting on the task: another unit's contact cannot see it (404)
+        using var other = await app.ClientForAsync(DemoUsers.OtherUnitContact);
+        using var outside = await other.GetAsync($"/api/tasks/{work["id"]}/hand-over-candidates");
+        Assert.Equal(HttpStatusCode.NotFound, outside.StatusCode);
+    }
+
+    [Fact]
     public async Task An_intake_review_past_its_deadline_goes_to_the_street_chair_and_every_action_is_audited()
     {
         var id = await app.SubmitAsync(Secretary, app.Item("deliberation", days: null));
