@@ -47,7 +47,11 @@ public sealed class Verifying_on_the_item_page(UiServer ui)
         await Assertions.Expect(secretary.Locator("[role=status].notice")).ToContainTextAsync("已办结");
         await Assertions.Expect(secretary.Locator("[data-testid=item-status]")).ToHaveTextAsync("已办结");
         await Assertions.Expect(secretary.Locator("[data-testid=my-steps]")).ToHaveCountAsync(0);
-        await Assertions.Expect(secretary.Locator("[data-testid=timeline]")).ToContainTextAsync("满意");
+        // the timeline says what each step was and how it ended
+        var timeline = secretary.Locator("[data-testid=timeline]");
+        await Assertions.Expect(timeline).ToContainTextAsync("状态变为：待验收");
+        await Assertions.Expect(timeline).ToContainTextAsync("办结任务：验收并评价满意度 · 满意");
+        await UiServer.ScreenshotAsync(secretary, "item-closed");
         // the unit's page, open all along, shows it without a reload
         await Assertions.Expect(contact.Locator("[data-testid=item-status]")).ToHaveTextAsync("已办结");
         await contact.Context.CloseAsync();

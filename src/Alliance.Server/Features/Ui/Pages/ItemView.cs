@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Alliance.Server.Features.Access;
 using Alliance.Server.Features.Items;
 using Alliance.Server.Infrastructure.Persistence;
@@ -26,16 +27,30 @@ public static class ItemViews
         return new ItemView(item, alliance, names);
     }
 
-    public static string EventText(string type) => type switch
+    /// <summary>
+    /// One timeline entry in words, with what it names: the status reached, the step's title (from the item's own steps),
+    /// the outcome and the comment; e.g. 办结任务：验收并评价满意度 · 满意（讲解细致）.
+    /// </summary>
+    public static string EventText(ItemsApi.TimelineEntry entry, ItemsApi.ItemDetail item)
     {
-        "ItemSubmitted" => UiText.L("提交事项", "Submitted"),
-        "ItemStatusChanged" => UiText.L("状态变更", "Status changed"),
-        "TaskAssigned" => UiText.L("派发任务", "Task assigned"),
-        "TaskClaimed" => UiText.L("认领任务", "Task claimed"),
-        "TaskCompleted" => UiText.L("办结任务", "Task completed"),
-        "ItemOverdue" => UiText.L("超期", "Overdue"),
-        "ItemEscalated" => UiText.L("上报督办", "Escalated"),
-        "ItemClosed" => UiText.L("事项办结", "Closed"),
-        _ => type,
-    };
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(item);
+        string? Data(string name) => entry.Data.ValueKind == JsonValueKind.Object && entry.Data.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        string StepTitle() => Data("step") is { } step && item.CurrentSteps.Concat(item.PastSteps).FirstOrDefault(s => s.Step == step) is { } known
+            ? UiText.L(known.TitleZh ?? step, known.TitleEn ?? step)
+            : Data("step") ?? "";
+        return entry.Type switch
+        {
+            "ItemSubmitted" => UiText.L("提交事项", "Submitted"),
+            "ItemStatusChanged" => UiText.L("状态变为：", "Status: ") + UiText.Status(Data("to") ?? ""),
+            "TaskAssigned" => UiText.L("派发任务：", "Task assigned: ") + StepTitle(),
+            "TaskClaimed" => UiText.L("认领任务：", "Task claimed: ") + StepTitle(),
+            "TaskCompleted" => UiText.L("办结任务：", "Task completed: ") + StepTitle() + " · " + UiText.Outcome(Data("outcome") ?? "")
+                + (Data("comment") is { Length: > 0 } comment ? UiText.L($"（{comment}）", $" ({comment})") : ""),
+            "ItemOverdue" => UiText.L("超期：", "Overdue: ") + StepTitle(),
+            "ItemEscalated" => UiText.L("上报督办", "Escalated"),
+            "ItemClosed" => UiText.L("事项办结", "Closed"),
+            _ => entry.Type,
+        };
+    }
 }
