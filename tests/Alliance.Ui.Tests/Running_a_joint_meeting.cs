@@ -214,6 +214,35 @@ public sealed class Running_a_joint_meeting(UiServer ui)
         await outsider.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task The_chair_cancels_a_scheduled_meeting_with_a_reason_and_the_page_says_so()
+    {
+        var meeting = await ui.AsAsync(DemoUsers.StreetChair, (services, scope) =>
+            services.GetRequiredService<Alliance.Server.Features.Meetings.MeetingOperations>().ScheduleAsync(scope, new(
+                DemoRegion.StreetAlliance(1), Alliance.Server.Features.Meetings.MeetingKind.AdHoc, "东湖街道大党工委专题会", DateTimeOffset.UtcNow.AddDays(5),
+                DateTimeOffset.UtcNow.AddDays(5).AddHours(2), null), CancellationToken.None));
+        var chair = await ui.PhoneAsync(DemoUsers.StreetChair);
+        await chair.GotoAsync($"/meetings/{meeting.Id.Value}");
+        await Assertions.Expect(chair.Locator("[data-testid=live-state]")).ToHaveAttributeAsync("data-following", "true");
+        var cancel = chair.Locator("[data-testid=cancel-meeting]");
+        await cancel.Locator("summary").ClickAsync();
+
+        // no reason: refused beside the field, the meeting stands
+        await cancel.Locator("[data-testid=cancel-confirm]").ClickAsync();
+        await Assertions.Expect(cancel.Locator(".field-error[data-field=reason]")).ToContainTextAsync("取消原因");
+        await Assertions.Expect(chair.Locator("[data-testid=meeting-status]")).ToHaveTextAsync("征集议题");
+
+        await cancel.Locator("[data-testid=cancel-reason]").FillAsync("与区委专题会议时间冲突，另行安排");
+        await UiServer.ScreenshotAsync(chair, "meeting-cancel");
+        await cancel.Locator("[data-testid=cancel-confirm]").ClickAsync();
+
+        await Assertions.Expect(chair.Locator("[data-testid=meeting-status]")).ToHaveTextAsync("已取消");
+        await Assertions.Expect(chair.Locator("[data-testid=meeting-facts]")).ToContainTextAsync("与区委专题会议时间冲突");
+        await Assertions.Expect(chair.Locator("[role=status]", new() { HasText = "会议已取消" })).ToBeVisibleAsync();
+        await Assertions.Expect(chair.Locator("[data-testid=cancel-meeting]")).ToHaveCountAsync(0);
+        await chair.Context.CloseAsync();
+    }
+
     private static ILocator Point(IPage page, string item) => page.Locator($"[data-testid=point][data-item='{item}']");
 
     private static async Task RemoveAsync(IPage chair, string item, string reason)
