@@ -1,6 +1,4 @@
 using Alliance.Server.Features.Demo;
-using Alliance.Server.Features.Items;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Alliance.Ui.Tests;
@@ -13,7 +11,7 @@ public sealed class Handing_a_task_over(UiServer ui)
     public async Task A_unit_contact_hands_a_held_task_to_a_colleague_who_then_has_it_and_it_leaves_the_contacts_inbox()
     {
         var title = "东湖税务所税法宣传进小区 " + Guid.NewGuid().ToString("N")[..6];
-        await HeldWorkTaskAsync(title);
+        await ui.JointTaskOfUnitOneAsync(title, "请成员单位协助社区开展税法宣传进小区活动。", ("claim", "accept", null), ("work", null, null));
         var contact = await ui.PhoneAsync(DemoUsers.UnitContact);
         await contact.GotoAsync("/tasks");
         await Assertions.Expect(contact.Locator("[data-testid=live-state]")).ToHaveAttributeAsync("data-following", "true");
@@ -48,24 +46,4 @@ public sealed class Handing_a_task_over(UiServer ui)
         await contact.Context.CloseAsync();
         await secretary.Context.CloseAsync();
     }
-
-    /// <summary>A joint task (实事共办) designated to unit 1, accepted by its contact, whose work task the contact holds.</summary>
-    private Task<bool> HeldWorkTaskAsync(string title) =>
-        ui.AsAsync(DemoUsers.CommunitySecretary, async (services, scope) =>
-        {
-            var submitted = await services.GetRequiredService<ItemOperations>().SubmitAsync(scope, new ItemsApi.SubmitItemRequest(
-                ItemKind.JointTask, title, "请成员单位协助社区开展税法宣传进小区活动。", "法律", DemoRegion.CommunityAlliance(1), ItemScope.Alliance,
-                DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)), DemoRegion.Unit(1)), null, CancellationToken.None);
-            var item = submitted.Item.Id;
-            return await ui.AsAsync(DemoUsers.UnitContact, async (contactServices, contact) =>
-            {
-                var tasks = contactServices.GetRequiredService<TaskOperations>();
-                var claim = (await tasks.InboxAsync(contact, CancellationToken.None)).Single(t => t.ItemId == item && t.Step == "claim");
-                await tasks.ClaimAsync(contact, claim.Id, CancellationToken.None);
-                await tasks.CompleteAsync(contact, claim.Id, new TasksApi.CompleteTaskRequest("accept", null, null), CancellationToken.None);
-                var work = (await tasks.InboxAsync(contact, CancellationToken.None)).Single(t => t.ItemId == item && t.Step == "work");
-                await tasks.ClaimAsync(contact, work.Id, CancellationToken.None);
-                return true;
-            });
-        });
 }

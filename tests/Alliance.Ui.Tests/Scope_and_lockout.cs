@@ -32,7 +32,7 @@ public sealed class Scope_and_lockout(UiServer ui)
         for (var attempt = 1; attempt <= 5; attempt++)
         {
             await page.GotoAsync("/");
-            await page.FillAsync("#userName", DemoUsers.UnitSecretary);
+            await page.FillAsync("#userName", DemoUsers.OtherCommunitySecretary); // no other UI test signs in as her (she stays locked out)
             await page.FillAsync("#password", $"wrong-{attempt}");
             await page.ClickAsync("form[data-testid=signin-form] button[type=submit]");
             await Assertions.Expect(error).ToBeVisibleAsync();

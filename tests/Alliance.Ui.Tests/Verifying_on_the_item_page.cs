@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using Alliance.Server.Features.Demo;
-using Alliance.Server.Features.Items;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Alliance.Ui.Tests;
@@ -18,7 +16,8 @@ public sealed class Verifying_on_the_item_page(UiServer ui)
     public async Task The_secretary_verifies_and_rates_a_finished_joint_task_on_its_page_and_the_units_open_page_shows_it_closed()
     {
         var title = "东湖税务所为老年居民讲解个税申报 " + Guid.NewGuid().ToString("N")[..6];
-        var item = await WorkDoneAsync(title);
+        var item = await ui.JointTaskOfUnitOneAsync(title, "请成员单位为社区老年居民讲解个人所得税申报。",
+            ("claim", "accept", null), ("work", "done", new JsonObject { ["report"] = "已在社区活动室讲解两场" }));
         var contact = await ui.PhoneAsync(DemoUsers.UnitContact);
         await contact.GotoAsync($"/items/{item.Value}");
         await Assertions.Expect(contact.Locator("[data-testid=live-state]")).ToHaveAttributeAsync("data-following", "true");
@@ -57,26 +56,4 @@ public sealed class Verifying_on_the_item_page(UiServer ui)
         await contact.Context.CloseAsync();
         await secretary.Context.CloseAsync();
     }
-
-    /// <summary>A joint task (实事共办) designated to unit 1, accepted and done by its contact: it waits for the secretary's verification.</summary>
-    private Task<ItemId> WorkDoneAsync(string title) =>
-        ui.AsAsync(DemoUsers.CommunitySecretary, async (services, scope) =>
-        {
-            var submitted = await services.GetRequiredService<ItemOperations>().SubmitAsync(scope, new ItemsApi.SubmitItemRequest(
-                ItemKind.JointTask, title, "请成员单位为社区老年居民讲解个人所得税申报。", "法律", DemoRegion.CommunityAlliance(1), ItemScope.Alliance,
-                DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)), DemoRegion.Unit(1)), null, CancellationToken.None);
-            var item = submitted.Item.Id;
-            return await ui.AsAsync(DemoUsers.UnitContact, async (contactServices, contact) =>
-            {
-                var tasks = contactServices.GetRequiredService<TaskOperations>();
-                foreach (var (step, outcome, fields) in new[] { ("claim", "accept", (JsonObject?)null), ("work", "done", new JsonObject { ["report"] = "已在社区活动室讲解两场" }) })
-                {
-                    var task = (await tasks.InboxAsync(contact, CancellationToken.None, item)).Single(t => t.Step == step);
-                    await tasks.ClaimAsync(contact, task.Id, CancellationToken.None);
-                    await tasks.CompleteAsync(contact, task.Id, new TasksApi.CompleteTaskRequest(outcome, null, fields), CancellationToken.None);
-                }
-
-                return item;
-            });
-        });
 }
