@@ -332,6 +332,25 @@ public sealed class A_joint_meeting(AllianceAppFactory app) : IClassFixture<Alli
     }
 
     [Fact]
+    public async Task An_item_taken_off_the_agenda_can_be_put_back_by_hand_and_a_later_one_joins_by_refresh_while_the_agenda_is_collected()
+    {
+        var item = await DeliberationWaitingAsync("社区停车位共享议题");
+        var meeting = await app.OnlyAsync(await app.ScheduleAsync(), [item]);
+        var id = meeting.Id();
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{meeting.PointOf(item).Id()}/remove", new { reason = "材料待补充" });
+
+        var back = await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda", new { itemId = item });
+
+        Assert.Single(back["agenda"]!.AsArray().OfType<JsonObject>(), p => p["itemId"]?.GetValue<Guid>() == item && !p["removed"]!.GetValue<bool>());
+
+        // an item that begins waiting after the meeting was scheduled joins it through 更新议题, the same way
+        var later = await DeliberationWaitingAsync("社区垃圾分类督导议题");
+        var refreshed = await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/refresh");
+        Assert.Single(refreshed["agenda"]!.AsArray().OfType<JsonObject>(), p => p["itemId"]?.GetValue<Guid>() == later && !p["removed"]!.GetValue<bool>());
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/cancel", new { reason = "测试结束" });
+    }
+
+    [Fact]
     public async Task A_point_taken_off_during_the_meeting_does_not_keep_it_from_closing()
     {
         var item = await DeliberationWaitingAsync("社区文化墙改造议题");

@@ -179,7 +179,12 @@ public sealed partial class MeetingOperations
         return [.. items.Where(i => !here.Contains(i.Id))];
     }
 
-    private static AgendaPoint AddPoint(Meeting meeting, Item item)
+    /// <summary>
+    /// A new point for <paramref name="item"/> at the end of the agenda, tracked as added: found only through the tracked
+    /// meeting's collection, a point with its id already set would be taken for an existing row and updated (0 rows:
+    /// a concurrency failure), as putting a removed item back by hand once was.
+    /// </summary>
+    private AgendaPoint AddPoint(Meeting meeting, Item item)
     {
         var point = new AgendaPoint
         {
@@ -192,6 +197,7 @@ public sealed partial class MeetingOperations
             Category = item.Category,
         };
         meeting.Agenda.Add(point);
+        db.Add(point);
         return point;
     }
 

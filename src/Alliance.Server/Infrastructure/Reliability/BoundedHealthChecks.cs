@@ -25,7 +25,8 @@ public sealed class BoundedHealthChecks : IPostConfigureOptions<HealthCheckServi
             var original = r.Factory;
             var timeout = r.Timeout == Timeout.InfiniteTimeSpan || r.Timeout > Limit ? Limit : r.Timeout;
             // The service's own limit is a backstop just behind ours, so that the report says which check gave no answer.
-            options.Registrations.Add(new HealthCheckRegistration(r.Name, provider => new Bounded(original(provider), timeout), r.FailureStatus, r.Tags, timeout + Backstop)
+            options.Registrations.Add(new HealthCheckRegistration(
+                r.Name, provider => new Bounded(provider.GetRequiredService<IServiceScopeFactory>(), original, timeout), r.FailureStatus, r.Tags, timeout + Backstop)
             {
                 Delay = r.Delay,
                 Period = r.Period,
@@ -33,21 +34,52 @@ public sealed class BoundedHealthChecks : IPostConfigureOptions<HealthCheckServi
         }
     }
 
-    private sealed class Bounded(IHealthCheck inner, TimeSpan timeout) : IHealthCheck
+    /// <summary>
+    /// Runs the check in a DI scope of its own, disposed once the check has finished, however late: an abandoned check
+    /// still holds what it resolved (a DbContext whose connection is still connecting), and disposing that under it
+    /// threw out of the health check service ("Can't close, connection is in state Connecting": a 500, not a 503).
+    /// </summary>
+    private sealed class Bounded(IServiceScopeFactory scopes, Func<IServiceProvider, IHealthCheck> create, TimeSpan timeout) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
+            var scope = scopes.CreateAsyncScope();
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(timeout);
-            var check = inner.CheckHealthAsync(context, limit.Token);
+            Task<HealthCheckResult> check;
+            try
+            {
+                check = create(scope.ServiceProvider).CheckHealthAsync(context, limit.Token);
+            }
+            catch
+            {
+                await scope.DisposeAsync();
+                throw;
+            }
+
             try
             {
                 return await check.WaitAsync(timeout, cancellationToken);
             }
             catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                _ = check.ContinueWith(t => t.Exception, TaskScheduler.Default); // observe a late failure of the abandoned check
                 return new HealthCheckResult(context.Registration.FailureStatus, $"no answer within {timeout.TotalMilliseconds:F0} ms");
+            }
+            finally
+            {
+                // when the check is done (at once, or after it was abandoned): observe a late failure, then free its scope
+                _ = check.ContinueWith(async t =>
+                {
+                    _ = t.Exception;
+                    try
+                    {
+                        await scope.DisposeAsync();
+                    }
+                    catch (Exception)
+                    {
+                        // what an abandoned check leaves behind may refuse to close; the check's answer was given already
+                    }
+                }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
             }
         }
     }
