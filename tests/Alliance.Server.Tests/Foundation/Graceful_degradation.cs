@@ -120,7 +120,7 @@ public sealed class Graceful_degradation(AllianceAppFactory app) : IClassFixture
         var report = await checks.CheckHealthAsync(r => r.Tags.Contains("ready"));
 
         Assert.Equal(HealthStatus.Unhealthy, report.Status);
-        Assert.True(report.Entries["database"].Duration <= BoundedHealthChecks.Limit + TimeSpan.FromMilliseconds(250),
+        Assert.True(report.Entries["database"].Duration <= BoundedHealthChecks.Limit + TimeSpan.FromMilliseconds(400), // the service's backstop is 250 ms behind; EF's retries would take seconds
             $"the check took {report.Entries["database"].Duration.TotalMilliseconds:F0} ms");
     }
 
