@@ -58,6 +58,20 @@ public sealed class Accessibility_and_policy(UiServer ui)
         await AssertMainPageAsync("songjia", $"/meetings/{meeting.Id.Value}", "meeting-member", live: true);
     }
 
+    /// <summary>
+    /// The item page, live, as the secretary who verifies a finished joint task on it (her task card with its form) and
+    /// as the unit contact who did the work (read only).
+    /// </summary>
+    [Fact]
+    public async Task The_item_page_has_no_serious_accessibility_violation_fits_a_phone_and_breaks_no_policy()
+    {
+        var item = await ui.JointTaskOfUnitOneAsync("东湖税务所协助社区开展税法宣传 " + Guid.NewGuid().ToString("N")[..6], "请成员单位协助社区开展税法宣传进小区活动。",
+            ("claim", "accept", null), ("work", "done", new System.Text.Json.Nodes.JsonObject { ["report"] = "已开展两场" }));
+
+        await AssertMainPageAsync(DemoUsers.CommunitySecretary, $"/items/{item.Value}", "item-secretary", live: true);
+        await AssertMainPageAsync(DemoUsers.UnitContact, $"/items/{item.Value}", "item-unit-contact", live: true);
+    }
+
     private async Task AssertMainPageAsync(string user, string path, string name, bool live = false)
     {
         var page = await ui.PhoneAsync(user.Length == 0 ? null : user);
