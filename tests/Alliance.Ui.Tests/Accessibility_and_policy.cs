@@ -28,6 +28,7 @@ public sealed class Accessibility_and_policy(UiServer ui)
         { DemoUsers.CommunitySecretary, "/resources/ours", "our-resources" },
         { DemoUsers.StreetChair, "/reports", "reports" },
         { DemoUsers.UnitContact, "/reports", "reports-unit" },
+        { DemoUsers.CommunitySecretary, "/meetings/calendar", "meeting-calendar" },
     };
 
     [Theory]

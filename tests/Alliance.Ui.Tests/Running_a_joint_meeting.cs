@@ -243,6 +243,69 @@ public sealed class Running_a_joint_meeting(UiServer ui)
         await chair.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task The_chair_books_a_shared_venue_puts_a_removed_item_back_by_hand_and_finds_the_meeting_on_the_calendar()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var title = "共享之家联席会议 " + suffix;
+        await ui.DecideAtMeetingsAsync();
+        var item = (await ui.DecisionWaitingAsync("社区助餐点共建方案 " + suffix)).Value.ToString();
+
+        // A weekday afternoon a few days ahead, inside the venue's opening hours (Monday to Friday, 9:00-21:00).
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, MeetingsKit.China).DateTime).AddDays(3);
+        while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || day is { Month: 12, Day: 24 or 31 })
+        {
+            day = day.AddDays(1);
+        }
+
+        var chair = await ui.PhoneAsync(DemoUsers.CommunitySecretary);
+        await chair.GotoAsync("/meetings");
+        await chair.ClickAsync("[data-testid=schedule] summary");
+        await chair.SelectOptionAsync("#allianceId", new SelectOptionValue { Label = DemoRegion.CommunityAllianceName(1) });
+        await chair.SelectOptionAsync("#kind", "AdHoc");
+        await chair.FillAsync("#title", title);
+        await chair.FillAsync("#startsAt", $"{day:yyyy-MM-dd}T14:00");
+        await chair.FillAsync("#endsAt", $"{day:yyyy-MM-dd}T16:00");
+        await chair.SelectOptionAsync("#venueId", DemoRegion.Resource(2).Value.ToString());
+        await UiServer.ScreenshotAsync(chair, "meeting-schedule-venue");
+        await chair.ClickAsync("form[data-testid=schedule-form] button[type=submit]");
+        await Assertions.Expect(chair.Locator("[data-testid=meeting-title]")).ToHaveTextAsync(title);
+        await Assertions.Expect(chair.Locator("[data-testid=meeting-facts]")).ToContainTextAsync("桂花社区党建共享之家");
+        await MeetingsKit.WaitUntilLiveAsync(chair);
+        var meeting = chair.Url[(chair.Url.LastIndexOf('/') + 1)..];
+
+        // Taken off the agenda, the item is offered to be put back by hand; once back, it is no longer offered.
+        await RemoveAsync(chair, item, "待补充材料");
+        var choice = chair.Locator("[data-testid=add-item-choice]");
+        await Assertions.Expect(choice.Locator($"option[value='{item}']")).ToHaveCountAsync(1);
+        await choice.SelectOptionAsync(item);
+        await chair.ClickAsync("[data-testid=add-item-submit]");
+        await Assertions.Expect(Point(chair, item)).ToHaveCountAsync(1);
+        await Assertions.Expect(chair.Locator("[role=status]", new() { HasText = "已列入议程" })).ToBeVisibleAsync();
+        await Assertions.Expect(chair.Locator($"[data-testid=add-item-choice] option[value='{item}']")).ToHaveCountAsync(0);
+        await UiServer.ScreenshotAsync(chair, "meeting-add-item");
+        await MeetingsKit.AssertFitsAsync(chair);
+
+        // The calendar, from the list: the month, then the list of the coming days, where the meeting opens its page.
+        await chair.GotoAsync("/meetings");
+        await chair.ClickAsync("[data-testid=calendar-link]");
+        await Assertions.Expect(chair.Locator("h1")).ToHaveTextAsync("会议日历");
+        await Assertions.Expect(chair.Locator("[data-testid=calendar-summary]")).ToContainTextAsync("次会议");
+        await UiServer.ScreenshotAsync(chair, "meeting-calendar-month");
+        await MeetingsKit.AssertFitsAsync(chair);
+        await chair.Locator("[data-testid=calendar]").GetByText("列表", new() { Exact = true }).ClickAsync();
+        var entry = chair.Locator($"[data-testid=calendar-meeting][data-meeting='{meeting}']");
+        await Assertions.Expect(entry).ToContainTextAsync(title);
+        await UiServer.ScreenshotAsync(chair, "meeting-calendar-list");
+        await MeetingsKit.AssertFitsAsync(chair);
+        await entry.ClickAsync();
+        await Assertions.Expect(chair.Locator("[data-testid=meeting-title]")).ToHaveTextAsync(title);
+
+        await ui.AsAsync(DemoUsers.CommunitySecretary, (services, scope) =>
+            services.GetRequiredService<Alliance.Server.Features.Meetings.MeetingOperations>().CancelAsync(scope, new(Guid.Parse(meeting)), "测试结束", CancellationToken.None));
+        await chair.Context.CloseAsync();
+    }
+
     private static ILocator Point(IPage page, string item) => page.Locator($"[data-testid=point][data-item='{item}']");
 
     private static async Task RemoveAsync(IPage chair, string item, string reason)

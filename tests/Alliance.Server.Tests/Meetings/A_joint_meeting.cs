@@ -16,39 +16,11 @@ public sealed class A_joint_meeting(AllianceAppFactory app) : IClassFixture<Alli
 {
     private const string Chair = MeetingsKit.Chair;
 
-    private async Task<Guid> DeliberationWaitingAsync(string title = "老旧小区加装电梯议题")
-    {
-        var id = await app.SubmitAsync(Chair, app.Item("deliberation", days: null, title: title));
-        await app.DoAsync(Chair, id, "intake", "accept");
-        await app.DoAsync(Chair, id, "scope", "stay");
-        foreach (var member in ItemsKit.CommunityMembers)
-        {
-            await app.DoAsync(member, id, "opinions", "agree", fields: new { opinion = "同意" });
-        }
+    private Task<Guid> DeliberationWaitingAsync(string title = "老旧小区加装电梯议题") => app.DeliberationWaitingAsync(title);
 
-        Assert.Equal("awaiting-meeting", (await app.ItemAsync(Chair, id)).Status());
-        return id;
-    }
+    private Task<Guid> DecisionWaitingAsync(string category = "养老") => app.DecisionWaitingAsync(category);
 
-    private async Task<Guid> DecisionWaitingAsync(string category = "养老")
-    {
-        await DecideAtMeetingsAsync();
-        var id = await app.SubmitAsync(Chair, app.Item("decision", category, title: "社区养老服务站共建方案"));
-        await app.DoAsync(Chair, id, "intake", "accept");
-        Assert.Equal("awaiting-meeting", (await app.ItemAsync(Chair, id)).Status());
-        return id;
-    }
-
-    /// <summary>The alliance decides its decision items at its joint meeting (rules of procedure: decisionsAt).</summary>
-    private async Task DecideAtMeetingsAsync()
-    {
-        var path = $"/api/alliances/{DemoRegion.CommunityAlliance(1).Value}/rules";
-        using var client = await app.ClientForAsync(DemoUsers.DistrictAdmin);
-        var rules = (await client.GetFromJsonAsync<JsonObject>(path))!;
-        rules["decisionsAt"] = "meeting";
-        using var put = await client.PutAsJsonAsync(path, rules);
-        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
-    }
+    private Task DecideAtMeetingsAsync() => app.DecideAtMeetingsAsync();
 
     [Fact]
     public async Task Runs_from_the_schedule_to_published_minutes_and_starts_the_follow_up_tasks()

@@ -46,6 +46,41 @@ internal static class MeetingsKit
         return problem;
     }
 
+    /// <summary>A deliberation of the first community alliance taken through intake and opinions: it waits for a meeting.</summary>
+    public static async Task<Guid> DeliberationWaitingAsync(this AllianceAppFactory app, string title = "老旧小区加装电梯议题")
+    {
+        var id = await app.SubmitAsync(Chair, app.Item("deliberation", days: null, title: title));
+        await app.DoAsync(Chair, id, "intake", "accept");
+        await app.DoAsync(Chair, id, "scope", "stay");
+        foreach (var member in ItemsKit.CommunityMembers)
+        {
+            await app.DoAsync(member, id, "opinions", "agree", fields: new { opinion = "同意" });
+        }
+
+        Assert.Equal("awaiting-meeting", (await app.ItemAsync(Chair, id)).Status());
+        return id;
+    }
+
+    public static async Task<Guid> DecisionWaitingAsync(this AllianceAppFactory app, string category = "养老")
+    {
+        await app.DecideAtMeetingsAsync();
+        var id = await app.SubmitAsync(Chair, app.Item("decision", category, title: "社区养老服务站共建方案"));
+        await app.DoAsync(Chair, id, "intake", "accept");
+        Assert.Equal("awaiting-meeting", (await app.ItemAsync(Chair, id)).Status());
+        return id;
+    }
+
+    /// <summary>The alliance decides its decision items at its joint meeting (rules of procedure: decisionsAt).</summary>
+    public static async Task DecideAtMeetingsAsync(this AllianceAppFactory app)
+    {
+        var path = $"/api/alliances/{DemoRegion.CommunityAlliance(1).Value}/rules";
+        using var client = await app.ClientForAsync(DemoUsers.DistrictAdmin);
+        var rules = (await client.GetFromJsonAsync<JsonObject>(path))!;
+        rules["decisionsAt"] = "meeting";
+        using var put = await client.PutAsJsonAsync(path, rules);
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+    }
+
     /// <summary>An ad hoc meeting of the first community alliance, an hour from now; its agenda window takes every waiting item.</summary>
     public static Task<JsonObject> ScheduleAsync(this AllianceAppFactory app, string title = "桂花社区联席会议") =>
         app.MeetingDoAsync(Chair, "/api/meetings", new

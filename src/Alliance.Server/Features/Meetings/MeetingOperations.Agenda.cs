@@ -32,6 +32,25 @@ public sealed partial class MeetingOperations
             return new MeetingChange { After = new { Added = added } };
         }, cancellationToken);
 
+    /// <summary>
+    /// The items the preparer may add by hand while the agenda window is open: the alliance's deliberation and decision
+    /// items that wait for a meeting and are on no open meeting's agenda (those <see cref="AddItemAsync"/> accepts),
+    /// oldest first. Empty once the agenda is fixed; 403 for anyone but the chair or the host's secretary.
+    /// </summary>
+    public async Task<IReadOnlyList<WaitingItemView>> WaitingAsync(AccessScope scope, MeetingId id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var meeting = await LoadAsync(scope, id, tracked: false, cancellationToken);
+        DemandPreparer(scope, meeting);
+        if (meeting.Status != MeetingStatus.Scheduled)
+        {
+            return [];
+        }
+
+        var items = await WaitingItemsAsync(meeting, cancellationToken);
+        return [.. items.OrderBy(i => i.CreatedUtc).Select(i => new WaitingItemView(i.Id, i.Title, i.Kind, i.Category, i.CreatedUtc))];
+    }
+
     /// <summary>Adds one waiting item of the alliance to the agenda (one on another open meeting's agenda is refused).</summary>
     public Task<MeetingView> AddItemAsync(AccessScope scope, MeetingId id, ItemId? itemId, CancellationToken cancellationToken)
     {

@@ -98,8 +98,12 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
         }
     }
 
-    /// <summary>Meetings of the alliances the caller sees, soonest first from <paramref name="from"/> (default: the last 30 days).</summary>
-    public async Task<IReadOnlyList<MeetingSummary>> ListAsync(AccessScope scope, AllianceId? alliance, DateTimeOffset? from, CancellationToken cancellationToken)
+    /// <summary>
+    /// Meetings of the alliances the caller sees, soonest first, that end after <paramref name="from"/> (default: 30 days
+    /// ago) and, with <paramref name="to"/>, start before it (the calendar's month); at most 200.
+    /// </summary>
+    public async Task<IReadOnlyList<MeetingSummary>> ListAsync(
+        AccessScope scope, AllianceId? alliance, DateTimeOffset? from, CancellationToken cancellationToken, DateTimeOffset? to = null)
     {
         ArgumentNullException.ThrowIfNull(scope);
         var visible = scope.VisibleAllianceIds.ToList();
@@ -108,6 +112,12 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
         if (alliance is { } a)
         {
             query = query.Where(m => m.AllianceId == a);
+        }
+
+        if (to is { } until)
+        {
+            var before = until.UtcDateTime;
+            query = query.Where(m => m.StartsUtc < before);
         }
 
         var meetings = await query.OrderBy(m => m.StartsUtc).Take(200)

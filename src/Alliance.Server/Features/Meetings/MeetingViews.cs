@@ -13,6 +13,9 @@ public sealed record ScheduleMeetingRequest(
 
 public sealed record AddAgendaItemRequest(ItemId? ItemId);
 
+/// <summary>An item that waits for a meeting and may be added to this one's agenda by hand.</summary>
+public sealed record WaitingItemView(ItemId Id, string Title, ItemKind Kind, string Category, DateTime SubmittedUtc);
+
 public sealed record ReasonRequest(string? Reason);
 
 public sealed record ReorderAgendaRequest(IReadOnlyList<Guid>? Points);
@@ -40,7 +43,11 @@ public sealed record MeetingSummary(
 public sealed record AgendaPointView(
     Guid Id, int Order, AgendaPointKind Kind, ItemId? ItemId, string Title, string? Category, string? ItemStatus, string? Summary, string? Notes,
     bool Removed, string? RemovedReason, bool VoteOpen, bool Voted, int Eligible, int For, int Against, int Abstain, string? Threshold, AgendaOutcome? Outcome,
-    string? Resolution, OrganisationId? LeadUnitId, DateOnly? DueDate, DateTime? DecidedUtc, int EarlierDeferrals, BallotChoice? YourBallot);
+    string? Resolution, OrganisationId? LeadUnitId, DateOnly? DueDate, DateTime? DecidedUtc, int EarlierDeferrals, BallotChoice? YourBallot,
+    IReadOnlyList<MemberBallotView> YourBallots);
+
+/// <summary>The ballot of one member the caller answers for (<see cref="AgendaPointView.YourBallot"/> is the first of them).</summary>
+public sealed record MemberBallotView(OrganisationId OrganisationId, BallotChoice Choice);
 
 public sealed record MeetingMemberView(
     OrganisationId OrganisationId, string Name, MeetingReply? Reply, string? AbsenceReason, string? DeputyName, DateTime? RepliedUtc, DateTime? CheckedInUtc);
@@ -82,7 +89,8 @@ public sealed partial class MeetingOperations
                     : null,
                 p.Outcome, p.Resolution, p.LeadUnitId, p.DueDate, p.DecidedUtc,
                 deferrals.Count(d => d.ItemId == p.ItemId && d.MeetingId != meeting.Id),
-                ballots.FirstOrDefault(b => b.PointId == p.Id)?.Choice))],
+                ballots.FirstOrDefault(b => b.PointId == p.Id)?.Choice,
+                [.. ballots.Where(b => b.PointId == p.Id).Select(b => new MemberBallotView(b.OrganisationId, b.Choice))]))],
             [.. meeting.Members.OrderBy(m => names.GetValueOrDefault(m.OrganisationId), StringComparer.Ordinal).Select(m => new MeetingMemberView(
                 m.OrganisationId, names.GetValueOrDefault(m.OrganisationId) ?? "", m.Reply, m.AbsenceReason, m.DeputyName, m.RepliedUtc, m.CheckedInUtc))],
             meeting.Minutes, meeting.CreatedUtc, meeting.AgendaFixedUtc, meeting.OpenedUtc, meeting.ClosedUtc, meeting.MinutesPublishedUtc, meeting.CancelReason,

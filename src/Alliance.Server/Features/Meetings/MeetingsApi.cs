@@ -15,10 +15,12 @@ public static class MeetingsApi
         var api = app.MapGroup("/api/meetings").WithTags("Meetings").RequireAuthorization();
         api.MapPost("/", Schedule).WithName("ScheduleMeeting")
             .WithSummary("The chair schedules a joint meeting (regular, adHoc, extraordinary, online); the agenda window opens with the review point and the waiting items / 召开联席会议");
-        api.MapGet("/", List).WithName("ListMeetings").WithSummary("Meetings of the caller's alliances from a day (default: 30 days ago), soonest first / 联席会议日程");
+        api.MapGet("/", List).WithName("ListMeetings").WithSummary("Meetings of the caller's alliances that end after `from` (default: 30 days ago) and start before `to`, soonest first, at most 200 / 联席会议日程");
         api.MapGet("/{id}", Get).WithName("GetMeeting").WithSummary("A meeting with agenda, attendance, tallies and minutes / 会议详情");
         api.MapPost("/{id}/cancel", Cancel).WithName("CancelMeeting").WithSummary("Cancel a meeting that has not opened, with a reason / 取消会议");
         api.MapPost("/{id}/agenda/refresh", Refresh).WithName("RefreshMeetingAgenda").WithSummary("Take items that began waiting onto the open agenda window / 更新议题");
+        api.MapGet("/{id}/agenda/waiting", Waiting).WithName("ListMeetingWaitingItems")
+            .WithSummary("Items that wait for a meeting and may be added to this agenda by hand (chair or host secretary) / 待上会事项");
         api.MapPost("/{id}/agenda", AddItem).WithName("AddMeetingAgendaItem").WithSummary("Add a waiting deliberation or decision item / 增加议题");
         api.MapPut("/{id}/agenda/order", Reorder).WithName("OrderMeetingAgenda").WithSummary("Order the agenda (every point but the review, once) / 调整议程顺序");
         api.MapPost("/{id}/agenda/{pointId}/remove", Remove).WithName("RemoveMeetingAgendaPoint").WithSummary("Remove a point, with a reason / 移出议题");
@@ -50,8 +52,9 @@ public static class MeetingsApi
     }
 
     public static async Task<Ok<IReadOnlyList<MeetingSummary>>> List(
-        AccessScope scope, MeetingOperations meetings, CancellationToken cancellationToken, AllianceId? allianceId = null, DateTimeOffset? from = null) =>
-        TypedResults.Ok(await meetings.ListAsync(scope, allianceId, from, cancellationToken));
+        AccessScope scope, MeetingOperations meetings, CancellationToken cancellationToken, AllianceId? allianceId = null, DateTimeOffset? from = null,
+        DateTimeOffset? to = null) =>
+        TypedResults.Ok(await meetings.ListAsync(scope, allianceId, from, cancellationToken, to));
 
     public static async Task<Ok<MeetingView>> Get(MeetingId id, AccessScope scope, MeetingOperations meetings, CancellationToken cancellationToken) =>
         TypedResults.Ok(await meetings.GetAsync(scope, id, cancellationToken));
@@ -61,6 +64,9 @@ public static class MeetingsApi
 
     public static async Task<Ok<MeetingView>> Refresh(MeetingId id, AccessScope scope, MeetingOperations meetings, CancellationToken cancellationToken) =>
         TypedResults.Ok(await meetings.RefreshAgendaAsync(scope, id, cancellationToken));
+
+    public static async Task<Ok<IReadOnlyList<WaitingItemView>>> Waiting(MeetingId id, AccessScope scope, MeetingOperations meetings, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await meetings.WaitingAsync(scope, id, cancellationToken));
 
     public static async Task<Ok<MeetingView>> AddItem(MeetingId id, AddAgendaItemRequest request, AccessScope scope, MeetingOperations meetings, CancellationToken cancellationToken) =>
         TypedResults.Ok(await meetings.AddItemAsync(scope, id, request?.ItemId, cancellationToken));

@@ -1,6 +1,7 @@
 using Alliance.Server.Features.Access;
 using Alliance.Server.Features.Alliances;
 using Alliance.Server.Features.Meetings;
+using Alliance.Server.Features.Resources;
 using Alliance.Server.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,5 +22,23 @@ public static class MeetingChoices
             .Where(a => a.Status == AllianceStatus.Active && visible.Contains(a.Id))
             .OrderBy(a => a.Name).Select(a => new { a.Id, a.Name, a.HostOrganisationId }).ToListAsync(cancellationToken);
         return [.. alliances.Where(a => MeetingOperations.IsChair(scope, a.HostOrganisationId)).Select(a => (a.Id, a.Name))];
+    }
+
+    /// <summary>
+    /// The schedule form's venues: the shared venues in the person's scope (the catalogue's search, every page), by
+    /// name. Whether one can be booked for the meeting (hours, capacity, a taken slot) is the booking route's answer.
+    /// </summary>
+    public static async Task<IReadOnlyList<ResourcesApi.ResourceResponse>> VenuesAsync(AllianceDbContext db, AccessScope scope, CancellationToken cancellationToken)
+    {
+        var venues = new List<ResourcesApi.ResourceResponse>();
+        for (var page = 1; ; page++)
+        {
+            var found = await ResourceCatalogue.SearchAsync(scope, db, new ResourceFilter(Kind: "venue", Page: page), cancellationToken);
+            venues.AddRange(found.Items);
+            if (found.Items.Count == 0 || venues.Count >= found.Total)
+            {
+                return venues;
+            }
+        }
     }
 }
