@@ -294,6 +294,7 @@ public sealed class Running_a_joint_meeting(UiServer ui)
         await UiServer.ScreenshotAsync(chair, "meeting-calendar-month");
         await MeetingsKit.AssertFitsAsync(chair);
         await chair.Locator("[data-testid=calendar]").GetByText("列表", new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(chair.Locator("[data-testid=calendar] .rz-scheduler-nav-views .rz-state-active")).ToContainTextAsync("列表");
         var entry = chair.Locator($"[data-testid=calendar-meeting][data-meeting='{meeting}']");
         await Assertions.Expect(entry).ToContainTextAsync(title);
         await UiServer.ScreenshotAsync(chair, "meeting-calendar-list");
