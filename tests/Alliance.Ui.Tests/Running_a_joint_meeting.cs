@@ -258,6 +258,11 @@ public sealed class Running_a_joint_meeting(UiServer ui)
             day = day.AddDays(1);
         }
 
+        // The chair's board, open on another screen, follows the meetings ahead with their agenda.
+        var board = await ui.PhoneAsync(DemoUsers.CommunitySecretary);
+        await board.GotoAsync("/board");
+        await MeetingsKit.WaitUntilLiveAsync(board);
+
         var chair = await ui.PhoneAsync(DemoUsers.CommunitySecretary);
         await chair.GotoAsync("/meetings");
         await chair.ClickAsync("[data-testid=schedule] summary");
@@ -274,8 +279,13 @@ public sealed class Running_a_joint_meeting(UiServer ui)
         await MeetingsKit.WaitUntilLiveAsync(chair);
         var meeting = chair.Url[(chair.Url.LastIndexOf('/') + 1)..];
 
+        var onBoard = board.Locator($"[data-testid=board-meeting][data-meeting='{meeting}']");
+        await Assertions.Expect(onBoard).ToContainTextAsync(title);
+        await Assertions.Expect(onBoard.Locator("[data-testid=board-agenda]")).ToContainTextAsync("社区助餐点共建方案 " + suffix);
+
         // Taken off the agenda, the item is offered to be put back by hand; once back, it is no longer offered.
         await RemoveAsync(chair, item, "待补充材料");
+        await Assertions.Expect(onBoard.Locator("[data-testid=board-agenda]")).Not.ToContainTextAsync("社区助餐点共建方案 " + suffix);
         var choice = chair.Locator("[data-testid=add-item-choice]");
         await Assertions.Expect(choice.Locator($"option[value='{item}']")).ToHaveCountAsync(1);
         await choice.SelectOptionAsync(item);
@@ -284,6 +294,9 @@ public sealed class Running_a_joint_meeting(UiServer ui)
         await Assertions.Expect(chair.Locator("[role=status]", new() { HasText = "已列入议程" })).ToBeVisibleAsync();
         await Assertions.Expect(chair.Locator($"[data-testid=add-item-choice] option[value='{item}']")).ToHaveCountAsync(0);
         await UiServer.ScreenshotAsync(chair, "meeting-add-item");
+        await Assertions.Expect(onBoard.Locator("[data-testid=board-agenda]")).ToContainTextAsync("社区助餐点共建方案 " + suffix);
+        await UiServer.ScreenshotAsync(board, "board-meetings");
+        await board.Context.CloseAsync();
         await MeetingsKit.AssertFitsAsync(chair);
 
         // The calendar, from the list: the month, then the list of the coming days, where the meeting opens its page.

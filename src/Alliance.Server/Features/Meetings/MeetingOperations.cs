@@ -134,6 +134,21 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
             m.Id, m.AllianceId, names.GetValueOrDefault(m.AllianceId), m.Kind, m.Title, m.StartsUtc, m.EndsUtc, m.Location, m.Status, m.Points, m.Members, m.Present))];
     }
 
+    /// <summary>
+    /// The board's upcoming meetings: those of the caller's alliances ahead or in session (ending no earlier than
+    /// <paramref name="now"/>, starting within 60 days), soonest first, at most <paramref name="take"/>, each with the
+    /// titles of the points on its agenda in order.
+    /// </summary>
+    public async Task<IReadOnlyList<UpcomingMeeting>> UpcomingAsync(AccessScope scope, DateTimeOffset now, int take, CancellationToken cancellationToken)
+    {
+        var meetings = (await ListAsync(scope, null, now, cancellationToken, now.AddDays(60)))
+            .Where(m => m.Status is MeetingStatus.Scheduled or MeetingStatus.AgendaFixed or MeetingStatus.Open).Take(take).ToList();
+        var ids = meetings.Select(m => m.Id).ToList();
+        var points = await db.Set<AgendaPoint>().AsNoTracking().Where(p => ids.Contains(p.MeetingId) && p.RemovedUtc == null)
+            .OrderBy(p => p.Order).Select(p => new { p.MeetingId, p.Title }).ToListAsync(cancellationToken);
+        return [.. meetings.Select(m => new UpcomingMeeting(m, [.. points.Where(p => p.MeetingId == m.Id).Select(p => p.Title)]))];
+    }
+
     /// <summary>A meeting with its agenda, attendance, tallies and minutes; 404 outside the caller's alliances.</summary>
     public async Task<MeetingView> GetAsync(AccessScope scope, MeetingId id, CancellationToken cancellationToken)
     {

@@ -30,7 +30,7 @@ public sealed class MeetingStreamFeed(LiveFeed feed) : IConsumer<MeetingChanged>
 {
     private static readonly HashSet<string> OnTheBoard =
     [
-        "meeting.scheduled", "meeting.agenda-fixed", "meeting.opened", "meeting.point-decided", "meeting.vote-closed", "meeting.closed",
+        "meeting.scheduled", "meeting.agenda-changed", "meeting.agenda-fixed", "meeting.opened", "meeting.point-decided", "meeting.vote-closed", "meeting.closed",
         "meeting.minutes-published", "meeting.cancelled",
     ];
 

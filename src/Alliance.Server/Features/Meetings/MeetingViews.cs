@@ -40,6 +40,9 @@ public sealed record MeetingSummary(
     MeetingId Id, AllianceId AllianceId, string? AllianceName, MeetingKind Kind, string Title, DateTime StartsUtc, DateTime EndsUtc, string? Location,
     MeetingStatus Status, int Points, int Members, int Present);
 
+/// <summary>A meeting ahead or in session with the titles of its agenda, in order (the chair's board).</summary>
+public sealed record UpcomingMeeting(MeetingSummary Meeting, IReadOnlyList<string> Agenda);
+
 public sealed record AgendaPointView(
     Guid Id, int Order, AgendaPointKind Kind, ItemId? ItemId, string Title, string? Category, string? ItemStatus, string? Summary, string? Notes,
     bool Removed, string? RemovedReason, bool VoteOpen, bool Voted, int Eligible, int For, int Against, int Abstain, string? Threshold, AgendaOutcome? Outcome,
