@@ -29,6 +29,13 @@ public sealed class Verifying_on_the_item_page(UiServer ui)
         await Assertions.Expect(secretary.Locator("[data-testid=live-state]")).ToHaveAttributeAsync("data-following", "true");
         var verify = secretary.Locator("[data-testid=my-steps] [data-testid=task]");
         await Assertions.Expect(verify).ToHaveCountAsync(1);
+
+        // The route: the step she is asked to do now is marked, the steps before it are passed, each with its ways out.
+        var current = secretary.Locator("[data-testid=route-step][data-state=current]");
+        await Assertions.Expect(current).ToContainTextAsync("验收并评价满意度");
+        await Assertions.Expect(current).ToHaveAttributeAsync("aria-current", "step");
+        await Assertions.Expect(secretary.Locator("[data-testid=route-step]").First).ToHaveAttributeAsync("data-state", "visited");
+        await Assertions.Expect(current.Locator(".route-exits")).ToContainTextAsync("满意");
         await verify.Locator("[data-testid=claim]").ClickAsync();
         await Assertions.Expect(verify.Locator("[data-testid=outcome] option")).ToHaveTextAsync(["满意", "基本满意", "不满意"]);
 
@@ -51,6 +58,9 @@ public sealed class Verifying_on_the_item_page(UiServer ui)
         await Assertions.Expect(timeline).ToContainTextAsync("状态变为：待验收");
         await Assertions.Expect(timeline).ToContainTextAsync("办结任务：验收并评价满意度 · 满意");
         await UiServer.ScreenshotAsync(secretary, "item-closed");
+        await Assertions.Expect(secretary.Locator("[data-testid=route-step][data-state=current]")).ToHaveCountAsync(0);
+        await secretary.Locator("[data-testid=route]").ScrollIntoViewIfNeededAsync();
+        await UiServer.ScreenshotAsync(secretary, "item-route");
         // the unit's page, open all along, shows it without a reload
         await Assertions.Expect(contact.Locator("[data-testid=item-status]")).ToHaveTextAsync("已办结");
         await contact.Context.CloseAsync();

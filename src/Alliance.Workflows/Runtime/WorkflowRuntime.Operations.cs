@@ -118,6 +118,18 @@ public sealed partial class WorkflowRuntime
             ?? throw new InvalidOperationException($"definition {instance.DefinitionKey} is not loaded");
         return MermaidExporter.Export(definition, new InstanceHighlight(instance.State.Visited, [.. bookmarks.Select(b => b.ActivityId)]));
     }
+
+    /// <summary>The instance's route as its people read it (<see cref="RouteMap"/>): its steps in order, visited, current or ahead.</summary>
+    public async Task<IReadOnlyList<RouteStep>> RouteMapAsync(InstanceId id, CancellationToken cancellationToken = default)
+    {
+        var instance = await _store.FindInstanceAsync(id, cancellationToken)
+            ?? throw new WorkflowConflictException(new WorkflowConflict(ConflictCode.NotFound, "流程实例不存在", $"No workflow instance {id}"));
+        var bookmarks = await _store.GetBookmarksAsync(id, cancellationToken);
+        var definition = _services.Definitions.Find(instance.DefinitionId, instance.DefinitionVersion)
+            ?? throw new InvalidOperationException($"definition {instance.DefinitionKey} is not loaded");
+        return RouteMap.Build(definition, new InstanceHighlight(instance.State.Visited, [.. bookmarks.Select(b => b.ActivityId)]),
+            workflow => _services.Definitions.Latest(workflow)?.Name);
+    }
 }
 
 /// <summary>The result of a migration: done, or refused with reasons.</summary>

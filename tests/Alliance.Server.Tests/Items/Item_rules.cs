@@ -47,6 +47,26 @@ public sealed class Item_rules(AllianceAppFactory app) : IClassFixture<AllianceA
     }
 
     [Fact]
+    public async Task The_route_lists_its_steps_in_order_with_the_step_passed_the_one_waited_at_and_the_ways_out()
+    {
+        var id = await app.SubmitAsync(Secretary, app.JointTask(designated: DemoRegion.Unit(1).Value));
+        await app.CompleteAsync(Unit, (await app.TaskAsync(Unit, id, "claim"))["id"]!.GetValue<Guid>(), "accept");
+        using var client = await app.ClientForAsync(Secretary);
+
+        var steps = (await client.GetFromJsonAsync<JsonObject>($"/api/items/{id}/diagram"))!["steps"]!.AsArray().OfType<JsonObject>().ToList();
+
+        string State(string step) => steps.Single(s => s["id"]!.GetValue<string>() == step)["state"]!.GetValue<string>();
+        Assert.Equal("start", steps[0]["id"]!.GetValue<string>());
+        Assert.Equal("visited", State("start"));
+        Assert.Equal("visited", State("claim"));
+        Assert.Single(steps, s => s["state"]!.GetValue<string>() == "current");
+        Assert.True(steps.FindIndex(s => s["id"]!.GetValue<string>() == "claim") < steps.FindIndex(s => s["state"]!.GetValue<string>() == "current"));
+        var claimExits = steps.Single(s => s["id"]!.GetValue<string>() == "claim")["exits"]!.AsArray().OfType<JsonObject>().ToList();
+        Assert.Contains(claimExits, e => e["port"]!.GetValue<string>() == "accept" && e["to"] is not null);
+        Assert.All(steps, s => Assert.False(string.IsNullOrEmpty(s["title"]!["zh-CN"]!.GetValue<string>())));
+    }
+
+    [Fact]
     public async Task An_outcome_outside_the_allowed_set_a_task_already_done_and_a_closed_item_are_409_with_a_reason()
     {
         var id = await app.SubmitAsync(Secretary, app.JointTask(designated: DemoRegion.Unit(1).Value));

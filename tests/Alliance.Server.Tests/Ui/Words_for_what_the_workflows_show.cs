@@ -21,6 +21,24 @@ public sealed class Words_for_what_the_workflows_show
         .Where(o => o["outcomes"] is JsonArray).SelectMany(o => o["outcomes"]!.AsArray().Select(Text)).OfType<string>()
         .Distinct().Order(StringComparer.Ordinal)];
 
+    /// <summary>The ways out of the steps the item page's route shows (<c>RouteMap.IsStep</c>): a task's outcomes, a round's or a child route's end.</summary>
+    public static TheoryData<string> StepPorts() => [.. Definitions().Where(d => d["activities"] is JsonArray && d["connections"] is JsonArray).SelectMany(d =>
+        {
+            var steps = d["activities"]!.AsArray().OfType<JsonObject>().Where(a => StepTypes.Contains(Text(a["type"]))).Select(a => Text(a["id"])).ToHashSet();
+            return d["connections"]!.AsArray().OfType<JsonObject>().Where(c => steps.Contains(Text(c["from"]))).Select(c => Text(c["port"])!);
+        }).Distinct().Order(StringComparer.Ordinal)];
+
+    private static readonly string[] StepTypes = ["Start", "HumanTask", "ParallelForEach", "Vote", "StartChild", "WaitForMessage", "Timer"];
+
+    [Theory]
+    [MemberData(nameof(StepPorts))]
+    public void Every_way_out_of_a_route_step_has_a_chinese_label(string port)
+    {
+        var label = UiText.Outcome(port);
+        Assert.NotEqual(port, label);
+        Assert.Matches("\\p{IsCJKUnifiedIdeographs}", label);
+    }
+
     [Theory]
     [MemberData(nameof(Outcomes))]
     public void Every_task_outcome_has_a_chinese_label(string outcome)

@@ -224,11 +224,12 @@ public sealed class ItemOperations(AllianceDbContext db, WorkflowRuntime runtime
             children);
     }
 
-    /// <summary>The item's route as a Mermaid flowchart with its position; 404 out of scope.</summary>
+    /// <summary>The item's route as a Mermaid flowchart and as its steps in order, with its position; 404 out of scope.</summary>
     public async Task<DiagramResponse> DiagramAsync(AccessScope scope, ItemId id, CancellationToken cancellationToken)
     {
         var item = await FindVisibleAsync(db, scope, id, cancellationToken);
-        return new DiagramResponse(item.Id, await runtime.ExportMermaidAsync(new InstanceId(item.WorkflowInstanceId), cancellationToken));
+        var instance = new InstanceId(item.WorkflowInstanceId);
+        return new DiagramResponse(item.Id, await runtime.ExportMermaidAsync(instance, cancellationToken), await runtime.RouteMapAsync(instance, cancellationToken));
     }
 
     /// <summary>The organisation the caller submits for: the alliance's host if they act for it, else a member they act for.</summary>

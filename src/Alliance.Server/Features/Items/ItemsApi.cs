@@ -29,7 +29,7 @@ public static class ItemsApi
         api.MapGet("/{id}", Get).WithName("GetItem")
             .WithSummary("An item with its current steps, who holds them, deadlines and full timeline / 事项详情、当前环节、办理人、期限与全过程");
         api.MapGet("/{id}/diagram", Diagram).WithName("GetItemDiagram")
-            .WithSummary("The item's route as a Mermaid flowchart with its position / 事项流程图（Mermaid）及当前位置");
+            .WithSummary("The item's route as a Mermaid flowchart and as its steps in order, with its position / 事项流程图（Mermaid、步骤）及当前位置");
         return app;
     }
 
@@ -62,7 +62,8 @@ public static class ItemsApi
     /// <summary>An item this one started (a joint task, or the street's deliberation of an escalated one), as far as the caller may see it.</summary>
     public sealed record LinkedItem(ItemId Id, ItemKind Kind, AllianceId AllianceId, string Status, DateTime CreatedUtc, DateTime? ClosedUtc);
 
-    public sealed record DiagramResponse(ItemId Id, string Mermaid);
+    /// <summary>The route as a Mermaid flowchart and as its steps in order (visited, current, ahead; each with its ways out).</summary>
+    public sealed record DiagramResponse(ItemId Id, string Mermaid, IReadOnlyList<Alliance.Workflows.Visualisation.RouteStep> Steps);
 
     public static async Task<Results<Created<SubmittedItem>, Ok<SubmittedItem>>> Submit(
         SubmitItemRequest request, AccessScope scope, ItemOperations items, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,

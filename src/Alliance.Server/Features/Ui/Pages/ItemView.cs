@@ -6,25 +6,29 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Server.Features.Ui.Pages;
 
-public sealed record ItemView(ItemsApi.ItemDetail Item, string AllianceName, IReadOnlyDictionary<Guid, string> OrganisationNames);
+public sealed record ItemView(
+    ItemsApi.ItemDetail Item, string AllianceName, IReadOnlyDictionary<Guid, string> OrganisationNames, IReadOnlyList<Alliance.Workflows.Visualisation.RouteStep> Route);
 
 /// <summary>
 /// One item as its page shows it: <see cref="ItemOperations.GetAsync"/> (the code <c>GET /api/items/{id}</c> runs, so
 /// out of scope is the same <see cref="Infrastructure.Problems.NotFoundProblem"/>), plus the names of the alliance and
-/// of the organisations it mentions.
+/// of the organisations it mentions, and its route's steps (<see cref="ItemOperations.DiagramAsync"/>, as
+/// <c>GET /api/items/{id}/diagram</c>).
 /// </summary>
 public static class ItemViews
 {
     public static async Task<ItemView> ReadAsync(IServiceProvider services, AccessScope scope, ItemId id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var item = await services.GetRequiredService<ItemOperations>().GetAsync(scope, id, cancellationToken);
+        var items = services.GetRequiredService<ItemOperations>();
+        var item = await items.GetAsync(scope, id, cancellationToken);
+        var route = (await items.DiagramAsync(scope, id, cancellationToken)).Steps;
         var db = services.GetRequiredService<AllianceDbContext>();
         var alliance = await db.Alliances.AsNoTracking().Where(a => a.Id == item.AllianceId).Select(a => a.Name).SingleOrDefaultAsync(cancellationToken) ?? "";
         var mentioned = item.CurrentSteps.Concat(item.PastSteps).Where(t => t.HolderOrganisationId is not null).Select(t => t.HolderOrganisationId!.Value)
             .Append(item.SubmitterOrganisationId).Distinct().ToList();
         var names = await db.Organisations.AsNoTracking().Where(o => mentioned.Contains(o.Id)).ToDictionaryAsync(o => o.Id.Value, o => o.Name, cancellationToken);
-        return new ItemView(item, alliance, names);
+        return new ItemView(item, alliance, names, route);
     }
 
     /// <summary>
