@@ -60,6 +60,7 @@ public static class ItemsSetup
         services.AddScoped<ItemSync>();
         services.AddScoped<ItemOperations>();
         services.AddScoped<TaskOperations>();
+        services.AddScoped<Lists.NeedOperations>();
         services.AddSingleton<ItemCommitHook>();
         services.AddSingleton<Alliance.Workflows.Persistence.Ef.IWorkflowCommitHook>(provider => provider.GetRequiredService<ItemCommitHook>());
         services.AddSingleton<ItemSupervision>();
