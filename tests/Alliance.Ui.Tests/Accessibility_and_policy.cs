@@ -29,6 +29,8 @@ public sealed class Accessibility_and_policy(UiServer ui)
         { DemoUsers.StreetChair, "/reports", "reports" },
         { DemoUsers.UnitContact, "/reports", "reports-unit" },
         { DemoUsers.CommunitySecretary, "/meetings/calendar", "meeting-calendar" },
+        { DemoUsers.CommunitySecretary, "/needs", "needs" },
+        { DemoUsers.CommunitySecretary, $"/needs/{DemoRegion.Need(1).Value}", "need" },
     };
 
     [Theory]

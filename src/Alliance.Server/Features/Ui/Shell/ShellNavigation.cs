@@ -11,7 +11,8 @@ public sealed record NavigationLink(string Href, string Text);
 /// (待办), a community secretary on their items (我的事项), a street chair, street staff or the district on the board.
 /// Units and community staff, who book shared venues and resources, also get 共享资源 and 我的预约, and 我们的资源 for
 /// the owner's side: deciding requests on what their organisation shares, and 平急转换. Everyone who can see an
-/// alliance gets 会议 (joint meetings), and everyone 统计 (the figures of their scope).
+/// alliance gets 会议 (joint meetings), communities, units and streets 需求 (the needs list), and everyone 统计 (the
+/// figures of their scope).
 /// </summary>
 public static class ShellNavigation
 {
@@ -46,6 +47,12 @@ public static class ShellNavigation
         }
 
         links.Add(new("/commitments", UiText.L("承诺", "Commitments")));
+        if (IsSecretary(scope) || IsUnitOnly(scope) || IsStreet(scope))
+        {
+            // 需求清单: communities raise needs, units see what they could serve, the street follows them.
+            links.Add(new("/needs", UiText.L("需求", "Needs")));
+        }
+
         if (IsSecretary(scope) || IsUnitOnly(scope))
         {
             // Units and communities share and book venues and resources (资源共享).
