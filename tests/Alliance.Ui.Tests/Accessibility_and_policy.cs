@@ -30,6 +30,7 @@ public sealed class Accessibility_and_policy(UiServer ui)
         { DemoUsers.UnitContact, "/reports", "reports-unit" },
         { DemoUsers.CommunitySecretary, "/meetings/calendar", "meeting-calendar" },
         { DemoUsers.CommunitySecretary, "/needs", "needs" },
+        { DemoUsers.UnitContact, "/commitments/new", "commitment-new" },
         { DemoUsers.CommunitySecretary, $"/needs/{DemoRegion.Need(1).Value}", "need" },
     };
 

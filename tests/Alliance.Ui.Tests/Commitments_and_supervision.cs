@@ -37,6 +37,48 @@ public sealed class Commitments_and_supervision(UiServer ui)
     }
 
     [Fact]
+    public async Task A_unit_contact_drafts_a_commitment_with_errors_beside_the_fields_edits_it_and_submits_it()
+    {
+        var title = "每季度开展一次社区税法宣讲 " + Guid.NewGuid().ToString("N")[..6];
+        var page = await ui.PhoneAsync(DemoUsers.UnitContact);
+        await page.GotoAsync("/commitments");
+        await page.ClickAsync("[data-testid=new-commitment]");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("作出承诺");
+
+        // nothing filled in: every required field is named beside it, and nothing is stored
+        await page.ClickAsync("form[data-testid=commitment-form] button[type=submit]");
+        await Assertions.Expect(page.Locator(".field-error[data-field=title]")).ToContainTextAsync("承诺事项");
+        await Assertions.Expect(page.Locator(".field-error[data-field=targetQuantity]")).ToContainTextAsync("目标数量");
+        await Assertions.Expect(page.Locator(".field-error[data-field=responsiblePerson]")).ToContainTextAsync("责任人");
+        await MeetingsKit.AssertFitsAsync(page);
+        await UiServer.ScreenshotAsync(page, "commitment-draft-errors");
+
+        await page.SelectOptionAsync("#allianceId", new SelectOptionValue { Label = DemoRegion.CommunityAllianceName(1) });
+        await page.FillAsync("#title", title);
+        await page.FillAsync("#category", "法律");
+        await page.FillAsync("#targetQuantity", "4");
+        await page.FillAsync("#targetUnit", "场次");
+        await page.FillAsync("#schedule", "每季度一次");
+        await page.FillAsync("#responsiblePerson", "林晓东");
+        await page.ClickAsync("form[data-testid=commitment-form] button[type=submit]");
+        await Assertions.Expect(page.Locator("[data-testid=commitment-title]")).ToHaveTextAsync(title);
+        await Assertions.Expect(page.Locator("[data-testid=commitment-status]")).ToHaveTextAsync("草稿");
+
+        // the draft is changed before it is submitted
+        await page.ClickAsync("[data-testid=edit-commitment]");
+        await Assertions.Expect(page.Locator("#title")).ToHaveValueAsync(title);
+        await page.FillAsync("#targetQuantity", "6");
+        await page.ClickAsync("form[data-testid=commitment-form] button[type=submit]");
+        await Assertions.Expect(page.Locator("[data-testid=commitment-title]")).ToHaveTextAsync(title);
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("6");
+
+        await page.ClickAsync("form[data-testid=submit-commitment] button[type=submit]");
+        await Assertions.Expect(page.Locator("[data-testid=commitment-status]")).ToHaveTextAsync("待联盟确认");
+        await Assertions.Expect(page.Locator("[data-testid=edit-commitment]")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Another_units_draft_is_not_listed_and_opened_by_url_shows_not_found()
     {
         var secretary = await ui.PhoneAsync(DemoUsers.CommunitySecretary);
