@@ -31,6 +31,7 @@ public sealed class Accessibility_and_policy(UiServer ui)
         { DemoUsers.CommunitySecretary, "/meetings/calendar", "meeting-calendar" },
         { DemoUsers.CommunitySecretary, "/needs", "needs" },
         { DemoUsers.UnitContact, "/commitments/new", "commitment-new" },
+        { DemoUsers.StreetChair, "/admin/people", "admin-people" },
         { DemoUsers.CommunitySecretary, $"/needs/{DemoRegion.Need(1).Value}", "need" },
     };
 

@@ -76,6 +76,10 @@ internal static class MeetingsKit
     public static Task WaitUntilLiveAsync(IPage page) =>
         Assertions.Expect(page.Locator("[data-testid=live-state]")).ToHaveAttributeAsync("data-following", "true");
 
+    /// <summary>Waits until an interactive page's circuit has rendered it (its <c>data-interactive</c> mark), so taps reach it.</summary>
+    public static Task WaitUntilInteractiveAsync(IPage page) =>
+        Assertions.Expect(page.Locator("[data-interactive=true]").First).ToBeAttachedAsync();
+
     public static async Task AssertFitsAsync(IPage page)
     {
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");

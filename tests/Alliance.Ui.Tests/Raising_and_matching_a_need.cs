@@ -38,6 +38,7 @@ public sealed class Raising_and_matching_a_need(UiServer ui)
 
         await Assertions.Expect(secretary.Locator("[data-testid=need-title]")).ToHaveTextAsync(title);
         await Assertions.Expect(secretary.Locator("[data-testid=need-status]")).ToHaveTextAsync("待对接");
+        await MeetingsKit.WaitUntilInteractiveAsync(secretary);
         var need = secretary.Url[(secretary.Url.LastIndexOf('/') + 1)..];
         var hospital = secretary.Locator($"[data-testid=match][data-resource='{DemoRegion.Resource(5).Value}']");
         await Assertions.Expect(hospital).ToContainTextAsync("江滨区人民医院社区义诊");

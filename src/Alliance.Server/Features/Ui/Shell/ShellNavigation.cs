@@ -66,6 +66,12 @@ public static class ShellNavigation
             links.Add(new("/supervision", UiText.L("督办", "Supervision")));
         }
 
+        if (scope.VisibleOrganisationIds.Any(scope.CanAdministerOrganisation))
+        {
+            // 人员与角色: accounts and roles of the organisations the person administers.
+            links.Add(new("/admin/people", UiText.L("人员", "People")));
+        }
+
         // 统计: the figures of the caller's scope (a unit its own, a community its alliance, a street its alliances, the district all).
         links.Add(new("/reports", UiText.L("统计", "Figures")));
         return links;
