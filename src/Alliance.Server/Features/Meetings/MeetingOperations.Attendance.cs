@@ -1,7 +1,6 @@
 using Alliance.Server.Features.Access;
 using Alliance.Server.Features.Organisations;
 using Alliance.Server.Infrastructure.Problems;
-using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Server.Features.Meetings;
 
@@ -57,7 +56,7 @@ public sealed partial class MeetingOperations
 
     /// <summary>
     /// As above, from <paramref name="members"/>: all the meeting's members, or at least the one named, or (none named)
-    /// those the caller acts for (<see cref="CandidatesAsync"/>).
+    /// those the caller acts for (<see cref="Candidates"/>).
     /// </summary>
     private static MeetingMember MemberFor(AccessScope scope, IEnumerable<MeetingMember> members, OrganisationId host, OrganisationId? named, bool chairMay)
     {
@@ -79,18 +78,18 @@ public sealed partial class MeetingOperations
 
     /// <summary>
     /// The meeting's members <see cref="MemberFor(AccessScope, IEnumerable{MeetingMember}, OrganisationId, OrganisationId?, bool)"/>
-    /// chooses from, without reading all of them: the one named, or those the caller acts for (untracked).
+    /// chooses from, without reading all of them: the one named, or those the caller acts for.
     /// </summary>
-    private async Task<List<MeetingMember>> CandidatesAsync(AccessScope scope, MeetingId id, OrganisationId? named, CancellationToken cancellationToken)
+    private IQueryable<MeetingMember> Candidates(AccessScope scope, MeetingId id, OrganisationId? named)
     {
-        var members = db.Set<MeetingMember>().AsNoTracking().Where(m => m.MeetingId == id);
+        var members = db.Set<MeetingMember>().Where(m => m.MeetingId == id);
         if (named is { } one)
         {
-            return await members.Where(m => m.OrganisationId == one).ToListAsync(cancellationToken);
+            return members.Where(m => m.OrganisationId == one);
         }
 
         var acting = scope.ActingOrganisationIds.ToList();
-        return await members.Where(m => acting.Contains(m.OrganisationId)).ToListAsync(cancellationToken);
+        return members.Where(m => acting.Contains(m.OrganisationId));
     }
 
     private static ForbiddenProblem NotMember() =>

@@ -336,22 +336,13 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
     }
 
     /// <summary>
-    /// What a meeting's event and audit entry need of the meeting: its own row and its attendance counts. A ballot reads
-    /// only this (<see cref="HeadAsync"/>), not the agenda and the members.
+    /// What a meeting's event and audit entry need of the meeting: its own row and its attendance counts (a ballot reads
+    /// these, not the agenda and the members).
     /// </summary>
     private sealed record Head(MeetingId Id, AllianceId AllianceId, OrganisationId HostOrganisationId, MeetingStatus Status, int Revision, int Members, int Present)
     {
         public static Head Of(Meeting meeting) =>
             new(meeting.Id, meeting.AllianceId, meeting.HostOrganisationId, meeting.Status, meeting.Revision, meeting.Members.Count, meeting.Present);
-    }
-
-    /// <summary>The meeting's <see cref="Head"/>, untracked, in one query; 404 outside <paramref name="scope"/>.</summary>
-    private async Task<Head> HeadAsync(AccessScope scope, MeetingId id, CancellationToken cancellationToken)
-    {
-        var head = await db.Set<Meeting>().AsNoTracking().Where(m => m.Id == id)
-            .Select(m => new Head(m.Id, m.AllianceId, m.HostOrganisationId, m.Status, m.Revision, m.Members.Count, m.Members.Count(x => x.CheckedInUtc != null)))
-            .SingleOrDefaultAsync(cancellationToken);
-        return head is not null && scope.CanSeeAlliance(head.AllianceId) ? head : throw new NotFoundProblem(Thing);
     }
 
     private static MeetingChanged Changed(Meeting meeting, string action, AgendaPoint? point, bool withTally) =>
