@@ -72,8 +72,8 @@ public sealed partial class MeetingOperations
         const string action = "meeting.ballot-cast";
         await UnderLockAsync(id, async cancel =>
         {
-            // the meeting's own row, tracked for its revision (its agenda and members are not loaded), its attendance
-            // counts, and the point, tracked
+            // the meeting's own row, tracked for its revision (its agenda and members are not loaded: they hold only the
+            // point and the candidates read here, so the counts come from the query), its attendance counts, and the point
             var read = await db.Set<Meeting>().Where(m => m.Id == id)
                 .Select(m => new { Meeting = m, Members = m.Members.Count, Present = m.Members.Count(x => x.CheckedInUtc != null), Point = m.Agenda.FirstOrDefault(p => p.Id == pointId) })
                 .SingleOrDefaultAsync(cancel);
