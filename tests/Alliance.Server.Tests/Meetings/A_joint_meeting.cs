@@ -216,6 +216,47 @@ public sealed class A_joint_meeting(AllianceAppFactory app) : IClassFixture<Alli
     }
 
     [Fact]
+    public async Task A_ballot_is_taken_from_a_member_present_when_the_vote_opened_and_a_changed_one_moves_its_count()
+    {
+        var decision = await DecisionWaitingAsync();
+        var meeting = await app.OnlyAsync(await app.ScheduleAsync(), [decision]);
+        var id = meeting.Id();
+        await app.OpenWithAsync(id, present: 3);
+        var vote = meeting.PointOf(decision).Id();
+        var ballots = $"/api/meetings/{id}/agenda/{vote}/ballots";
+        var (user, unit) = MeetingsKit.Members[0];
+        await app.RefusedAsync(user, ballots, new { choice = "for", organisationId = unit }, HttpStatusCode.Conflict, "meeting.vote-not-open");
+
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/agenda/{vote}/vote/open");
+        await app.RefusedAsync(user, ballots, new { organisationId = unit }, HttpStatusCode.BadRequest, "validation");
+        await app.RefusedAsync(user, $"/api/meetings/{id}/agenda/{Guid.NewGuid()}/ballots", new { choice = "for", organisationId = unit }, HttpStatusCode.NotFound, "not-found");
+        await app.RefusedAsync(DemoUsers.OtherUnitContact, ballots, new { choice = "for" }, HttpStatusCode.NotFound, "not-found");
+        await app.RefusedAsync(Chair, ballots, new { choice = "for" }, HttpStatusCode.Forbidden, "meeting.not-member");
+        await app.RefusedAsync(user, ballots, new { choice = "for", organisationId = MeetingsKit.Members[1].Unit }, HttpStatusCode.Forbidden, "meeting.not-member");
+        app.Time.Advance(TimeSpan.FromMinutes(30)); // the venue test books on the 30-minute grain of this shared clock
+        await app.MeetingDoAsync(Chair, $"/api/meetings/{id}/check-in", new { organisationId = MeetingsKit.Members[3].Unit });
+        await app.RefusedAsync(MeetingsKit.Members[3].User, ballots, new { choice = "for", organisationId = MeetingsKit.Members[3].Unit }, HttpStatusCode.Conflict, "meeting.not-present");
+
+        // each ballot answers the meeting with its new revision and the counts after it; a changed ballot moves its count
+        using var chair = await app.ClientForAsync(Chair);
+        var revision = (await chair.GetFromJsonAsync<JsonObject>($"/api/meetings/{id}"))!["revision"]!.GetValue<int>();
+        var counts = new List<(int Revision, int For, int Against, int Abstain)>();
+        foreach (var (member, choice) in new[] { (0, "for"), (1, "for"), (0, "against"), (2, "abstain"), (0, "against") })
+        {
+            var answer = await app.VoteAsync(id, vote, member, choice);
+            var point = answer.PointOf(decision);
+            counts.Add((answer["revision"]!.GetValue<int>() - revision, point["for"]!.GetValue<int>(), point["against"]!.GetValue<int>(), point["abstain"]!.GetValue<int>()));
+        }
+
+        Assert.Equal([(1, 1, 0, 0), (2, 2, 0, 0), (3, 1, 1, 0), (4, 1, 1, 1), (5, 1, 1, 1)], counts);
+        using var admin = await app.ClientForAsync(DemoUsers.DistrictAdmin);
+        var audit = (await admin.GetFromJsonAsync<JsonObject>($"/api/audit?entityId={id}&take=100"))!["entries"]!.AsArray().OfType<JsonObject>()
+            .Where(e => e["action"]!.GetValue<string>() == "meeting.ballot-cast").Select(e => (JsonNode.Parse(e["before"]!.GetValue<string>())!, JsonNode.Parse(e["after"]!.GetValue<string>())!))
+            .Where(e => e.Item1["organisationId"]!.GetValue<Guid>() == unit).Select(e => (e.Item1["choice"]?.GetValue<string>(), e.Item2["choice"]!.GetValue<string>()));
+        Assert.Equal([(null, "for"), ("for", "against"), ("against", "against")], audit.Reverse());
+    }
+
+    [Fact]
     public async Task A_watcher_of_the_meeting_stream_sees_check_ins_and_each_tally_in_order()
     {
         var decision = await DecisionWaitingAsync();

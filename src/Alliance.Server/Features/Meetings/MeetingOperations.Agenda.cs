@@ -291,9 +291,13 @@ public sealed partial class MeetingOperations
         }
     }
 
-    private static AgendaPoint Point(Meeting meeting, Guid pointId) =>
-        meeting.Agenda.FirstOrDefault(p => p.Id == pointId) ?? throw new NotFoundProblem(new BilingualText("议程", "agenda point"));
+    private static AgendaPoint Point(Meeting meeting, Guid pointId) => OfMeeting(meeting.Agenda.FirstOrDefault(p => p.Id == pointId));
 
-    private static AgendaPoint OnAgenda(Meeting meeting, Guid pointId) =>
-        Point(meeting, pointId) is { IsOnAgenda: true } point ? point : throw new ConflictProblem("meeting.point-removed", new("该议程已移出。", "The agenda point is removed."));
+    /// <summary>404 unless the meeting has the point.</summary>
+    private static AgendaPoint OfMeeting(AgendaPoint? point) => point ?? throw new NotFoundProblem(new BilingualText("议程", "agenda point"));
+
+    private static AgendaPoint OnAgenda(Meeting meeting, Guid pointId) => OnAgenda(Point(meeting, pointId));
+
+    private static AgendaPoint OnAgenda(AgendaPoint point) =>
+        point.IsOnAgenda ? point : throw new ConflictProblem("meeting.point-removed", new("该议程已移出。", "The agenda point is removed."));
 }

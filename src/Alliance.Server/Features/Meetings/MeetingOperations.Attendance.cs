@@ -51,22 +51,45 @@ public sealed partial class MeetingOperations
     /// The member the caller answers for: the one named (they must act for it, or be the chair when
     /// <paramref name="chairMay"/>), else the one member they act for. 403 when they answer for none.
     /// </summary>
-    private static MeetingMember MemberFor(AccessScope scope, Meeting meeting, OrganisationId? named, bool chairMay)
+    private static MeetingMember MemberFor(AccessScope scope, Meeting meeting, OrganisationId? named, bool chairMay) =>
+        MemberFor(scope, meeting.Members, meeting.HostOrganisationId, named, chairMay);
+
+    /// <summary>
+    /// As above, from <paramref name="members"/>: all the meeting's members, or at least the one named, or (none named)
+    /// those the caller acts for (<see cref="Candidates"/>).
+    /// </summary>
+    private static MeetingMember MemberFor(AccessScope scope, IEnumerable<MeetingMember> members, OrganisationId host, OrganisationId? named, bool chairMay)
     {
         if (named is { } id)
         {
-            var member = meeting.Members.FirstOrDefault(m => m.OrganisationId == id)
+            var member = members.FirstOrDefault(m => m.OrganisationId == id)
                 ?? throw ValidationProblem.For("organisationId", "该组织不是本次会议的成员。", "The organisation is not a member of this meeting.");
-            return scope.CanActFor(id) || (chairMay && IsChair(scope, meeting.HostOrganisationId)) ? member : throw NotMember();
+            return scope.CanActFor(id) || (chairMay && IsChair(scope, host)) ? member : throw NotMember();
         }
 
-        var mine = meeting.Members.Where(m => scope.CanActFor(m.OrganisationId)).ToList();
+        var mine = members.Where(m => scope.CanActFor(m.OrganisationId)).ToList();
         return mine.Count switch
         {
             1 => mine[0],
             0 => throw NotMember(),
             _ => throw ValidationProblem.For("organisationId", "您代表多个成员单位，请指明代表哪一个。", "You act for several members; name the one you answer for."),
         };
+    }
+
+    /// <summary>
+    /// The meeting's members <see cref="MemberFor(AccessScope, IEnumerable{MeetingMember}, OrganisationId, OrganisationId?, bool)"/>
+    /// chooses from, without reading all of them: the one named, or those the caller acts for.
+    /// </summary>
+    private IQueryable<MeetingMember> Candidates(AccessScope scope, MeetingId id, OrganisationId? named)
+    {
+        var members = db.Set<MeetingMember>().Where(m => m.MeetingId == id);
+        if (named is { } one)
+        {
+            return members.Where(m => m.OrganisationId == one);
+        }
+
+        var acting = scope.ActingOrganisationIds.ToList();
+        return members.Where(m => acting.Contains(m.OrganisationId));
     }
 
     private static ForbiddenProblem NotMember() =>

@@ -306,8 +306,26 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
     }
 
     /// <summary>As above; without a scope for the host's own jobs (no visibility check), and nothing is saved when <paramref name="apply"/> answers null.</summary>
-    private async Task<bool> ApplyAsync(
-        AccessScope? scope, MeetingId id, string action, Func<Meeting, CancellationToken, Task<MeetingChange?>> apply, CancellationToken cancellationToken)
+    private Task<bool> ApplyAsync(
+        AccessScope? scope, MeetingId id, string action, Func<Meeting, CancellationToken, Task<MeetingChange?>> apply, CancellationToken cancellationToken) =>
+        UnderLockAsync(id, async cancel =>
+        {
+            var meeting = await LoadAsync(scope, id, tracked: true, cancel);
+            if (await apply(meeting, cancel) is not { } change)
+            {
+                return false;
+            }
+
+            meeting.Revision++;
+            await SaveChangeAsync(scope, Head.Of(meeting), action, change, change.After ?? new { meeting.Status, Point = change.Point?.Id, change.Point?.Outcome }, cancel);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>
+    /// One transaction under the meeting's lock (PostgreSQL: an advisory lock; SQLite: its write lock), through the
+    /// execution strategy; committed when <paramref name="change"/> answers true. False when it answered false.
+    /// </summary>
+    private async Task<bool> UnderLockAsync(MeetingId id, Func<CancellationToken, Task<bool>> change, CancellationToken cancellationToken)
     {
         var changed = false;
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async cancel =>
@@ -316,30 +334,47 @@ public sealed partial class MeetingOperations(AllianceDbContext db, AuditTrail a
             changed = false;
             await using var transaction = await db.Database.BeginTransactionAsync(cancel);
             await TransactionLock.TakeAsync(db, LockKey(id.Value), cancel);
-            var meeting = await LoadAsync(scope, id, tracked: true, cancel);
-            if (await apply(meeting, cancel) is not { } change)
+            if (await change(cancel))
             {
-                return;
+                await transaction.CommitAsync(cancel);
+                changed = true;
             }
-
-            meeting.Revision++;
-            db.AddOutboxEvent(Changed(meeting, action, change.Point, change.WithTally) with { Note = change.Note });
-            if (change.Also is MeetingItemDecided decided)
-            {
-                db.AddOutboxEvent(decided);
-            }
-
-            await audit.SaveAsync(new(action, "meeting", id.ToString(), scope?.ActingOrganisationIds.Contains(meeting.HostOrganisationId) == true ? meeting.HostOrganisationId : null,
-                change.Before, change.After ?? new { meeting.Status, Point = change.Point?.Id, change.Point?.Outcome }), cancel);
-            await transaction.CommitAsync(cancel);
-            changed = true;
         }, cancellationToken);
         db.ChangeTracker.Clear();
         return changed;
     }
 
+    /// <summary>
+    /// The end of every meeting change, inside its transaction, <paramref name="meeting"/> as it is after the change (its
+    /// revision raised): its event(s) in the host outbox, and its audit entry saved with every tracked change in one SaveChanges.
+    /// </summary>
+    private async Task SaveChangeAsync(AccessScope? scope, Head meeting, string action, MeetingChange change, object after, CancellationToken cancellationToken)
+    {
+        db.AddOutboxEvent(Changed(meeting, action, change.Point, change.WithTally) with { Note = change.Note });
+        if (change.Also is MeetingItemDecided decided)
+        {
+            db.AddOutboxEvent(decided);
+        }
+
+        var host = meeting.HostOrganisationId;
+        await audit.SaveAsync(new(action, "meeting", meeting.Id.ToString(), scope?.ActingOrganisationIds.Contains(host) == true ? host : null, change.Before, after), cancellationToken);
+    }
+
+    /// <summary>
+    /// What a meeting's event and audit entry need of the meeting: its own row and its attendance counts (a ballot reads
+    /// these, not the agenda and the members).
+    /// </summary>
+    private sealed record Head(MeetingId Id, AllianceId AllianceId, OrganisationId HostOrganisationId, MeetingStatus Status, int Revision, int Members, int Present)
+    {
+        public static Head Of(Meeting meeting) =>
+            new(meeting.Id, meeting.AllianceId, meeting.HostOrganisationId, meeting.Status, meeting.Revision, meeting.Members.Count, meeting.Present);
+    }
+
     private static MeetingChanged Changed(Meeting meeting, string action, AgendaPoint? point, bool withTally) =>
-        new(meeting.Id.Value, meeting.AllianceId.Value, action, Wire(meeting.Status), meeting.Present, meeting.Members.Count)
+        Changed(Head.Of(meeting), action, point, withTally);
+
+    private static MeetingChanged Changed(Head meeting, string action, AgendaPoint? point, bool withTally) =>
+        new(meeting.Id.Value, meeting.AllianceId.Value, action, Wire(meeting.Status), meeting.Present, meeting.Members)
         {
             Revision = meeting.Revision,
             PointId = point?.Id,
