@@ -111,24 +111,36 @@ public sealed partial class WorkflowRuntime
     /// <summary>The instance's definition as a Mermaid flowchart with its path and current position highlighted.</summary>
     public async Task<string> ExportMermaidAsync(InstanceId id, CancellationToken cancellationToken = default)
     {
-        var instance = await _store.FindInstanceAsync(id, cancellationToken)
-            ?? throw new WorkflowConflictException(new WorkflowConflict(ConflictCode.NotFound, "流程实例不存在", $"No workflow instance {id}"));
-        var bookmarks = await _store.GetBookmarksAsync(id, cancellationToken);
-        var definition = _services.Definitions.Find(instance.DefinitionId, instance.DefinitionVersion)
-            ?? throw new InvalidOperationException($"definition {instance.DefinitionKey} is not loaded");
-        return MermaidExporter.Export(definition, new InstanceHighlight(instance.State.Visited, [.. bookmarks.Select(b => b.ActivityId)]));
+        var (definition, highlight) = await PositionAsync(id, cancellationToken);
+        return MermaidExporter.Export(definition, highlight);
     }
 
     /// <summary>The instance's route as its people read it (<see cref="RouteMap"/>): its steps in order, visited, current or ahead.</summary>
     public async Task<IReadOnlyList<RouteStep>> RouteMapAsync(InstanceId id, CancellationToken cancellationToken = default)
+    {
+        var (definition, highlight) = await PositionAsync(id, cancellationToken);
+        return RouteMap(definition, highlight);
+    }
+
+    /// <summary>Both views of the instance's position from one read of the instance and its bookmarks.</summary>
+    public async Task<(string Mermaid, IReadOnlyList<RouteStep> Steps)> ExportRouteAsync(InstanceId id, CancellationToken cancellationToken = default)
+    {
+        var (definition, highlight) = await PositionAsync(id, cancellationToken);
+        return (MermaidExporter.Export(definition, highlight), RouteMap(definition, highlight));
+    }
+
+    private IReadOnlyList<RouteStep> RouteMap(WorkflowDefinition definition, InstanceHighlight highlight) =>
+        Visualisation.RouteMap.Build(definition, highlight, workflow => _services.Definitions.Latest(workflow)?.Name);
+
+    /// <summary>The instance's definition, the activities it passed and those it waits at now (its bookmarks).</summary>
+    private async Task<(WorkflowDefinition Definition, InstanceHighlight Highlight)> PositionAsync(InstanceId id, CancellationToken cancellationToken)
     {
         var instance = await _store.FindInstanceAsync(id, cancellationToken)
             ?? throw new WorkflowConflictException(new WorkflowConflict(ConflictCode.NotFound, "流程实例不存在", $"No workflow instance {id}"));
         var bookmarks = await _store.GetBookmarksAsync(id, cancellationToken);
         var definition = _services.Definitions.Find(instance.DefinitionId, instance.DefinitionVersion)
             ?? throw new InvalidOperationException($"definition {instance.DefinitionKey} is not loaded");
-        return RouteMap.Build(definition, new InstanceHighlight(instance.State.Visited, [.. bookmarks.Select(b => b.ActivityId)]),
-            workflow => _services.Definitions.Latest(workflow)?.Name);
+        return (definition, new InstanceHighlight(instance.State.Visited, [.. bookmarks.Select(b => b.ActivityId)]));
     }
 }
 

@@ -228,8 +228,15 @@ public sealed class ItemOperations(AllianceDbContext db, WorkflowRuntime runtime
     public async Task<DiagramResponse> DiagramAsync(AccessScope scope, ItemId id, CancellationToken cancellationToken)
     {
         var item = await FindVisibleAsync(db, scope, id, cancellationToken);
-        var instance = new InstanceId(item.WorkflowInstanceId);
-        return new DiagramResponse(item.Id, await runtime.ExportMermaidAsync(instance, cancellationToken), await runtime.RouteMapAsync(instance, cancellationToken));
+        var (mermaid, steps) = await runtime.ExportRouteAsync(new InstanceId(item.WorkflowInstanceId), cancellationToken);
+        return new DiagramResponse(item.Id, mermaid, steps);
+    }
+
+    /// <summary>The item's route as its steps in order (the item page's 流程), without the Mermaid text; 404 out of scope.</summary>
+    public async Task<IReadOnlyList<Alliance.Workflows.Visualisation.RouteStep>> RouteAsync(AccessScope scope, ItemId id, CancellationToken cancellationToken)
+    {
+        var item = await FindVisibleAsync(db, scope, id, cancellationToken);
+        return await runtime.RouteMapAsync(new InstanceId(item.WorkflowInstanceId), cancellationToken);
     }
 
     /// <summary>The organisation the caller submits for: the alliance's host if they act for it, else a member they act for.</summary>

@@ -16,6 +16,9 @@ public static class UiText
 
     public static string L(BilingualText text) => L(text.Zh, text.En);
 
+    /// <summary>A form's text as an operation takes it: null when it is empty or only spaces.</summary>
+    public static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+
     /// <summary>A UTC moment as China Standard Time, e.g. <c>2026-03-02 09:00</c>.</summary>
     public static string Time(DateTime utc) =>
         TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), ChinaTime).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);

@@ -12,8 +12,8 @@ public sealed record ItemView(
 /// <summary>
 /// One item as its page shows it: <see cref="ItemOperations.GetAsync"/> (the code <c>GET /api/items/{id}</c> runs, so
 /// out of scope is the same <see cref="Infrastructure.Problems.NotFoundProblem"/>), plus the names of the alliance and
-/// of the organisations it mentions, and its route's steps (<see cref="ItemOperations.DiagramAsync"/>, as
-/// <c>GET /api/items/{id}/diagram</c>).
+/// of the organisations it mentions, and its route's steps (<see cref="ItemOperations.RouteAsync"/>, the steps
+/// <c>GET /api/items/{id}/diagram</c> answers).
 /// </summary>
 public static class ItemViews
 {
@@ -22,7 +22,7 @@ public static class ItemViews
         ArgumentNullException.ThrowIfNull(services);
         var items = services.GetRequiredService<ItemOperations>();
         var item = await items.GetAsync(scope, id, cancellationToken);
-        var route = (await items.DiagramAsync(scope, id, cancellationToken)).Steps;
+        var route = await items.RouteAsync(scope, id, cancellationToken);
         var db = services.GetRequiredService<AllianceDbContext>();
         var alliance = await db.Alliances.AsNoTracking().Where(a => a.Id == item.AllianceId).Select(a => a.Name).SingleOrDefaultAsync(cancellationToken) ?? "";
         var mentioned = item.CurrentSteps.Concat(item.PastSteps).Where(t => t.HolderOrganisationId is not null).Select(t => t.HolderOrganisationId!.Value)
