@@ -95,6 +95,20 @@ public sealed class Graceful_degradation(AllianceAppFactory app) : IClassFixture
     }
 
     [Fact]
+    public async Task Readiness_answers_within_the_limit_when_a_check_blocks_before_its_first_await()
+    {
+        await using var host = await HostWithReadinessCheck(services => services.AddHealthChecks()
+            .AddCheck("database", new BlocksBeforeItsFirstAwait(), tags: ["ready"]));
+        var checks = host.Services.GetRequiredService<HealthCheckService>();
+
+        var report = await checks.CheckHealthAsync(r => r.Tags.Contains("ready"));
+
+        Assert.Equal(HealthStatus.Unhealthy, report.Status);
+        Assert.True(report.Entries["database"].Duration < TimeSpan.FromSeconds(2), // the check itself blocks for 3 s
+            $"the check took {report.Entries["database"].Duration.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
     public async Task Readiness_says_503_while_a_dependency_is_degraded()
     {
         await using var host = await HostWithReadinessCheck(services => services.AddHealthChecks()
@@ -205,6 +219,16 @@ public sealed class Graceful_degradation(AllianceAppFactory app) : IClassFixture
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
             new TaskCompletionSource<HealthCheckResult>().Task; // ignores cancellation, as a check stuck in a connect would
+    }
+
+    /// <summary>Like a first DbContext check, which builds EF Core's model synchronously before it awaits anything.</summary>
+    private sealed class BlocksBeforeItsFirstAwait : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(3));
+            return Task.FromResult(HealthCheckResult.Healthy());
+        }
     }
 
     private sealed class ProbeContext(DbContextOptions<ProbeContext> options) : DbContext(options);

@@ -47,17 +47,10 @@ public sealed class BoundedHealthChecks : IPostConfigureOptions<HealthCheckServi
             var scope = scopes.CreateAsyncScope();
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(timeout);
-            Task<HealthCheckResult> check;
-            try
-            {
-                check = create(scope.ServiceProvider).CheckHealthAsync(context, limit.Token);
-            }
-            catch
-            {
-                await scope.DisposeAsync();
-                throw;
-            }
-
+            // On the thread pool, so that the limit holds for the check's synchronous part too: the first check of a
+            // DbContext builds EF Core's model and services before its first await, which on a loaded machine took over
+            // a second while the timer had not yet started (CI, 2026-12-06).
+            var check = Task.Run(() => create(scope.ServiceProvider).CheckHealthAsync(context, limit.Token), CancellationToken.None);
             try
             {
                 return await check.WaitAsync(timeout, cancellationToken);
