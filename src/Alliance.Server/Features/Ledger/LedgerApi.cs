@@ -18,7 +18,55 @@ public static class LedgerApi
         var api = app.MapGroup("/api/ledger").WithTags("Ledger").RequireAuthorization();
         api.MapGet("/", List).WithName("ListLedger")
             .WithSummary("Closed items of the alliances the caller sees, each with its whole timeline; from/to are closing dates (UTC) / 台账");
+        api.MapGet("/sections", Sections).WithName("ListLedgerSections")
+            .WithSummary("The ledger's sections with their columns and the statuses and kinds each can be filtered by / 台账类别");
+        api.MapGet("/{section}", Section).WithName("GetLedgerSection")
+            .WithSummary("One page of a ledger section (items, commitments, bookings, meetings, supervision) in the caller's scope; from/to are China dates; alliance or organisation narrows to one ledger (a unit reads only its own) / 分类台账");
+        api.MapPost("/exports", Export).WithName("ExportLedger")
+            .WithSummary("Export a whole ledger section to .xlsx in the background; progress is pushed on person:{userId} (ExportProgress) / 导出台账");
+        api.MapGet("/exports", Exports).WithName("ListLedgerExports").WithSummary("The caller's own exports, newest first / 我的导出");
+        api.MapGet("/exports/{id:guid}", ExportStatus).WithName("GetLedgerExport").WithSummary("One of the caller's exports: status and rows written / 导出进度");
+        api.MapGet("/exports/{id:guid}/file", ExportFile).WithName("DownloadLedgerExport")
+            .WithSummary("The finished .xlsx; 409 while it is being written / 下载导出文件");
         return app;
+    }
+
+    public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    public sealed record SectionInfo(string Key, BilingualText Name, IReadOnlyList<LedgerColumn> Columns, IReadOnlyList<string> Statuses, IReadOnlyList<string> Kinds);
+
+    /// <summary>A page of a section: <see cref="Rows"/> keyed by the columns' keys.</summary>
+    public sealed record SectionPage(string Section, BilingualText Name, IReadOnlyList<LedgerColumn> Columns, int Total, int Page, int PageSize,
+        IReadOnlyList<Dictionary<string, object?>> Rows);
+
+    public static Ok<List<SectionInfo>> Sections() =>
+        TypedResults.Ok(LedgerSections.All.Select(s => new SectionInfo(s.Key, s.Name, s.Columns, s.Statuses, s.Kinds)).ToList());
+
+    public static async Task<Ok<SectionPage>> Section(
+        AccessScope scope, LedgerOperations ledger, string section, CancellationToken cancellationToken, AllianceId? alliance = null, OrganisationId? organisation = null,
+        DateOnly? from = null, DateOnly? to = null, string? status = null, string? kind = null, bool overdue = false, int page = 1, int pageSize = 50)
+    {
+        var result = await ledger.PageAsync(scope, new LedgerFilter(section, alliance, organisation, from, to, status, kind, overdue), page, pageSize, cancellationToken);
+        return TypedResults.Ok(new SectionPage(result.Section, result.Name, result.Columns, result.Total, result.Page, result.PageSize,
+            [.. result.Rows.Select(cells => result.Columns.Select((c, i) => (c.Key, cells[i])).ToDictionary(x => x.Key, x => x.Item2))]));
+    }
+
+    public static async Task<Accepted<LedgerOperations.ExportView>> Export(AccessScope scope, LedgerOperations ledger, LedgerFilter filter, CancellationToken cancellationToken)
+    {
+        var export = await ledger.ExportAsync(scope, filter, cancellationToken);
+        return TypedResults.Accepted($"/api/ledger/exports/{export.Id}", export);
+    }
+
+    public static async Task<Ok<List<LedgerOperations.ExportView>>> Exports(AccessScope scope, LedgerOperations ledger, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ledger.ExportsAsync(scope, cancellationToken));
+
+    public static async Task<Ok<LedgerOperations.ExportView>> ExportStatus(AccessScope scope, LedgerOperations ledger, Guid id, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ledger.ExportStatusAsync(scope, id, cancellationToken));
+
+    public static async Task<FileContentHttpResult> ExportFile(AccessScope scope, LedgerOperations ledger, Guid id, CancellationToken cancellationToken)
+    {
+        var (content, name) = await ledger.FileAsync(scope, id, cancellationToken);
+        return TypedResults.File(content, Xlsx, name);
     }
 
     /// <summary>

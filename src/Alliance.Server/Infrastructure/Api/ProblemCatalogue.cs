@@ -26,7 +26,7 @@ public static class ProblemCatalogue
             "project.changed", "resource.changed", "resource.emergency", "resource.emergency-overlap", "resource.not-in-emergency", "resource.withdrawn",
             "task.already-taken", "task.closed", "workflow.migration-refused",
             "meeting.status", "meeting.points-open", "meeting.point-removed", "meeting.vote-open", "meeting.not-a-decision", "meeting.vote-closed",
-            "meeting.no-quorum", "meeting.vote-not-open", "meeting.not-present", "meeting.point-decided", "meeting.item-not-waiting", "meeting.no-minutes", "item.concurrent-submission", "notification.not-dead-lettered",
+            "meeting.no-quorum", "meeting.vote-not-open", "meeting.not-present", "meeting.point-decided", "meeting.item-not-waiting", "meeting.no-minutes", "item.concurrent-submission", "notification.not-dead-lettered", "ledger.export-not-ready",
             .. Enum.GetNames<Alliance.Workflows.Runtime.ConflictCode>().Select(Problems.WorkflowConflictProblems.CodeOf),
         ],
         [StatusCodes.Status423Locked] = ["auth.locked-out"],

@@ -16,6 +16,13 @@ public static class WireTypes
             .Select(f => f.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? f.Name)];
     }
 
+    /// <summary>The value of a named choice from its JSON member name (<c>jointTask</c>); null for a name it does not have.</summary>
+    public static TEnum? Parse<TEnum>(string? wire)
+        where TEnum : struct, Enum =>
+        typeof(TEnum).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => (f.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? f.Name) == wire)
+            .Select(f => (TEnum?)f.GetValue(null)).FirstOrDefault();
+
     public static bool IsId(Type type) =>
         type == typeof(Guid) || type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IStronglyTypedId<>));
 

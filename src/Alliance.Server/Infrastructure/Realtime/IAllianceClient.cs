@@ -46,6 +46,9 @@ public interface IAllianceClient
 
     /// <summary>A notification arrived or notifications were read, with the unread count (stream <c>person:{userId}</c>).</summary>
     Task Notification(NotificationEvent change);
+
+    /// <summary>A ledger export of the person's moved on (stream <c>person:{userId}</c>).</summary>
+    Task ExportProgress(ExportProgressEvent change);
 }
 
 public sealed record SystemNotice(Guid Id, string TextZh, string TextEn, DateTimeOffset At);

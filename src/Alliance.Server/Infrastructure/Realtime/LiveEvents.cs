@@ -145,3 +145,14 @@ public sealed record NotificationEvent(Guid? NotificationId, string Change, stri
 
     public override Task SendTo(IAllianceClient clients) => clients.Notification(this);
 }
+
+/// <summary>
+/// One of the person's ledger exports moved on (stream <c>person:{userId}</c>): <see cref="Status"/> running with the
+/// rows written of <see cref="Total"/>, then ready (the file can be fetched) or failed.
+/// </summary>
+public sealed record ExportProgressEvent(Guid ExportId, string Status, long Rows, long Total) : LiveEvent
+{
+    public override string Kind => nameof(IAllianceClient.ExportProgress);
+
+    public override Task SendTo(IAllianceClient clients) => clients.ExportProgress(this);
+}

@@ -681,6 +681,84 @@ namespace Alliance.Server.Migrations.Postgres
                     b.ToTable("supervision_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Alliance.Server.Features.Ledger.LedgerExport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("Bytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("FilterJson")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("FinishedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LeaseUntilUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Section")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("StartedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CreatedUtc");
+
+                    b.ToTable("ledger_exports", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Ledger.LedgerExportFile", b =>
+                {
+                    b.Property<Guid>("ExportId")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("ExportId");
+
+                    b.ToTable("ledger_export_files", (string)null);
+                });
+
             modelBuilder.Entity("Alliance.Server.Features.Lists.Need", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2506,6 +2584,15 @@ namespace Alliance.Server.Migrations.Postgres
                     b.HasOne("Alliance.Server.Features.Items.Item", null)
                         .WithMany()
                         .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Ledger.LedgerExportFile", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Ledger.LedgerExport", null)
+                        .WithOne()
+                        .HasForeignKey("Alliance.Server.Features.Ledger.LedgerExportFile", "ExportId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -673,6 +673,84 @@ namespace Alliance.Server.Migrations.Sqlite
                     b.ToTable("supervision_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Alliance.Server.Features.Ledger.LedgerExport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Bytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FilterJson")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FinishedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseUntilUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Section")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StartedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CreatedUtc");
+
+                    b.ToTable("ledger_exports", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Ledger.LedgerExportFile", b =>
+                {
+                    b.Property<Guid>("ExportId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("ExportId");
+
+                    b.ToTable("ledger_export_files", (string)null);
+                });
+
             modelBuilder.Entity("Alliance.Server.Features.Lists.Need", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2490,6 +2568,15 @@ namespace Alliance.Server.Migrations.Sqlite
                     b.HasOne("Alliance.Server.Features.Items.Item", null)
                         .WithMany()
                         .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Ledger.LedgerExportFile", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Ledger.LedgerExport", null)
+                        .WithOne()
+                        .HasForeignKey("Alliance.Server.Features.Ledger.LedgerExportFile", "ExportId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

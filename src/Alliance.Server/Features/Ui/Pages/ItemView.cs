@@ -39,11 +39,18 @@ public static class ItemViews
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(item);
-        string? Data(string name) => entry.Data.ValueKind == JsonValueKind.Object && entry.Data.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        string StepTitle() => Data("step") is { } step && item.CurrentSteps.Concat(item.PastSteps).FirstOrDefault(s => s.Step == step) is { } known
+        return EventText(entry.Type, entry.Data, step => item.CurrentSteps.Concat(item.PastSteps).FirstOrDefault(s => s.Step == step) is { } known
             ? UiText.L(known.TitleZh ?? step, known.TitleEn ?? step)
-            : Data("step") ?? "";
-        return entry.Type switch
+            : null);
+    }
+
+    /// <summary>An item event in words (the timeline, the ledger's history sheet); <paramref name="stepTitle"/> names a step by its id, null when unknown.</summary>
+    public static string EventText(string type, JsonElement data, Func<string, string?> stepTitle)
+    {
+        ArgumentNullException.ThrowIfNull(stepTitle);
+        string? Data(string name) => data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        string StepTitle() => Data("step") is { } step ? stepTitle(step) ?? step : "";
+        return type switch
         {
             "ItemSubmitted" => UiText.L("提交事项", "Submitted"),
             "ItemStatusChanged" => UiText.L("状态变为：", "Status: ") + UiText.Status(Data("to") ?? ""),
@@ -54,7 +61,7 @@ public static class ItemViews
             "ItemOverdue" => UiText.L("超期：", "Overdue: ") + StepTitle(),
             "ItemEscalated" => UiText.L("上报督办", "Escalated"),
             "ItemClosed" => UiText.L("事项办结", "Closed"),
-            _ => entry.Type,
+            _ => type,
         };
     }
 }
