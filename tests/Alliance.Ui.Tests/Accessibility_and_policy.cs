@@ -33,6 +33,8 @@ public sealed class Accessibility_and_policy(UiServer ui)
         { DemoUsers.UnitContact, "/commitments/new", "commitment-new" },
         { DemoUsers.StreetChair, "/admin/people", "admin-people" },
         { DemoUsers.CommunitySecretary, $"/needs/{DemoRegion.Need(1).Value}", "need" },
+        { DemoUsers.CommunitySecretary, "/ledger", "ledger" },
+        { DemoUsers.UnitContact, "/ledger?section=bookings", "ledger-unit" },
     };
 
     [Theory]

@@ -47,6 +47,7 @@ public sealed class The_ledger(AllianceAppFactory app) : IClassFixture<AllianceA
         Assert.Equal("实事共办", row["kind"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(row["step"]?.GetValue<string>()), "an open item shows its current step");
         Assert.Contains(page["columns"]!.AsArray(), c => c!["zh"]!.GetValue<string>() == "满意度");
+        Assert.Contains(Rows(await SectionAsync(Secretary, "items", "pageSize=200")), r => r["id"]!.GetValue<string>() == id.ToString()); // her alliances by default
 
         Assert.DoesNotContain(Rows(await SectionAsync(Secretary, "items", $"{Alliance}&{period}&status=closed&pageSize=200")), r => r["id"]!.GetValue<string>() == id.ToString());
         Assert.DoesNotContain(Rows(await SectionAsync(Secretary, "items", $"{Alliance}&{period}&kind=decision&pageSize=200")), r => r["id"]!.GetValue<string>() == id.ToString());
