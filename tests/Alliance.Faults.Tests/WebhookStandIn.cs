@@ -17,8 +17,6 @@ public sealed class WebhookStandIn : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TimeSpan _hold;
-    private int _inFlight;
-    private int _total;
 
     private WebhookStandIn(WebApplication app, TimeSpan hold)
     {
@@ -29,10 +27,14 @@ public sealed class WebhookStandIn : IAsyncDisposable
     /// <summary>Requests received per title (first line of the message), counted on arrival.</summary>
     public ConcurrentDictionary<string, int> Received { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Requests received and not yet answered.</summary>
-    public int InFlight => Volatile.Read(ref _inFlight);
+    /// <summary>Requests received and not yet answered, per title.</summary>
+    public ConcurrentDictionary<string, int> Held { get; } = new(StringComparer.Ordinal);
 
-    public int Total => Volatile.Read(ref _total);
+    /// <summary>Requests received and not yet answered whose title passes <paramref name="which"/>.</summary>
+    public int InFlight(Func<string, bool> which) => Held.Where(h => which(h.Key)).Sum(h => h.Value);
+
+    /// <summary>Requests received whose title passes <paramref name="which"/>.</summary>
+    public int ReceivedOf(Func<string, bool> which) => Received.Where(r => which(r.Key)).Sum(r => r.Value);
 
     public string BaseUrl { get; private set; } = "";
 
@@ -57,8 +59,7 @@ public sealed class WebhookStandIn : IAsyncDisposable
         var content = body.TryGetProperty("text", out var text) && text.TryGetProperty("content", out var c) ? c.GetString() ?? "" : "";
         var title = content.Split('\n')[0];
         Received.AddOrUpdate(title, 1, (_, n) => n + 1);
-        Interlocked.Increment(ref _total);
-        Interlocked.Increment(ref _inFlight);
+        Held.AddOrUpdate(title, 1, (_, n) => n + 1);
         try
         {
             // held whether or not the sender is still there: a killed node's request was received all the same
@@ -66,7 +67,7 @@ public sealed class WebhookStandIn : IAsyncDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
+            Held.AddOrUpdate(title, 0, (_, n) => n - 1);
         }
 
         return Results.Text("{\"errcode\":0,\"errmsg\":\"ok\"}", "application/json");
