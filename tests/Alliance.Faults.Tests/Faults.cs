@@ -13,7 +13,7 @@ namespace Alliance.Faults.Tests;
 /// without its item or item without its route, nothing stuck, outboxes empty, every event at the watcher once and in
 /// order, and the audit chain intact.
 /// </summary>
-public sealed class Faults : IClassFixture<FaultSuite>
+public sealed partial class Faults : IClassFixture<FaultSuite>
 {
     private readonly FaultSuite suite;
     private readonly ITestOutputHelper output;

@@ -58,6 +58,18 @@ public sealed class Ledger(string connectionString)
            OR EXISTS (SELECT 1 FROM wf_incidents i WHERE i."InstanceId" = w."Id" AND i."ResolvedUtc" IS NULL)
         """);
 
+    public sealed record DeliveryRow(Guid Subject, Guid Notification, string? State, int? Attempts, string? LastError);
+
+    /// <summary>A person's notifications of one topic about the given subjects, each with its delivery over <paramref name="channel"/> (null when it has none).</summary>
+    public async Task<List<DeliveryRow>> DeliveriesAsync(Guid userId, string topic, Guid[] subjects, string channel) =>
+        await QueryAsync("""
+            SELECT n."SubjectId", n."Id", d."State", d."Attempts", d."LastError"
+            FROM notifications n LEFT JOIN notification_deliveries d ON d."NotificationId" = n."Id" AND d."Channel" = @c
+            WHERE n."UserId" = @u AND n."Topic" = @t AND n."SubjectId" = ANY(@s)
+            """,
+            r => new DeliveryRow(r.GetGuid(0), r.GetGuid(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetString(4)),
+            ("u", userId), ("t", topic), ("s", subjects), ("c", channel));
+
     public async Task<long> HeadAsync(string stream) =>
         await ScalarAsync("SELECT COALESCE(MAX(sequence), 0) FROM stream_events WHERE stream = @s", ("s", stream));
 

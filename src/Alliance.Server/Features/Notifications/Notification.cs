@@ -17,7 +17,8 @@ public enum NotificationChannel
 
 /// <summary>
 /// Where one delivery stands. Pending → Sending → Sent, or → Retrying (after a failure, until its next attempt) →
-/// Sending ..., or → DeadLettered once the attempts are used up (an administrator may replay it: → Pending). Held:
+/// Sending ..., or → DeadLettered once the attempts are used up, or when a sender died after handing the message to the
+/// channel (outcome unknown; an administrator may replay it: → Pending). Held:
 /// waiting for the end of the person's quiet hours. Digest: waiting for the person's daily digest (08:00 China time),
 /// which sends all of them as one message per channel. Sent and DeadLettered are final until a replay.
 /// </summary>
@@ -91,6 +92,13 @@ public sealed class NotificationDelivery
 
     /// <summary>While Sending: after this a crashed sender's claim may be taken over.</summary>
     public DateTime? LeaseUntilUtc { get; set; }
+
+    /// <summary>
+    /// While Sending: when the message was handed to the channel (set immediately before the channel call, cleared when
+    /// the outcome is recorded). A claim whose lease ran out with this set may have reached the recipient: it is
+    /// dead-lettered as "outcome unknown", never sent again by itself. Null: not handed over (yet), safe to take over.
+    /// </summary>
+    public DateTime? HandedOverUtc { get; set; }
 
     public DateTime? SentUtc { get; set; }
 

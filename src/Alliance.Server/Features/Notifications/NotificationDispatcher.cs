@@ -7,21 +7,29 @@ using Microsoft.EntityFrameworkCore;
 namespace Alliance.Server.Features.Notifications;
 
 /// <summary>
-/// Sends one external delivery, with its effect exactly once per (notification, channel):
+/// Sends one external delivery, never twice by itself and never lost silently, per (notification, channel):
 /// <list type="number">
 /// <item>a delivery already Sent or DeadLettered, or not yet due (<see cref="NotificationDelivery.NextAttemptUtc"/>), is left alone: a redelivered message sends nothing;</item>
 /// <item>a non-urgent delivery inside the person's quiet hours is Held until they end (urgent ones go through);</item>
 /// <item>the delivery is claimed by one conditional UPDATE (→ Sending, with a lease), so two nodes or two copies of the message cannot both send;</item>
+/// <item>immediately before the channel call a second conditional UPDATE marks it handed over (<see cref="NotificationDelivery.HandedOverUtc"/>);
+/// if the claim was taken over meanwhile, nothing is sent;</item>
 /// <item>the channel sends; success → Sent; failure → Retrying after <c>NotificationRetryDelay × 2^(attempt−1)</c>, or DeadLettered once <c>NotificationMaxAttempts</c> are used.</item>
 /// </list>
 /// Every attempt is logged in <c>notification_attempts</c>. Retries and held deliveries are run by <see cref="RunDueAsync"/>:
-/// a Hangfire job scheduled at the moment they fall due, and a recurring sweep every minute (also the safety net for a
-/// node that died while Sending: its lease runs out and the sweep takes the delivery over). A dead-lettered delivery that an administrator replays gets a fresh set of attempts.
+/// a Hangfire job scheduled at the moment they fall due, and a recurring sweep every minute. A node that dies while
+/// Sending leaves its lease to run out; then (the sweep, or the bus redelivering the message) a delivery that was never
+/// handed over is taken over and sent, and one that was handed over and never recorded is dead-lettered as
+/// <see cref="OutcomeUnknown"/>: the robot may have received it, and group robots have no idempotency key, so only an
+/// administrator who has checked the channel replays it. A replayed delivery gets a fresh set of attempts.
 /// </summary>
 public sealed class NotificationDispatcher(
     IDbContextFactory<AllianceDbContext> contexts, IEnumerable<IChannelSender> senders, ChannelSecrets secrets, NotificationOptions options,
     TimeProvider time, IBackgroundJobClient jobs, ILogger<NotificationDispatcher> logger)
 {
+    /// <summary>The dead letter's reason when a sender died between handing the message to the channel and recording the outcome.</summary>
+    public const string OutcomeUnknown = "结果未知：发送途中节点中断，请在渠道中核实后再重发 / outcome unknown: the node stopped mid-send; check the channel before replaying";
+
     private readonly Dictionary<NotificationChannel, IChannelSender> _senders = senders.ToDictionary(s => s.Channel);
 
     public async Task<DeliveryState?> AttemptAsync(Guid deliveryId, CancellationToken cancellationToken)
@@ -39,6 +47,11 @@ public sealed class NotificationDispatcher(
             return delivery.State; // being sent elsewhere, or not due yet: a job is scheduled for it
         }
 
+        if (delivery.State == DeliveryState.Sending && delivery.HandedOverUtc is not null)
+        {
+            return await OutcomeUnknownAsync(db, delivery, now, cancellationToken);
+        }
+
         var notification = await db.Set<Notification>().AsNoTracking().SingleAsync(n => n.Id == delivery.NotificationId, cancellationToken);
         var person = await db.Set<PersonNotificationSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.UserId == notification.UserId, cancellationToken)
             ?? PersonNotificationSettings.DefaultFor(notification.UserId);
@@ -54,7 +67,7 @@ public sealed class NotificationDispatcher(
         var previous = delivery.State;
         var attempt = delivery.Attempts + 1;
         var claimed = await db.Set<NotificationDelivery>()
-            .Where(d => d.Id == deliveryId && d.Attempts == delivery.Attempts && d.State == previous)
+            .Where(d => d.Id == deliveryId && d.Attempts == delivery.Attempts && d.State == previous && d.HandedOverUtc == null)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryState.Sending).SetProperty(d => d.Attempts, attempt).SetProperty(d => d.LeaseUntilUtc, now + options.Lease),
                 cancellationToken);
         if (claimed == 0)
@@ -69,6 +82,15 @@ public sealed class NotificationDispatcher(
             if (!_senders.TryGetValue(delivery.Channel, out var sender) || !options.Enabled(delivery.Channel))
             {
                 throw new DeliveryFailedException($"The {delivery.Channel} channel is not switched on (Alliance:NotificationChannels).");
+            }
+
+            // From here on the recipient may get the message: a sender that dies before recording the outcome leaves it "unknown", not "to send".
+            var handedOver = await db.Set<NotificationDelivery>()
+                .Where(d => d.Id == deliveryId && d.Attempts == attempt && d.State == DeliveryState.Sending && d.HandedOverUtc == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.HandedOverUtc, time.GetUtcNow().UtcDateTime), cancellationToken);
+            if (handedOver == 0)
+            {
+                return null; // our lease ran out before the send, and another sender took the delivery over
             }
 
             await sender.SendAsync(message, cancellationToken);
@@ -103,11 +125,16 @@ public sealed class NotificationDispatcher(
         delivery.Attempts = attempt;
         delivery.State = state;
         delivery.LeaseUntilUtc = null;
+        delivery.HandedOverUtc = null;
         delivery.LastError = Cut(error);
         delivery.SentUtc = error is null ? after.UtcDateTime : null;
         delivery.NextAttemptUtc = (retryAt ?? after).UtcDateTime;
         // the claim changed the row behind the tracker's back: write every field, whatever the tracker thinks it held
-        foreach (var property in new[] { nameof(delivery.State), nameof(delivery.LeaseUntilUtc), nameof(delivery.LastError), nameof(delivery.SentUtc), nameof(delivery.NextAttemptUtc) })
+        foreach (var property in new[]
+                 {
+                     nameof(delivery.State), nameof(delivery.LeaseUntilUtc), nameof(delivery.HandedOverUtc), nameof(delivery.LastError), nameof(delivery.SentUtc),
+                     nameof(delivery.NextAttemptUtc),
+                 })
         {
             entry.Property(property).IsModified = true;
         }
@@ -129,6 +156,35 @@ public sealed class NotificationDispatcher(
         }
 
         return state;
+    }
+
+    /// <summary>
+    /// A claim whose sender handed the message to the channel and then stopped (its lease ran out, no outcome recorded):
+    /// dead-lettered as <see cref="OutcomeUnknown"/>, with its attempt logged, in one commit. Attempts is the
+    /// concurrency token and the attempt's number is unique, so if that sender did record an outcome after all, one of
+    /// the two commits fails and the other stands.
+    /// </summary>
+    private async Task<DeliveryState?> OutcomeUnknownAsync(AllianceDbContext db, NotificationDelivery delivery, DateTime now, CancellationToken cancellationToken)
+    {
+        delivery.State = DeliveryState.DeadLettered;
+        delivery.LeaseUntilUtc = null;
+        delivery.HandedOverUtc = null;
+        delivery.LastError = OutcomeUnknown;
+        delivery.NextAttemptUtc = now;
+        db.Add(new NotificationAttempt { DeliveryId = delivery.Id, Number = delivery.Attempts, AtUtc = now, Succeeded = false, Error = OutcomeUnknown });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e)
+        {
+            logger.LogInformation(e, "Delivery {Delivery} attempt {Attempt}: its outcome was recorded meanwhile", delivery.Id, delivery.Attempts);
+            return null;
+        }
+
+        logger.LogWarning("Delivery {Delivery} ({Channel}) attempt {Attempt} was handed to the channel by a sender that stopped before recording the outcome: dead-lettered, not resent",
+            delivery.Id, delivery.Channel, delivery.Attempts);
+        return DeliveryState.DeadLettered;
     }
 
     /// <summary>Attempts every delivery that is due (retries, held ones whose quiet hours ended, lost claims); returns how many it tried.</summary>
@@ -197,6 +253,20 @@ public sealed class NotificationDispatcher(
             try
             {
                 var message = await MessageAsync(db, digest, person, cancellationToken);
+                var claimedIds = claimed.Select(d => d.Id).ToList();
+                var handedAt = time.GetUtcNow().UtcDateTime;
+                var handedOver = await db.Set<NotificationDelivery>()
+                    .Where(d => claimedIds.Contains(d.Id) && d.State == DeliveryState.Sending && d.LeaseUntilUtc == mark && d.HandedOverUtc == null)
+                    .ExecuteUpdateAsync(u => u.SetProperty(d => d.HandedOverUtc, handedAt), cancellationToken);
+                if (handedOver != claimed.Count)
+                {
+                    // the lease ran out before the send and some were taken over: send nothing; the rest are taken over too
+                    await db.Set<NotificationDelivery>().Where(d => claimedIds.Contains(d.Id) && d.LeaseUntilUtc == mark && d.HandedOverUtc == handedAt)
+                        .ExecuteUpdateAsync(u => u.SetProperty(d => d.HandedOverUtc, (DateTime?)null), cancellationToken);
+                    db.ChangeTracker.Clear();
+                    continue;
+                }
+
                 await _senders[group.Key.Channel].SendAsync(message, cancellationToken);
                 sent++;
             }
@@ -211,6 +281,8 @@ public sealed class NotificationDispatcher(
             {
                 delivery.State = error is null ? DeliveryState.Sent : DeliveryState.Retrying;
                 delivery.LeaseUntilUtc = null;
+                delivery.HandedOverUtc = null;
+                db.Entry(delivery).Property(d => d.HandedOverUtc).IsModified = true; // set behind the tracker's back
                 delivery.LastError = Cut(error);
                 delivery.SentUtc = error is null ? after.UtcDateTime : null;
                 delivery.NextAttemptUtc = (error is null ? after : after + options.RetryDelay).UtcDateTime;
