@@ -24,6 +24,8 @@ internal sealed class DistrictYear(int items, int commitments, int seed)
     private readonly Random _random = new(seed);
     private readonly DateTime _yearStartUtc = new(2025, 12, 31, 16, 0, 0, DateTimeKind.Utc);
 
+    public OrganisationId DistrictId { get; private set; }
+
     public List<PartyAlliance> StreetAlliances { get; } = [];
 
     public List<PartyAlliance> CommunityAlliances { get; } = [];
@@ -38,6 +40,7 @@ internal sealed class DistrictYear(int items, int commitments, int seed)
         {
             var district = new Organisation { Id = OrganisationId.New(), Kind = OrganisationKind.District, Name = "基准区", CreatedAt = DateTimeOffset.UtcNow };
             db.Add(district);
+            DistrictId = district.Id;
             for (var s = 0; s < Streets; s++)
             {
                 var street = new Organisation { Id = OrganisationId.New(), Kind = OrganisationKind.Street, Name = $"基准街道{s + 1}", ParentId = district.Id, CreatedAt = DateTimeOffset.UtcNow };

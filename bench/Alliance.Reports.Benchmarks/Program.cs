@@ -8,8 +8,12 @@
 // The server runs in this process (WebApplicationFactory<Program>) on SQLite (a temporary file) or on PostgreSQL (a fresh
 // database on the server given by --postgres, dropped afterwards).
 //
+// With --mode export it times the ledger's .xlsx export of the year's items instead (ExportBenchmark), --runs rounds,
+// each beside a raw MiniExcel write of as many rows.
+//
 // Usage (from the repository root):
 //   dotnet run -c Release --project bench/Alliance.Reports.Benchmarks -- --database sqlite
+//   dotnet run -c Release --project bench/Alliance.Reports.Benchmarks -- --database sqlite --items 100000 --mode export --runs 2
 //   dotnet run -c Release --project bench/Alliance.Reports.Benchmarks -- --database postgres --postgres "Host=127.0.0.1;Port=55432;Username=alliance;Password=alliance;Database=postgres"
 using System.Diagnostics;
 using System.Globalization;
@@ -90,6 +94,12 @@ internal static class ReportsBenchmark
             });
             scopes.ForEach(s => s.Dispose());
             Console.WriteLine($"seeded in {seeding.Elapsed.TotalSeconds:0.0} s");
+
+            if (Arg(args, "mode", "figures") == "export")
+            {
+                await ExportBenchmark.RunAsync(app, year.DistrictId, runs);
+                return 0;
+            }
 
             using var scope = app.Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
