@@ -8,6 +8,9 @@ using Alliance.Server.Tests.Infrastructure;
 using Alliance.Server.Tests.Items;
 using Alliance.Server.Tests.Live;
 using Alliance.Server.Tests.Meetings;
+using Alliance.Server.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MiniExcelLibs;
 
 namespace Alliance.Server.Tests.Ledger;
@@ -135,6 +138,54 @@ public sealed class The_ledger(AllianceAppFactory app) : IClassFixture<AllianceA
 
         var mine = (await client.GetFromJsonAsync<JsonArray>("/api/ledger/exports"))!;
         Assert.Contains(mine, e => e!["id"]!.GetValue<Guid>() == exportId && e["status"]!.GetValue<string>() == "ready" && e["fileName"]!.GetValue<string>().EndsWith(".xlsx", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_export_left_running_by_a_node_that_died_is_taken_over_once_its_lease_has_run_out_and_written_once()
+    {
+        var now = app.Time.GetUtcNow().UtcDateTime;
+        var dead = Guid.NewGuid();
+        var export = new LedgerExport
+        {
+            Id = Guid.CreateVersion7(), UserId = DemoRegion.Person(Secretary), Section = "items", FilterJson = """{"section":"items"}""",
+            Status = LedgerExport.Running, ClaimToken = dead, LeaseUntilUtc = now.AddSeconds(-1), Rows = 7, CreatedUtc = now.AddMinutes(-2),
+        };
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+            db.Add(export);
+            await db.SaveChangesAsync();
+        }
+
+        using (var client = await app.ClientForAsync(Secretary))
+        {
+            var stalled = (await client.GetFromJsonAsync<JsonObject>($"/api/ledger/exports/{export.Id}"))!;
+            Assert.True(stalled["stalled"]!.GetValue<bool>());
+            using var early = await client.GetAsync(new Uri($"/api/ledger/exports/{export.Id}/file", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+            Assert.Equal("ledger.export-not-ready", (await early.ProblemAsync())["code"]!.GetValue<string>());
+        }
+
+        // the redelivered request, on another node
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<LedgerExportRunner>().RunAsync(export.Id, CancellationToken.None);
+        }
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+            var done = await db.Set<LedgerExport>().AsNoTracking().SingleAsync(e => e.Id == export.Id);
+            Assert.Equal(LedgerExport.Ready, done.Status);
+            Assert.NotEqual(dead, done.ClaimToken);
+            Assert.Equal(done.Total, done.Rows);
+            Assert.Equal(1, await db.Set<LedgerExportFile>().CountAsync(f => f.ExportId == export.Id));
+
+            // a second redelivery finds it finished and writes nothing
+            await scope.ServiceProvider.GetRequiredService<LedgerExportRunner>().RunAsync(export.Id, CancellationToken.None);
+            Assert.Equal(1, await db.Set<LedgerExportFile>().CountAsync(f => f.ExportId == export.Id));
+            Assert.Equal(done.FinishedUtc, (await db.Set<LedgerExport>().AsNoTracking().SingleAsync(e => e.Id == export.Id)).FinishedUtc);
+        }
     }
 
     [Fact]

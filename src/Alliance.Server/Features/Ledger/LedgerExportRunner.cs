@@ -107,13 +107,16 @@ public sealed class LedgerExportRunner(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var writer = Task.Run(() => Write(path, sheets, written, stop.Token), stop.Token);
         var reported = 0L;
+        var renewed = time.GetUtcNow();
         while (!writer.IsCompleted)
         {
             await Task.WhenAny(writer, Task.Delay(ProgressEvery, time, cancellationToken));
             var rows = written.Value;
-            if (!writer.IsCompleted && rows != reported)
+            // progress when rows were written; without any (a slow first query), still the lease, well before it runs out
+            if (!writer.IsCompleted && (rows != reported || time.GetUtcNow() - renewed > Lease / 3))
             {
                 reported = rows;
+                renewed = time.GetUtcNow();
                 if (!await ProgressAsync(exportId, token, rows, total, cancellationToken))
                 {
                     await stop.CancelAsync(); // another node took the export over (our lease ran out): leave it to that node

@@ -45,7 +45,7 @@ public sealed class LedgerOperations(AllianceDbContext db, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(filter);
-        var me = scope.UserId ?? throw new NotFoundProblem(new BilingualText("联盟", "alliance"));
+        var me = scope.UserId ?? throw new NotFoundProblem(new BilingualText("台账", "ledger"));
         var valid = filter.Validated();
         await ContextAsync(db, scope, valid, cancellationToken);
         var now = time.GetUtcNow();
