@@ -35,6 +35,8 @@ public sealed class Accessibility_and_policy(UiServer ui)
         { DemoUsers.CommunitySecretary, $"/needs/{DemoRegion.Need(1).Value}", "need" },
         { DemoUsers.CommunitySecretary, "/ledger", "ledger" },
         { DemoUsers.UnitContact, "/ledger?section=bookings", "ledger-unit" },
+        { DemoUsers.UnitContact, "/notifications/settings", "notification-settings" },
+        { DemoUsers.DistrictAdmin, "/admin/dead-letters", "dead-letters" },
     };
 
     [Theory]

@@ -26,7 +26,7 @@ public static class LedgerApi
             .WithSummary("Export a whole ledger section to .xlsx in the background; progress is pushed on person:{userId} (ExportProgress) / 导出台账");
         api.MapGet("/exports", Exports).WithName("ListLedgerExports").WithSummary("The caller's own exports, newest first / 我的导出");
         api.MapGet("/exports/{id:guid}", ExportStatus).WithName("GetLedgerExport").WithSummary("One of the caller's exports: status and rows written / 导出进度");
-        api.MapGet("/exports/{id:guid}/file", ExportFile).WithName("DownloadLedgerExport")
+        api.MapGet("/exports/{id:guid}/file", ExportFile).WithName("DownloadLedgerExport").Produces(StatusCodes.Status200OK, contentType: Xlsx).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The finished .xlsx; 409 while it is being written / 下载导出文件");
         return app;
     }

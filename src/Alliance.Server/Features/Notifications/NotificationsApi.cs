@@ -87,32 +87,11 @@ public static class NotificationsApi
             [.. attempts[d.Id].OrderBy(a => a.Number).Select(a => new AttemptView(a.Number, a.AtUtc, a.Succeeded, a.Error))]))];
     }
 
-    public static async Task<Ok<IReadOnlyList<DeadLetterView>>> DeadLetters(AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken)
-    {
-        scope.DemandDistrictAdmin();
-        var rows = await db.Set<NotificationDelivery>().AsNoTracking().Where(d => d.State == DeliveryState.DeadLettered)
-            .Join(db.Set<Notification>(), d => d.NotificationId, n => n.Id, (d, n) => new DeadLetterView(d.Id, n.Id, n.UserId, n.Topic, n.TitleZh, d.Channel, d.Attempts, d.LastError, d.CreatedUtc))
-            .ToListAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<DeadLetterView>>([.. rows.OrderByDescending(r => r.CreatedUtc)]);
-    }
+    public static async Task<Ok<IReadOnlyList<DeadLetterView>>> DeadLetters(AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await DeadLetterOperations.ListAsync(scope, db, cancellationToken));
 
-    public static async Task<Ok<DeliveryView>> Replay(Guid id, AccessScope scope, AllianceDbContext db, NotificationOptions options, TimeProvider time, CancellationToken cancellationToken)
-    {
-        scope.DemandDistrictAdmin();
-        var delivery = await db.Set<NotificationDelivery>().SingleOrDefaultAsync(d => d.Id == id, cancellationToken) ?? throw new NotFoundProblem(new BilingualText("投递记录", "delivery"));
-        if (delivery.State != DeliveryState.DeadLettered)
-        {
-            throw new ConflictProblem("notification.not-dead-lettered", new("只能重新投递失败清单中的记录。", "Only a dead-lettered delivery can be replayed."));
-        }
-
-        var now = time.GetUtcNow();
-        delivery.State = DeliveryState.Pending;
-        delivery.NextAttemptUtc = now.UtcDateTime;
-        delivery.AttemptLimit = delivery.Attempts + options.MaxAttempts;
-        db.AddOutboxEvent(new NotificationDeliveryRequested(delivery.Id, delivery.NotificationId, delivery.Channel.ToString()) { OccurredAt = now });
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok((await DeliveryLogAsync(db, delivery.NotificationId, cancellationToken)).Single(d => d.Id == id));
-    }
+    public static async Task<Ok<DeliveryView>> Replay(Guid id, AccessScope scope, AllianceDbContext db, NotificationOptions options, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await DeadLetterOperations.ReplayAsync(scope, db, options, time, id, cancellationToken));
 
     // ---- a person's settings ----
 
@@ -129,87 +108,11 @@ public static class NotificationsApi
                 s.Digest, s.Language);
     }
 
-    public static async Task<Ok<SettingsView>> GetSettings(AccessScope scope, AllianceDbContext db, NotificationOptions options, CancellationToken cancellationToken)
-    {
-        var me = NotificationInbox.Me(scope);
-        var settings = await db.Set<PersonNotificationSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.UserId == me, cancellationToken)
-            ?? PersonNotificationSettings.DefaultFor(me);
-        return TypedResults.Ok(SettingsView.From(settings, options));
-    }
+    public static async Task<Ok<SettingsView>> GetSettings(AccessScope scope, AllianceDbContext db, NotificationOptions options, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await PersonSettingsOperations.GetAsync(scope, db, options, cancellationToken));
 
-    public static async Task<Ok<SettingsView>> PutSettings(SettingsBody body, AccessScope scope, AllianceDbContext db, NotificationOptions options, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        var me = NotificationInbox.Me(scope);
-        var settings = await db.Set<PersonNotificationSettings>().SingleOrDefaultAsync(s => s.UserId == me, cancellationToken);
-        if (settings is null)
-        {
-            settings = PersonNotificationSettings.DefaultFor(me);
-            db.Add(settings);
-        }
-
-        var errors = new FieldErrors();
-        var channels = body.Channels is null ? settings.Channels : [.. body.Channels.Where(c => c != NotificationChannel.InApp).Distinct()];
-        var email = body.Email is null ? settings.Email : body.Email.Trim() is { Length: > 0 } e ? e : null;
-        var mobile = body.Mobile is null ? settings.Mobile : body.Mobile.Trim() is { Length: > 0 } m ? m : null;
-        if (channels.FirstOrDefault(c => !options.Enabled(c)) is var off && off != NotificationChannel.InApp)
-        {
-            errors.Add("channels", $"本系统未开通 {off} 通知渠道。", $"The {off} channel is not switched on for this system (Alliance:NotificationChannels).");
-        }
-
-        if (email is not null && (email.Length > 200 || !MimeKit.MailboxAddress.TryParse(email, out var parsed) || parsed.Address != email || !email.Contains('@', StringComparison.Ordinal)))
-        {
-            errors.Add("email", "电子邮箱格式不正确。", "The e-mail address is not valid.");
-        }
-        else if (email is null && channels.Contains(NotificationChannel.Email))
-        {
-            errors.Add("email", "选择邮件通知须填写电子邮箱。", "An e-mail address is required for e-mail notifications.");
-        }
-
-        if (mobile is not null && !global::System.Text.RegularExpressions.Regex.IsMatch(mobile, @"^1\d{10}$"))
-        {
-            errors.Add("mobile", "手机号须为 11 位数字，以 1 开头。", "The mobile number must be 11 digits starting with 1.");
-        }
-        else if (mobile is null && channels.Contains(NotificationChannel.Sms))
-        {
-            errors.Add("mobile", "选择短信通知须填写手机号。", "A mobile number is required for SMS notifications.");
-        }
-
-        var quietStart = Time(errors, "quietStart", body.QuietStart, settings.QuietStart);
-        var quietEnd = Time(errors, "quietEnd", body.QuietEnd, settings.QuietEnd);
-        var language = body.Language ?? settings.Language;
-        if (language is not ("zh-CN" or "en"))
-        {
-            errors.Add("language", "语言须为 zh-CN 或 en。", "The language must be zh-CN or en.");
-        }
-
-        errors.ThrowIfAny();
-        settings.Channels = channels;
-        settings.Email = email;
-        settings.Mobile = mobile;
-        settings.QuietStart = quietStart;
-        settings.QuietEnd = quietEnd;
-        settings.Digest = body.Digest ?? settings.Digest;
-        settings.Language = language;
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(SettingsView.From(settings, options));
-    }
-
-    private static TimeOnly Time(FieldErrors errors, string field, string? text, TimeOnly current)
-    {
-        if (text is null)
-        {
-            return current;
-        }
-
-        if (TimeOnly.TryParseExact(text, "HH:mm", global::System.Globalization.CultureInfo.InvariantCulture, global::System.Globalization.DateTimeStyles.None, out var value))
-        {
-            return value;
-        }
-
-        errors.Add(field, "时间格式须为 HH:mm（中国标准时间），如 22:00。", "The time must be HH:mm (China Standard Time), e.g. 22:00.");
-        return current;
-    }
+    public static async Task<Ok<SettingsView>> PutSettings(SettingsBody body, AccessScope scope, AllianceDbContext db, NotificationOptions options, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await PersonSettingsOperations.SaveAsync(scope, db, options, body, cancellationToken));
 
     // ---- an organisation's group robots ----
 

@@ -13,6 +13,7 @@ namespace Alliance.Server.Infrastructure.Api;
 /// <item>400 where the operation takes a body, query or path values;</item>
 /// <item>401, 403 and 404 where it needs a signed-in caller;</item>
 /// <item>409 on every write that needs a signed-in caller;</item>
+/// <item>any error status an endpoint declares itself with <c>ProducesProblem</c>;</item>
 /// <item>401, 423 and 429 on the sign-in operations (rate-limited).</item>
 /// </list>
 /// </summary>
@@ -47,6 +48,8 @@ public static class ProblemResponses
             }
         }
 
+        // what an endpoint declares itself (.ProducesProblem), e.g. a read that answers 409 while its result is being made
+        statuses.UnionWith(metadata.OfType<Microsoft.AspNetCore.Http.Metadata.IProducesResponseTypeMetadata>().Select(m => m.StatusCode).Where(s => s >= 400));
         if (limited)
         {
             statuses.UnionWith([StatusCodes.Status401Unauthorized, StatusCodes.Status423Locked, StatusCodes.Status429TooManyRequests]);

@@ -26,4 +26,15 @@ public static class NotificationActions
 
     public static Task ReadAllAsync(IServiceProvider services, AccessScope scope, CancellationToken cancellationToken) =>
         NotificationInbox.ReadAllAsync(scope, services.GetRequiredService<AllianceDbContext>(), services.GetRequiredService<TimeProvider>(), cancellationToken);
+
+    /// <summary>A channel in words, as the settings and the failed deliveries show it.</summary>
+    public static string Channel(NotificationChannel channel) => channel switch
+    {
+        NotificationChannel.InApp => UiText.L("站内通知", "In the app"),
+        NotificationChannel.WeCom => UiText.L("企业微信群", "WeCom group"),
+        NotificationChannel.DingTalk => UiText.L("钉钉群", "DingTalk group"),
+        NotificationChannel.Email => UiText.L("电子邮件", "E-mail"),
+        NotificationChannel.Sms => UiText.L("短信", "SMS"),
+        _ => channel.ToString(),
+    };
 }

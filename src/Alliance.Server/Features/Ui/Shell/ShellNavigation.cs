@@ -72,6 +72,12 @@ public static class ShellNavigation
             links.Add(new("/admin/people", UiText.L("人员", "People")));
         }
 
+        if (scope.IsDistrictAdmin)
+        {
+            // 投递失败: deliveries to WeCom, DingTalk, e-mail or SMS that kept failing, to replay.
+            links.Add(new("/admin/dead-letters", UiText.L("投递失败", "Failed deliveries")));
+        }
+
         // 统计: the figures of the caller's scope (a unit its own, a community its alliance, a street its alliances, the district all).
         links.Add(new("/reports", UiText.L("统计", "Figures")));
 
