@@ -47,7 +47,7 @@ public sealed class LedgerOperations(AllianceDbContext db, TimeProvider time)
         ArgumentNullException.ThrowIfNull(filter);
         var me = scope.UserId ?? throw new NotFoundProblem(new BilingualText("台账", "ledger"));
         var valid = filter.Validated();
-        await ContextAsync(db, scope, valid, cancellationToken);
+        await ReportScope.ResolveAsync(scope, db, valid.Alliance, valid.Organisation, cancellationToken); // refused now, not in the background
         var now = time.GetUtcNow();
         var export = new LedgerExport
         {
