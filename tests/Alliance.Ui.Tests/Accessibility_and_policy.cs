@@ -1,3 +1,4 @@
+using Alliance.Server.Features.Bulletins;
 using Alliance.Server.Features.Demo;
 using Alliance.Server.Features.Meetings;
 using Deque.AxeCore.Playwright;
@@ -27,6 +28,7 @@ public sealed class Accessibility_and_policy(UiServer ui)
         { DemoUsers.CommunitySecretary, "/bookings", "bookings" },
         { DemoUsers.CommunitySecretary, "/resources/ours", "our-resources" },
         { DemoUsers.StreetChair, "/reports", "reports" },
+        { DemoUsers.StreetChair, "/reports/bulletins", "bulletins" },
         { DemoUsers.UnitContact, "/reports", "reports-unit" },
         { DemoUsers.CommunitySecretary, "/meetings/calendar", "meeting-calendar" },
         { DemoUsers.CommunitySecretary, "/needs", "needs" },
@@ -79,6 +81,19 @@ public sealed class Accessibility_and_policy(UiServer ui)
 
         await AssertMainPageAsync(DemoUsers.CommunitySecretary, $"/items/{item.Value}", "item-secretary", live: true);
         await AssertMainPageAsync(DemoUsers.UnitContact, $"/items/{item.Value}", "item-unit-contact", live: true);
+    }
+
+    /// <summary>A bulletin's page as the street's chair reviews its draft (last month's, written by the job as the host starts, or now).</summary>
+    [Fact]
+    public async Task The_bulletin_page_has_no_serious_accessibility_violation_fits_a_phone_and_breaks_no_policy()
+    {
+        var id = await ui.AsAsync(DemoUsers.StreetChair, async (services, scope) =>
+        {
+            await services.GetRequiredService<BulletinJob>().RunAsync(CancellationToken.None);
+            var bulletins = await services.GetRequiredService<BulletinOperations>().ListAsync(scope, DemoRegion.StreetAlliance(1), CancellationToken.None);
+            return bulletins.OrderByDescending(b => b.Month, StringComparer.Ordinal).First().Id;
+        });
+        await AssertMainPageAsync(DemoUsers.StreetChair, $"/reports/bulletins/{id}", "bulletin");
     }
 
     private async Task AssertMainPageAsync(string user, string path, string name, bool live = false)

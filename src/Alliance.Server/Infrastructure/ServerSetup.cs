@@ -1,6 +1,7 @@
 using Alliance.Server.Features.Access;
 using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Auth;
+using Alliance.Server.Features.Bulletins;
 using Alliance.Server.Features.Commitments;
 using Alliance.Server.Features.Items;
 using Alliance.Server.Features.Meetings;
@@ -49,6 +50,7 @@ public static class ServerSetup
         services.AddAllianceResources();
         services.AddAllianceMeetings();
         services.AddAllianceReports();
+        services.AddAllianceBulletins();
         services.AddAllianceNotifications(options);
         services.AddAllianceUi();
         services.AddHostedService<StartupBanner>();

@@ -1,4 +1,4 @@
-using DocumentFormat.OpenXml;
+using Alliance.Server.Infrastructure.Documents;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
 
@@ -11,14 +11,14 @@ public static class MinutesDocument
     {
         ArgumentNullException.ThrowIfNull(minutes);
         using var stream = new MemoryStream();
-        using (var document = WordprocessingDocument.Create(stream, WordprocessingDocumentType.Document))
+        using (var document = WordprocessingDocument.Create(stream, DocumentFormat.OpenXml.WordprocessingDocumentType.Document))
         {
             var main = document.AddMainDocumentPart();
             var body = new Body();
-            body.Append(Paragraph(title, bold: true, centred: true, size: "36"));
+            body.Append(WordParts.Paragraph(title, bold: true, centred: true, size: "36"));
             foreach (var line in minutes.Split('\n'))
             {
-                body.Append(Paragraph(line.TrimEnd('\r'), bold: line.StartsWith("议题", StringComparison.Ordinal), centred: false, size: "28"));
+                body.Append(WordParts.Paragraph(line.TrimEnd('\r'), bold: line.StartsWith("议题", StringComparison.Ordinal)));
             }
 
             main.Document = new Document(body);
@@ -26,22 +26,5 @@ public static class MinutesDocument
         }
 
         return stream.ToArray();
-    }
-
-    private static Paragraph Paragraph(string text, bool bold, bool centred, string size)
-    {
-        var properties = new RunProperties(new RunFonts { EastAsia = "SimSun", Ascii = "SimSun", HighAnsi = "SimSun" }, new FontSize { Val = size });
-        if (bold)
-        {
-            properties.Append(new Bold());
-        }
-
-        var paragraph = new Paragraph(new Run(properties, new Text(text) { Space = SpaceProcessingModeValues.Preserve }));
-        if (centred)
-        {
-            paragraph.PrependChild(new ParagraphProperties(new Justification { Val = JustificationValues.Center }));
-        }
-
-        return paragraph;
     }
 }

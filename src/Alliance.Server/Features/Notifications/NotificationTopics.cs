@@ -55,6 +55,7 @@ public static class NotificationTopics
     public const string MeetingCancelled = "meeting.cancelled";
     public const string MeetingMinutes = "meeting.minutes";
     public const string MeetingMoved = "meeting.moved";
+    public const string BulletinPublished = "bulletin.published";
 
     private static readonly AllianceRole[] UnitPeople = [AllianceRole.UnitContact, AllianceRole.UnitSecretary, AllianceRole.PartTimeMember];
 
@@ -103,6 +104,9 @@ public static class NotificationTopics
         new(MeetingMinutes, false, [], new(
             "会议纪要已发布：{meeting}", "Minutes published: {meeting}",
             "{meeting}（{start}）的会议纪要已发布，可在会议页面查看或下载：{docx}", "The minutes of {meeting} ({start}) are published: {docx}")),
+        new(BulletinPublished, false, [], new(
+            "通报已发布：{title}", "Bulletin published: {title}",
+            "{title}已发布（{month}），请查看本单位的红黄绿等级和逾期事项：{link}", "{title} ({month}) is published; see your light and the overdue work: {link}")),
     ];
 
     private static readonly Dictionary<string, NotificationTopic> ByName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);

@@ -29,7 +29,11 @@ public sealed record MonthTrend(string Month, long Raised, long Resolved);
 public sealed record OrganisationFigures(
     OrganisationId OrganisationId, string Name, string Kind, long ItemsRaised, long ItemsResolved, long TasksDone, long TasksOverdue, long Supervised,
     SatisfactionFigures Satisfaction, long CommitmentsMade, long CommitmentsFulfilled, long ResourcesShared, long BookingsUsed,
-    long MeetingSeats, long MeetingPresent, double? AttendanceRate);
+    long MeetingSeats, long MeetingPresent, double? AttendanceRate)
+{
+    /// <summary>参与度: items resolved, tasks done, bookings of shared resources used, meetings attended, less overdue tasks.</summary>
+    public long Participation => ItemsResolved + TasksDone + BookingsUsed + MeetingPresent - TasksOverdue;
+}
 
 /// <summary>
 /// The figures of a period (months in China Standard Time, both included) for the alliances or the organisation of the

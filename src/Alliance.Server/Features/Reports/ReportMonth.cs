@@ -21,6 +21,9 @@ public static class ReportMonth
     /// <summary>The month after <paramref name="month"/> (yyyymm).</summary>
     public static int Next(int month) => month % 100 == 12 ? ((month / 100) + 1) * 100 + 1 : month + 1;
 
+    /// <summary>The month before <paramref name="month"/> (yyyymm).</summary>
+    public static int Previous(int month) => month % 100 == 1 ? ((month / 100) - 1) * 100 + 12 : month - 1;
+
     /// <summary>Every month from <paramref name="from"/> to <paramref name="to"/>, both included.</summary>
     public static IEnumerable<int> Range(int from, int to)
     {

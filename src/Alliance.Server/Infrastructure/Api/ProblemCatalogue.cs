@@ -15,6 +15,7 @@ public static class ProblemCatalogue
         [
             "forbidden", "scope.not-acting-for", "scope.not-administrator", "scope.district-admin-only", "booking.not-party", "commitment.not-unit",
             "item.not-member", "meeting.not-chair", "meeting.not-member", "need.not-community", "reports.not-overseer", "project.not-community", "resource.not-owner", "resource.not-switcher", "task.not-candidate",
+            "bulletin.not-chair",
         ],
         [StatusCodes.Status404NotFound] = ["not-found"],
         [StatusCodes.Status409Conflict] =
@@ -27,6 +28,7 @@ public static class ProblemCatalogue
             "task.already-taken", "task.closed", "workflow.migration-refused",
             "meeting.status", "meeting.points-open", "meeting.point-removed", "meeting.vote-open", "meeting.not-a-decision", "meeting.vote-closed",
             "meeting.no-quorum", "meeting.vote-not-open", "meeting.not-present", "meeting.point-decided", "meeting.item-not-waiting", "meeting.no-minutes", "item.concurrent-submission", "notification.not-dead-lettered", "ledger.export-not-ready",
+            "bulletin.exists", "bulletin.published",
             .. Enum.GetNames<Alliance.Workflows.Runtime.ConflictCode>().Select(Problems.WorkflowConflictProblems.CodeOf),
         ],
         [StatusCodes.Status423Locked] = ["auth.locked-out"],

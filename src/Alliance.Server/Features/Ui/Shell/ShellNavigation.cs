@@ -81,6 +81,12 @@ public static class ShellNavigation
         // 统计: the figures of the caller's scope (a unit its own, a community its alliance, a street its alliances, the district all).
         links.Add(new("/reports", UiText.L("统计", "Figures")));
 
+        if (IsStreet(scope))
+        {
+            // 逐月通报: the street reviews and publishes them (members open published ones from their notice or from 统计).
+            links.Add(new("/reports/bulletins", UiText.L("通报", "Bulletins")));
+        }
+
         // 台账: the ledger of the same scope, section by section, with its .xlsx exports.
         links.Add(new("/ledger", UiText.L("台账", "Ledger")));
         return links;

@@ -26,13 +26,9 @@ public static class ReportCharts
     public static IReadOnlyList<ChartPoint> Top(Breakdown breakdown, int count) =>
         [.. breakdown.By.OrderByDescending(b => b.Value).ThenBy(b => b.Key, StringComparer.Ordinal).Take(count).Select(b => new ChartPoint(b.Key, b.Value))];
 
-    /// <summary>Participation: items resolved, tasks done, bookings of shared resources used, meetings attended, less overdue tasks.</summary>
-    public static long Participation(OrganisationFigures o) =>
-        o.ItemsResolved + o.TasksDone + o.BookingsUsed + o.MeetingPresent - o.TasksOverdue;
-
     public static IReadOnlyList<OrganisationFigures> Ranked(IEnumerable<OrganisationFigures> organisations) =>
-        [.. organisations.OrderByDescending(Participation).ThenBy(o => o.Name, StringComparer.Ordinal)];
+        [.. organisations.OrderByDescending(o => o.Participation).ThenBy(o => o.Name, StringComparer.Ordinal)];
 
     public static IReadOnlyList<ChartPoint> Ranking(IEnumerable<OrganisationFigures> organisations, int count) =>
-        [.. Ranked(organisations).Take(count).Select(o => new ChartPoint(o.Name, Math.Max(0, Participation(o))))];
+        [.. Ranked(organisations).Take(count).Select(o => new ChartPoint(o.Name, Math.Max(0, o.Participation)))];
 }
