@@ -11,7 +11,7 @@ namespace Alliance.Server.Features.Notifications;
 public sealed record AllianceRules(Guid AllianceId, string AllianceName, bool CanChange, IReadOnlyList<RuleView> Rules);
 
 /// <summary>An alliance the person can see, by name.</summary>
-public sealed record AllianceChoice(Guid Id, string Name, AllianceLevel Level);
+public sealed record RulesAllianceChoice(Guid Id, string Name, AllianceLevel Level);
 
 /// <summary>
 /// An alliance's notification rules (<see cref="NotificationTopics"/>): whoever sees the alliance reads them (404
@@ -21,12 +21,12 @@ public sealed record AllianceChoice(Guid Id, string Name, AllianceLevel Level);
 public static class NotificationRuleOperations
 {
     /// <summary>The alliances the person can see, street alliances first, by name.</summary>
-    public static async Task<IReadOnlyList<AllianceChoice>> VisibleAlliancesAsync(AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<RulesAllianceChoice>> VisibleAlliancesAsync(AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(db);
         var ids = scope.VisibleAllianceIds.ToList();
-        var rows = await db.Alliances.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => new AllianceChoice(a.Id.Value, a.Name, a.Level)).ToListAsync(cancellationToken);
+        var rows = await db.Alliances.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => new RulesAllianceChoice(a.Id.Value, a.Name, a.Level)).ToListAsync(cancellationToken);
         return [.. rows.OrderBy(a => a.Level).ThenBy(a => a.Name, StringComparer.Ordinal)];
     }
 

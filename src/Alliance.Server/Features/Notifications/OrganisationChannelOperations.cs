@@ -8,7 +8,7 @@ using static Alliance.Server.Features.Notifications.NotificationsApi;
 namespace Alliance.Server.Features.Notifications;
 
 /// <summary>An organisation the person may set the group robots of, by name.</summary>
-public sealed record OrganisationChoice(Guid Id, string Name, OrganisationKind Kind);
+public sealed record ChannelsOrganisationChoice(Guid Id, string Name, OrganisationKind Kind);
 
 /// <summary>
 /// An organisation's group robots (企业微信群机器人, 钉钉群机器人 with its signing secret), for its administrators only:
@@ -19,13 +19,13 @@ public sealed record OrganisationChoice(Guid Id, string Name, OrganisationKind K
 public static class OrganisationChannelOperations
 {
     /// <summary>The organisations the person administers, by kind (district, street, community, unit) and name.</summary>
-    public static async Task<IReadOnlyList<OrganisationChoice>> AdministeredAsync(AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ChannelsOrganisationChoice>> AdministeredAsync(AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(db);
         var ids = scope.AdministeredOrganisationIds.ToList();
         var rows = await db.Organisations.AsNoTracking().Where(o => ids.Contains(o.Id) && o.Status == OrganisationStatus.Active)
-            .Select(o => new OrganisationChoice(o.Id.Value, o.Name, o.Kind)).ToListAsync(cancellationToken);
+            .Select(o => new ChannelsOrganisationChoice(o.Id.Value, o.Name, o.Kind)).ToListAsync(cancellationToken);
         return [.. rows.OrderBy(o => o.Kind).ThenBy(o => o.Name, StringComparer.Ordinal)];
     }
 
