@@ -39,6 +39,9 @@ public sealed class Accessibility_and_policy(UiServer ui)
         { DemoUsers.UnitContact, "/ledger?section=bookings", "ledger-unit" },
         { DemoUsers.UnitContact, "/notifications/settings", "notification-settings" },
         { DemoUsers.DistrictAdmin, "/admin/dead-letters", "dead-letters" },
+        { DemoUsers.UnitSecretary, "/notifications/channels", "organisation-channels" },
+        { DemoUsers.StreetChair, "/notifications/channels", "organisation-channels-choice" },
+        { DemoUsers.CommunitySecretary, $"/notifications/rules/{DemoRegion.CommunityAlliance(1).Value}?topic=item.urgent", "notification-rules" },
     };
 
     [Theory]

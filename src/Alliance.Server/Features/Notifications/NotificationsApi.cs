@@ -1,10 +1,5 @@
-using Alliance.Contracts.Notifications;
 using Alliance.Server.Features.Access;
-using Alliance.Server.Features.Alliances;
-using Alliance.Server.Features.Organisations;
-using Alliance.Server.Infrastructure.Messaging.Outbox;
 using Alliance.Server.Infrastructure.Persistence;
-using Alliance.Server.Infrastructure.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -120,100 +115,13 @@ public static class NotificationsApi
 
     public sealed record ChannelsView(Guid OrganisationId, string? WeComWebhook, string? DingTalkWebhook, string? DingTalkSecret, DateTimeOffset? UpdatedAt);
 
-    public static async Task<Ok<ChannelsView>> GetChannels(Guid organisationId, AccessScope scope, AllianceDbContext db, ChannelSecrets secrets, CancellationToken cancellationToken)
-    {
-        await DemandChannelAdminAsync(scope, db, organisationId, cancellationToken);
-        var row = await db.Set<OrganisationChannels>().AsNoTracking().SingleOrDefaultAsync(c => c.OrganisationId == organisationId, cancellationToken);
-        return TypedResults.Ok(Masked(organisationId, row, secrets));
-    }
+    public static async Task<Ok<ChannelsView>> GetChannels(Guid organisationId, AccessScope scope, AllianceDbContext db, ChannelSecrets secrets, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await OrganisationChannelOperations.GetAsync(scope, db, secrets, organisationId, cancellationToken));
 
-    /// <summary>
-    /// Sets the robots: a field left out (null) is kept, an empty string removes it. A webhook must be an absolute https URL
-    /// (http only to a loopback address) carrying its token (<c>key</c> for WeCom, <c>access_token</c> for DingTalk); DingTalk
-    /// needs its signing secret (<c>SEC…</c>).
-    /// </summary>
+    /// <summary>Sets the robots (<see cref="OrganisationChannelOperations.SaveAsync"/>): null keeps a field, an empty string removes it.</summary>
     public static async Task<Ok<ChannelsView>> PutChannels(
-        Guid organisationId, ChannelsBody body, AccessScope scope, AllianceDbContext db, ChannelSecrets secrets, TimeProvider time, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        await DemandChannelAdminAsync(scope, db, organisationId, cancellationToken);
-        var row = await db.Set<OrganisationChannels>().SingleOrDefaultAsync(c => c.OrganisationId == organisationId, cancellationToken);
-        var errors = new FieldErrors();
-        Webhook(errors, "weComWebhook", body.WeComWebhook, "key", new("企业微信群机器人地址", "WeCom robot webhook"));
-        Webhook(errors, "dingTalkWebhook", body.DingTalkWebhook, "access_token", new("钉钉群机器人地址", "DingTalk robot webhook"));
-        var dingTalkAfter = body.DingTalkWebhook is null ? row?.DingTalkWebhookProtected is not null : body.DingTalkWebhook.Length > 0;
-        var secretAfter = body.DingTalkSecret is null ? row?.DingTalkSecretProtected is not null : body.DingTalkSecret.Length > 0;
-        if (body.DingTalkSecret is { Length: > 0 } secret && (!secret.StartsWith("SEC", StringComparison.Ordinal) || secret.Length < 20 || secret.Length > 200 || secret.Any(char.IsWhiteSpace)))
-        {
-            errors.Add("dingTalkSecret", "钉钉加签密钥格式不正确（应以 SEC 开头）。", "The DingTalk signing secret is not valid (it starts with SEC).");
-        }
-        else if (dingTalkAfter && !secretAfter)
-        {
-            errors.Add("dingTalkSecret", "使用钉钉群机器人须填写加签密钥。", "The DingTalk robot needs its signing secret.");
-        }
-
-        errors.ThrowIfAny();
-        if (row is null)
-        {
-            row = new OrganisationChannels { OrganisationId = organisationId };
-            db.Add(row);
-        }
-
-        if (body.WeComWebhook is not null)
-        {
-            row.WeComWebhookProtected = secrets.Protect(ChannelSecrets.WeComWebhookPurpose, body.WeComWebhook.Trim());
-        }
-
-        if (body.DingTalkWebhook is not null)
-        {
-            row.DingTalkWebhookProtected = secrets.Protect(ChannelSecrets.DingTalkWebhookPurpose, body.DingTalkWebhook.Trim());
-        }
-
-        if (body.DingTalkSecret is not null)
-        {
-            row.DingTalkSecretProtected = secrets.Protect(ChannelSecrets.DingTalkSecretPurpose, body.DingTalkSecret.Trim());
-        }
-
-        row.UpdatedAt = time.GetUtcNow();
-        row.UpdatedBy = scope.UserId;
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(Masked(organisationId, row, secrets));
-    }
-
-    private static void Webhook(FieldErrors errors, string field, string? value, string token, BilingualText name)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return;
-        }
-
-        var ok = Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri)
-            && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
-            && uri.Query.TrimStart('?').Split('&').Any(p => p.StartsWith(token + "=", StringComparison.Ordinal) && p.Length > token.Length + 1)
-            && value.Length <= 500;
-        if (!ok)
-        {
-            errors.Add(field, $"{name.Zh}格式不正确：须为 https 地址并带有 {token} 参数。", $"The {name.En} is not valid: it must be an https URL with its {token} parameter.");
-        }
-    }
-
-    private static ChannelsView Masked(Guid organisationId, OrganisationChannels? row, ChannelSecrets secrets) =>
-        new(organisationId,
-            ChannelSecrets.MaskUrl(secrets.Unprotect(ChannelSecrets.WeComWebhookPurpose, row?.WeComWebhookProtected)),
-            ChannelSecrets.MaskUrl(secrets.Unprotect(ChannelSecrets.DingTalkWebhookPurpose, row?.DingTalkWebhookProtected)),
-            ChannelSecrets.MaskSecret(secrets.Unprotect(ChannelSecrets.DingTalkSecretPurpose, row?.DingTalkSecretProtected)),
-            row?.UpdatedAt);
-
-    private static async Task DemandChannelAdminAsync(AccessScope scope, AllianceDbContext db, Guid organisationId, CancellationToken cancellationToken)
-    {
-        var id = new OrganisationId(organisationId);
-        if (!scope.CanSeeOrganisation(id) || !await db.Organisations.AnyAsync(o => o.Id == id, cancellationToken))
-        {
-            throw new NotFoundProblem(new BilingualText("组织", "organisation"));
-        }
-
-        scope.DemandAdminister(id);
-    }
+        Guid organisationId, ChannelsBody body, AccessScope scope, AllianceDbContext db, ChannelSecrets secrets, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await OrganisationChannelOperations.SaveAsync(scope, db, secrets, time, organisationId, body, cancellationToken));
 
     // ---- an alliance's rules ----
 
@@ -221,45 +129,10 @@ public static class NotificationsApi
 
     public sealed record RuleView(string Topic, bool Enabled, bool Urgent, IReadOnlyList<People.AllianceRole> Roles, bool IsDefault);
 
-    public static async Task<Ok<IReadOnlyList<RuleView>>> GetRules(Guid allianceId, AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken)
-    {
-        await VisibleAllianceAsync(scope, db, allianceId, cancellationToken);
-        var rows = await db.Set<AllianceNotificationRule>().AsNoTracking().Where(r => r.AllianceId == allianceId).ToDictionaryAsync(r => r.Topic, cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<RuleView>>([.. NotificationTopics.All.Select(t => View(t, rows.GetValueOrDefault(t.Name)))]);
-    }
+    public static async Task<Ok<IReadOnlyList<RuleView>>> GetRules(Guid allianceId, AccessScope scope, AllianceDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await NotificationRuleOperations.ListAsync(scope, db, allianceId, cancellationToken));
 
     public static async Task<Ok<RuleView>> PutRule(
-        Guid allianceId, string topic, RuleBody body, AccessScope scope, AllianceDbContext db, TimeProvider time, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        var alliance = await VisibleAllianceAsync(scope, db, allianceId, cancellationToken);
-        if (!NotificationTopics.TryGet(topic, out var definition))
-        {
-            throw new NotFoundProblem(new BilingualText("通知规则", "notification rule"));
-        }
-
-        scope.DemandAdminister(alliance.HostOrganisationId);
-        var row = await db.Set<AllianceNotificationRule>().SingleOrDefaultAsync(r => r.AllianceId == allianceId && r.Topic == topic, cancellationToken);
-        if (row is null)
-        {
-            row = new AllianceNotificationRule { AllianceId = allianceId, Topic = topic };
-            db.Add(row);
-        }
-
-        row.Enabled = body.Enabled ?? row.Enabled;
-        row.Roles = body.Roles is null ? row.Roles : [.. body.Roles.Distinct()];
-        row.UpdatedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(View(definition, row));
-    }
-
-    private static RuleView View(NotificationTopic topic, AllianceNotificationRule? row) =>
-        new(topic.Name, row?.Enabled ?? true, topic.Urgent, row is { Roles.Count: > 0 } ? row.Roles : topic.DefaultRoles, row is null);
-
-    private static async Task<PartyAlliance> VisibleAllianceAsync(AccessScope scope, AllianceDbContext db, Guid allianceId, CancellationToken cancellationToken)
-    {
-        var id = new AllianceId(allianceId);
-        var alliance = scope.CanSeeAlliance(id) ? await db.Alliances.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken) : null;
-        return alliance ?? throw new NotFoundProblem(new BilingualText("联盟", "alliance"));
-    }
+        Guid allianceId, string topic, RuleBody body, AccessScope scope, AllianceDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await NotificationRuleOperations.SaveAsync(scope, db, time, allianceId, topic, body, cancellationToken));
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Alliance.Server.Features.Items;
+using Alliance.Server.Features.People;
 using Alliance.Server.Infrastructure.Problems;
 
 namespace Alliance.Server.Features.Ui;
@@ -152,6 +153,20 @@ public static class UiText
         "passed" => L("通过", "Passed"),
         "failed" => L("未通过", "Failed"),
         _ => outcome,
+    };
+
+    /// <summary>A role in words (人员与角色, 通知规则).</summary>
+    public static string Role(AllianceRole role) => role switch
+    {
+        AllianceRole.DistrictAdmin => L("区级管理员", "District administrator"),
+        AllianceRole.StreetChair => L("街道党工委书记", "Street chair"),
+        AllianceRole.StreetStaff => L("街道工作人员", "Street staff"),
+        AllianceRole.CommunitySecretary => L("社区书记", "Community secretary"),
+        AllianceRole.CommunityStaff => L("社区工作人员", "Community staff"),
+        AllianceRole.UnitContact => L("共建单位联络员", "Unit contact"),
+        AllianceRole.UnitSecretary => L("共建单位党组织书记", "Unit party secretary"),
+        AllianceRole.PartTimeMember => L("兼职委员", "Part-time member"),
+        _ => role.ToString(),
     };
 
     /// <summary>A task form's field, by its name in the workflow definition.</summary>
