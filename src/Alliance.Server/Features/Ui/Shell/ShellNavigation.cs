@@ -69,15 +69,8 @@ public static class ShellNavigation
         if (scope.VisibleOrganisationIds.Any(scope.CanAdministerOrganisation))
         {
             // 人员与角色: accounts and roles of the organisations the person administers.
+            // 组织通知渠道 and 通知规则 are reached from 通知设置 (the bell → 通知 → 通知设置), not the navigation.
             links.Add(new("/admin/people", UiText.L("人员", "People")));
-
-            // 组织通知渠道: the group robots (WeCom, DingTalk) of the organisations the person administers.
-            links.Add(new("/notifications/channels", UiText.L("通知渠道", "Channels")));
-            if (IsSecretary(scope) || IsStreet(scope))
-            {
-                // 通知规则: who of an alliance is told what; its host's administrators change them.
-                links.Add(new("/notifications/rules", UiText.L("通知规则", "Notice rules")));
-            }
         }
 
         if (scope.IsDistrictAdmin)
