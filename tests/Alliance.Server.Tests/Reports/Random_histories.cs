@@ -94,7 +94,7 @@ public sealed class Random_histories(AllianceAppFactory app) : IClassFixture<All
 
         if (depth >= 3)
         {
-            await app.DoAsync(Secretary, id, "verify", rating);
+            await app.DoAsync(Secretary, id, "verify", rating, "居民反映情况"); // a rating below 满意 needs a comment
         }
     }
 
