@@ -37,6 +37,11 @@ public sealed class Accessibility_and_policy(UiServer ui)
         { DemoUsers.UnitContact, "/ledger?section=bookings", "ledger-unit" },
         { DemoUsers.UnitContact, "/notifications/settings", "notification-settings" },
         { DemoUsers.DistrictAdmin, "/admin/dead-letters", "dead-letters" },
+        { DemoUsers.DistrictAdmin, "/admin", "admin" },
+        { DemoUsers.DistrictAdmin, "/admin/organisations", "admin-organisations" },
+        { DemoUsers.CommunitySecretary, $"/admin/organisations/{DemoRegion.Community(1).Value}", "admin-organisation" },
+        { DemoUsers.StreetChair, "/admin/alliances", "admin-alliances" },
+        { DemoUsers.StreetChair, $"/admin/alliances/{DemoRegion.StreetAlliance(1).Value}", "admin-alliance" },
     };
 
     [Theory]
