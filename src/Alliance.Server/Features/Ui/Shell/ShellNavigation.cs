@@ -102,6 +102,12 @@ public static class ShellNavigation
 
         if (scope.IsDistrictAdmin)
         {
+            // 审计: the audit trail and the check of its hash chain.
+            links.Add(new("/admin/audit", UiText.L("审计", "Audit trail")));
+
+            // 流程运维: definitions with their routes, instances (retry, cancel) and the workflow dead letters.
+            links.Add(new("/admin/workflows", UiText.L("流程运维", "Workflow operations")));
+
             // 投递失败: deliveries to WeCom, DingTalk, e-mail or SMS that kept failing, to replay.
             links.Add(new("/admin/dead-letters", UiText.L("投递失败", "Failed deliveries")));
         }
