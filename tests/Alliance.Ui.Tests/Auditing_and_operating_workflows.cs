@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Alliance.Server.Features.Demo;
+using Alliance.Server.Infrastructure.Persistence;
+using Alliance.Workflows.Model;
 using Alliance.Workflows.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -72,6 +74,34 @@ public sealed class Auditing_and_operating_workflows(UiServer ui)
         var unknown = await admin.GotoAsync($"/admin/workflows/instances/{Guid.NewGuid()}");
         Assert.Equal(404, unknown!.Status);
         await Assertions.Expect(admin.Locator("[data-testid=not-found]")).ToBeVisibleAsync();
+        await admin.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_workflow_dead_letter_is_replayed_with_one_tap_and_leaves_the_list()
+    {
+        var stimulus = "ui-dead-" + Guid.NewGuid().ToString("N")[..8];
+        await ui.AsAsync(DemoUsers.DistrictAdmin, async (services, _) =>
+        {
+            var db = services.GetRequiredService<AllianceDbContext>();
+            var now = DateTime.UtcNow;
+            db.Set<PendingStimulus>().Add(new PendingStimulus
+            {
+                StimulusId = stimulus, StimulusType = "ui.nobody-waits", CorrelationKey = stimulus, ReceivedUtc = now.AddDays(-2),
+                ExpiresUtc = now.AddDays(-1), DeadLetteredUtc = now.AddDays(-1),
+            });
+            return await db.SaveChangesAsync();
+        });
+        var admin = await ui.PhoneAsync(DemoUsers.DistrictAdmin);
+        await admin.GotoAsync("/admin/workflows");
+        await MeetingsKit.WaitUntilInteractiveAsync(admin);
+        var letter = admin.Locator($"[data-testid=workflow-dead-letter][data-stimulus='{stimulus}']");
+        await Assertions.Expect(letter).ToContainTextAsync("ui.nobody-waits");
+        await UiServer.ScreenshotAsync(admin, "admin-workflows");
+
+        await letter.Locator("[data-testid=replay]").ClickAsync();
+        await Assertions.Expect(admin.Locator("[data-testid=replay-message]")).ToHaveTextAsync("已重新投递，仍无等待的环节，消息重新排队。");
+        await Assertions.Expect(letter).ToHaveCountAsync(0);
         await admin.Context.CloseAsync();
     }
 
