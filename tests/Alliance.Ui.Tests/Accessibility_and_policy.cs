@@ -42,6 +42,14 @@ public sealed class Accessibility_and_policy(UiServer ui)
         { DemoUsers.UnitSecretary, "/notifications/channels", "organisation-channels" },
         { DemoUsers.StreetChair, "/notifications/channels", "organisation-channels-choice" },
         { DemoUsers.CommunitySecretary, $"/notifications/rules/{DemoRegion.CommunityAlliance(1).Value}?topic=item.urgent", "notification-rules" },
+        { DemoUsers.DistrictAdmin, "/admin", "admin" },
+        { DemoUsers.DistrictAdmin, "/admin/organisations", "admin-organisations" },
+        { DemoUsers.CommunitySecretary, $"/admin/organisations/{DemoRegion.Community(1).Value}", "admin-organisation" },
+        { DemoUsers.StreetChair, "/admin/alliances", "admin-alliances" },
+        { DemoUsers.StreetChair, $"/admin/alliances/{DemoRegion.StreetAlliance(1).Value}", "admin-alliance" },
+        { DemoUsers.DistrictAdmin, "/admin/audit?verify=1", "admin-audit" },
+        { DemoUsers.DistrictAdmin, "/admin/workflows", "admin-workflows" },
+        { DemoUsers.DistrictAdmin, "/admin/workflows/definitions/deliberation/1", "admin-workflow-definition" },
     };
 
     [Theory]

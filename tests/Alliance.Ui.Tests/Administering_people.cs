@@ -17,7 +17,8 @@ public sealed class Administering_people(UiServer ui)
     {
         var user = "uiadmin" + Guid.NewGuid().ToString("N")[..6];
         var chair = await ui.PhoneAsync(DemoUsers.StreetChair);
-        await chair.ClickAsync("nav a[href='/admin/people']");
+        await chair.ClickAsync("nav a[href='/admin']");
+        await chair.ClickAsync("main a[href='/admin/people']");
         await Assertions.Expect(chair.Locator("h1")).ToHaveTextAsync("人员与角色");
         await MeetingsKit.WaitUntilInteractiveAsync(chair);
 

@@ -41,7 +41,7 @@ internal static class MeetingsKit
             var db = services.GetRequiredService<AllianceDbContext>();
             var rules = await db.Alliances.AsNoTracking().Where(a => a.Id == alliance).Select(a => a.Rules).SingleAsync();
             rules.DecisionsAt = DecisionVenue.Meeting;
-            await AlliancesApi.PutRules(alliance, rules, scope, db, services.GetRequiredService<AuditTrail>(), CancellationToken.None);
+            await AllianceOperations.SetRulesAsync(alliance, rules, scope, db, services.GetRequiredService<AuditTrail>(), CancellationToken.None);
             return true;
         });
 

@@ -85,7 +85,8 @@ public sealed class Setting_notifications(UiServer ui)
         });
 
         var admin = await ui.PhoneAsync(DemoUsers.DistrictAdmin);
-        await admin.ClickAsync("nav a[href='/admin/dead-letters']");
+        await admin.ClickAsync("nav a[href='/admin']");
+        await admin.ClickAsync("main a[href='/admin/dead-letters']");
         var row = admin.Locator($"[data-testid=dead-letter][data-delivery='{delivery}']");
         await Assertions.Expect(row).ToContainTextAsync(title);
         await Assertions.Expect(row.Locator("[data-testid=dead-letter-reason]")).ToHaveTextAsync("HTTP 500 from the robot");

@@ -30,7 +30,7 @@ public sealed class Listing_while_the_sealer_works(AllianceAppFactory app) : ICl
         var admin = new AccessScope(DemoRegion.Person(DemoUsers.DistrictAdmin), DemoUsers.DistrictAdmin,
             [new ScopeGrant(AllianceRole.DistrictAdmin, DemoRegion.District)], [], [], []);
 
-        var page = (await AuditApi.List(admin, db, before: null, take: 500, entityId, CancellationToken.None)).Value!;
+        var page = await AuditOperations.ListAsync(admin, db, before: null, take: 500, entityId, action: null, CancellationToken.None);
 
         Assert.True(between.SealedBetween, "the entry was sealed between the page's reads");
         var entry = Assert.Single(page.Entries);

@@ -2,15 +2,12 @@ using System.Text.Json.Nodes;
 using Alliance.Server.Features.Access;
 using Alliance.Server.Features.Items;
 using Alliance.Server.Infrastructure.Persistence;
-using Alliance.Server.Infrastructure.Problems;
 using Alliance.Server.Infrastructure.Workflows;
 using Alliance.Workflows;
 using Alliance.Workflows.Model;
 using Alliance.Workflows.Persistence;
 using Alliance.Workflows.Runtime;
-using Alliance.Workflows.Visualisation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Server.Features.Workflows;
 
@@ -61,94 +58,37 @@ public static class WorkflowOperationsApi
 
     public sealed record MigrateRequest(int TargetVersion, Dictionary<string, string>? ActivityMap);
 
-    public static Ok<DefinitionsResponse> Definitions(AccessScope scope, WorkflowCatalog catalog)
-    {
-        scope.DemandDistrictAdmin();
-        var live = catalog.Registry.All.Select(d => new DefinitionSummary(d.Id, d.Version, d.Name.ZhCn, d.Name.En, d.Published)).ToList();
-        var failed = catalog.Errors.Select(e => new DefinitionFailure(e.File, e.Path, e.Code, e.Message)).ToList();
-        return TypedResults.Ok(new DefinitionsResponse(catalog.Folder, live, failed));
-    }
+    public static Ok<DefinitionsResponse> Definitions(AccessScope scope, WorkflowCatalog catalog) =>
+        TypedResults.Ok(WorkflowOperations.Definitions(scope, catalog));
 
-    public static Ok<string> DefinitionDiagram(string id, int version, AccessScope scope, WorkflowCatalog catalog)
-    {
-        scope.DemandDistrictAdmin();
-        var definition = catalog.Registry.Find(id, version) ?? throw new NotFoundProblem(new BilingualText("流程定义", "workflow definition"));
-        return TypedResults.Ok(MermaidExporter.Export(definition));
-    }
+    public static Ok<string> DefinitionDiagram(string id, int version, AccessScope scope, WorkflowCatalog catalog) =>
+        TypedResults.Ok(WorkflowOperations.DefinitionDiagram(scope, catalog, id, version));
 
-    public static async Task<Ok<InstanceResponse>> Instance(Guid id, AccessScope scope, WorkflowRuntime runtime, CancellationToken cancellationToken)
-    {
-        scope.DemandDistrictAdmin();
-        var instanceId = new InstanceId(id);
-        var instance = await runtime.GetInstanceAsync(instanceId, cancellationToken) ?? throw new NotFoundProblem(new BilingualText("流程实例", "workflow instance"));
-        var bookmarks = await runtime.Store.GetBookmarksAsync(instanceId, cancellationToken);
-        return TypedResults.Ok(new InstanceResponse(
-            id, instance.DefinitionKey.ToString(), instance.Status.ToString(), instance.BusinessStatus, instance.Variables,
-            [.. bookmarks.Select(b => new BookmarkView(b.Id.Value, b.ActivityId, b.Kind.ToString(), b.StimulusType, b.CorrelationKey, b.DueUtc))],
-            await runtime.GetJournalAsync(instanceId, cancellationToken),
-            await runtime.GetIncidentsAsync(instanceId, cancellationToken)));
-    }
+    public static async Task<Ok<InstanceResponse>> Instance(Guid id, AccessScope scope, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await WorkflowOperations.InstanceAsync(scope, runtime, id, cancellationToken));
 
-    public static async Task<Ok<string>> InstanceDiagram(Guid id, AccessScope scope, WorkflowRuntime runtime, CancellationToken cancellationToken)
-    {
-        scope.DemandDistrictAdmin();
-        return TypedResults.Ok(await runtime.ExportMermaidAsync(new InstanceId(id), cancellationToken));
-    }
+    public static async Task<Ok<string>> InstanceDiagram(Guid id, AccessScope scope, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await WorkflowOperations.InstanceDiagramAsync(scope, runtime, id, cancellationToken));
 
     public static async Task<NoContent> Retry(Guid id, AccessScope scope, WorkflowRuntime runtime, AllianceDbContext db, ItemSync sync, CancellationToken cancellationToken)
     {
-        scope.DemandDistrictAdmin();
-        await OnItemAsync(id, "workflow.retried", scope, db, sync, context => runtime.RetryAsync(new InstanceId(id), Operator(scope), context, cancellationToken), cancellationToken);
+        await WorkflowOperations.RetryAsync(scope, runtime, db, sync, id, cancellationToken);
         return TypedResults.NoContent();
     }
 
     public static async Task<NoContent> Cancel(Guid id, CancelRequest? request, AccessScope scope, WorkflowRuntime runtime, AllianceDbContext db, ItemSync sync, CancellationToken cancellationToken)
     {
-        scope.DemandDistrictAdmin();
-        await OnItemAsync(id, "workflow.cancelled", scope, db, sync, context => runtime.CancelAsync(new InstanceId(id), Operator(scope), request?.Reason, context, cancellationToken), cancellationToken);
+        await WorkflowOperations.CancelAsync(scope, runtime, db, sync, id, request?.Reason, cancellationToken);
         return TypedResults.NoContent();
     }
 
     public static async Task<Ok<MigrationResult>> Migrate(
-        Guid id, MigrateRequest request, AccessScope scope, WorkflowRuntime runtime, AllianceDbContext db, ItemSync sync, CancellationToken cancellationToken)
-    {
-        scope.DemandDistrictAdmin();
-        MigrationResult result = null!;
-        await OnItemAsync(id, "workflow.migrated", scope, db, sync,
-            async context => result = await runtime.MigrateAsync(new InstanceId(id), request.TargetVersion, request.ActivityMap, Operator(scope), context, cancellationToken), cancellationToken);
-        return result.Migrated
-            ? TypedResults.Ok(result)
-            : throw new ConflictProblem("workflow.migration-refused", new BilingualText(
-                "无法迁移：" + string.Join("；", result.Reasons), "Migration refused: " + string.Join("; ", result.Reasons)));
-    }
+        Guid id, MigrateRequest request, AccessScope scope, WorkflowRuntime runtime, AllianceDbContext db, ItemSync sync, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await WorkflowOperations.MigrateAsync(scope, runtime, db, sync, id, request, cancellationToken));
 
-    /// <summary>
-    /// An operator's action on an instance that is an item's route: the item's projection in the runtime's commit records
-    /// it under the operator's name (<see cref="ItemCommand"/>); on any other instance the call runs as it is.
-    /// </summary>
-    private static async Task OnItemAsync(Guid instanceId, string action, AccessScope scope, AllianceDbContext db, ItemSync sync, Func<CommitContext?, Task> call, CancellationToken cancellationToken)
-    {
-        var item = await db.Set<Item>().AsNoTracking().Where(i => i.WorkflowInstanceId == instanceId).Select(i => (ItemId?)i.Id).SingleOrDefaultAsync(cancellationToken);
-        if (item is not { } itemId)
-        {
-            await call(null);
-            return;
-        }
+    public static async Task<Ok<IReadOnlyList<PendingStimulus>>> DeadLetters(AccessScope scope, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await WorkflowOperations.DeadLettersAsync(scope, runtime, cancellationToken));
 
-        await sync.ActAsync(new ItemCommand { ItemId = itemId, Name = action, Actor = scope.UserId?.ToString(), Scope = scope }, context => call(context), cancellationToken);
-    }
-
-    public static async Task<Ok<IReadOnlyList<PendingStimulus>>> DeadLetters(AccessScope scope, WorkflowRuntime runtime, CancellationToken cancellationToken)
-    {
-        scope.DemandDistrictAdmin();
-        return TypedResults.Ok(await runtime.ListDeadLettersAsync(cancellationToken));
-    }
-
-    public static async Task<Ok<DeliveryResult>> Replay(string stimulusId, AccessScope scope, WorkflowRuntime runtime, CancellationToken cancellationToken)
-    {
-        scope.DemandDistrictAdmin();
-        return TypedResults.Ok(await runtime.ReplayDeadLetterAsync(stimulusId, cancellationToken));
-    }
-
-    private static Actor Operator(AccessScope scope) => new(scope.UserId?.ToString() ?? "operator", ["DistrictAdmin"]);
+    public static async Task<Ok<DeliveryResult>> Replay(string stimulusId, AccessScope scope, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await WorkflowOperations.ReplayAsync(scope, runtime, stimulusId, cancellationToken));
 }

@@ -12,12 +12,16 @@ public sealed record NavigationLink(string Href, string Text);
 /// Units and community staff, who book shared venues and resources, also get 共享资源 and 我的预约, and 我们的资源 for
 /// the owner's side: deciding requests on what their organisation shares, and 平急转换. Everyone who can see an
 /// alliance gets 会议 (joint meetings), communities, units and streets 需求 (the needs list), and everyone 统计 (the
-/// figures of their scope).
+/// figures of their scope). Whoever administers an organisation gets one 管理 link to the administration pages they
+/// may use (<see cref="AdminLinks"/>).
 /// </summary>
 public static class ShellNavigation
 {
     /// <summary>我们的资源: the owner's desk (待审批预约, 平急转换).</summary>
     public const string OursPath = "/resources/ours";
+
+    /// <summary>管理: the index of the administration pages.</summary>
+    public const string AdminPath = "/admin";
 
     public static IReadOnlyList<NavigationLink> For(AccessScope scope)
     {
@@ -66,17 +70,11 @@ public static class ShellNavigation
             links.Add(new("/supervision", UiText.L("督办", "Supervision")));
         }
 
-        if (scope.VisibleOrganisationIds.Any(scope.CanAdministerOrganisation))
+        if (AdminLinks(scope).Count > 0)
         {
-            // 人员与角色: accounts and roles of the organisations the person administers.
-            // 组织通知渠道 and 通知规则 are reached from 通知设置 (the bell → 通知 → 通知设置), not the navigation.
-            links.Add(new("/admin/people", UiText.L("人员", "People")));
-        }
-
-        if (scope.IsDistrictAdmin)
-        {
-            // 投递失败: deliveries to WeCom, DingTalk, e-mail or SMS that kept failing, to replay.
-            links.Add(new("/admin/dead-letters", UiText.L("投递失败", "Failed deliveries")));
+            // 组织通知渠道 and 通知规则 are reached from 通知设置 (the bell → 通知 → 通知设置) and from 管理.
+            // 管理: one link to the administration pages the person may use (AdminLinks), so the phone's nav stays short.
+            links.Add(new(AdminPath, UiText.L("管理", "Admin")));
         }
 
         // 统计: the figures of the caller's scope (a unit its own, a community its alliance, a street its alliances, the district all).
@@ -90,6 +88,41 @@ public static class ShellNavigation
 
         // 台账: the ledger of the same scope, section by section, with its .xlsx exports.
         links.Add(new("/ledger", UiText.L("台账", "Ledger")));
+        return links;
+    }
+
+    /// <summary>
+    /// The administration pages (管理) the person may use: 人员, 组织 and 联盟 for whoever administers an organisation
+    /// (each change is allowed for the organisations they administer), and their 通知渠道 and 通知规则; 审计, 流程运维 and 投递失败 for the district
+    /// administrator.
+    /// </summary>
+    public static IReadOnlyList<NavigationLink> AdminLinks(AccessScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var links = new List<NavigationLink>();
+        if (scope.VisibleOrganisationIds.Any(scope.CanAdministerOrganisation))
+        {
+            links.Add(new("/admin/people", UiText.L("人员与角色", "People and roles")));
+            links.Add(new("/admin/organisations", UiText.L("组织", "Organisations")));
+            links.Add(new("/admin/alliances", UiText.L("联盟", "Alliances")));
+
+            // 组织通知渠道 and 通知规则 (also linked from 通知设置).
+            links.Add(new("/notifications/channels", UiText.L("通知渠道", "Notification channels")));
+            links.Add(new("/notifications/rules", UiText.L("通知规则", "Notification rules")));
+        }
+
+        if (scope.IsDistrictAdmin)
+        {
+            // 审计: the audit trail and the check of its hash chain.
+            links.Add(new("/admin/audit", UiText.L("审计", "Audit trail")));
+
+            // 流程运维: definitions with their routes, instances (retry, cancel) and the workflow dead letters.
+            links.Add(new("/admin/workflows", UiText.L("流程运维", "Workflow operations")));
+
+            // 投递失败: deliveries to WeCom, DingTalk, e-mail or SMS that kept failing, to replay.
+            links.Add(new("/admin/dead-letters", UiText.L("投递失败", "Failed deliveries")));
+        }
+
         return links;
     }
 
