@@ -27,6 +27,7 @@ public sealed class Accessibility_and_policy(UiServer ui)
         { DemoUsers.UnitContact, $"/resources/{DemoRegion.Resource(2).Value}", "resource" },
         { DemoUsers.CommunitySecretary, "/bookings", "bookings" },
         { DemoUsers.CommunitySecretary, "/resources/ours", "our-resources" },
+        { DemoUsers.UnitContact, "/resources/new", "resource-new" },
         { DemoUsers.StreetChair, "/reports", "reports" },
         { DemoUsers.StreetChair, "/reports/bulletins", "bulletins" },
         { DemoUsers.UnitContact, "/reports", "reports-unit" },

@@ -96,6 +96,7 @@ public static class ResourcesSetup
         services.AddScoped<BookingOperations>();
         services.AddScoped<BookingDecisions>();
         services.AddScoped<EmergencyOperations>();
+        services.AddScoped<ResourceOperations>();
         services.AddScoped<Items.IItemProjection, BookingProjection>();
         services.AddSingleton<BookingExpiry>();
         services.AddHostedService<BookingExpiryStartup>();
