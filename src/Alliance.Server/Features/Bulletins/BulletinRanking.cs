@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Alliance.Server.Features.Organisations;
 using Alliance.Server.Features.Reports;
 
 namespace Alliance.Server.Features.Bulletins;
 
-/// <summary>红 / 黄 / 绿 of one organisation in the month's bulletin.</summary>
+/// <summary>红 / 黄 / 绿 of one organisation in the month's bulletin (stored and answered by name, so the order may change).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<BulletinLight>))]
 public enum BulletinLight
 {
     Green,

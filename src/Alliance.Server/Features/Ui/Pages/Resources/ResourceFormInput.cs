@@ -100,8 +100,13 @@ public sealed class ResourceFormInput
         return input;
     }
 
-    /// <summary>The request, or the form's own errors (a day open without both times, a capacity that is not a number).</summary>
-    public (ResourcesApi.RegisterResourceRequest Request, Dictionary<string, string> Errors) ToRequest(Guid? ownerId)
+    /// <summary>
+    /// The request, or the form's own errors (a day open without both times, a capacity that is not a number). Editing
+    /// (<paramref name="current"/> given), what the form does not show is sent as it is, so saving never drops it: the
+    /// exception dates, the suitable groups, the sharing alliance, and a day's later opening periods (the form edits the
+    /// first of each day).
+    /// </summary>
+    public (ResourcesApi.RegisterResourceRequest Request, Dictionary<string, string> Errors) ToRequest(Guid? ownerId, ResourcesApi.ResourceResponse? current = null)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var periods = new List<OpeningPeriod>();
@@ -116,6 +121,7 @@ public sealed class ResourceFormInput
             if (TimeOnly.TryParse(from, CultureInfo.InvariantCulture, out var f) && TimeOnly.TryParse(to, CultureInfo.InvariantCulture, out var t))
             {
                 periods.Add(new OpeningPeriod(day, f, t));
+                periods.AddRange(current?.OpeningHours.Where(p => p.Day == day).OrderBy(p => p.From).Skip(1) ?? []);
             }
             else
             {
@@ -137,8 +143,9 @@ public sealed class ResourceFormInput
         }
 
         var request = new ResourcesApi.RegisterResourceRequest(
-            ownerId is { } o ? new OrganisationId(o) : null, null, Kind, VenueType, Name, Description, [.. Categories], capacity, Exclusive, RequiresApproval,
-            SlotMinutes, periods, null, null, Address, Contact);
+            ownerId is { } o ? new OrganisationId(o) : null, current?.AllianceId, Kind, VenueType, Name, Description, [.. Categories], capacity, Exclusive,
+            RequiresApproval, SlotMinutes, periods, current is null ? null : [.. current.Exceptions], current is null ? null : [.. current.SuitableGroups],
+            Address, Contact);
         return (request, errors);
     }
 
