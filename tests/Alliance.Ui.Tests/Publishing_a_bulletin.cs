@@ -12,6 +12,9 @@ namespace Alliance.Ui.Tests;
 [Collection(SharedUi.Name)]
 public sealed class Publishing_a_bulletin(UiServer ui)
 {
+    /// <summary>The page's circuit starts late on a loaded machine: its buttons are enabled once it is interactive.</summary>
+    private static readonly LocatorAssertionsToBeEnabledOptions Interactive = new() { Timeout = 20_000 };
+
     [Fact]
     public async Task The_street_chair_writes_reviews_and_publishes_a_bulletin_and_a_member_unit_is_told_and_reads_it()
     {
@@ -19,7 +22,7 @@ public sealed class Publishing_a_bulletin(UiServer ui)
         await page.GotoAsync("/reports");
         await page.ClickAsync("[data-testid=bulletins-link]");
         var form = page.Locator("[data-testid=generate-form]");
-        await Assertions.Expect(page.Locator("[data-testid=generate]")).ToBeEnabledAsync();
+        await Assertions.Expect(page.Locator("[data-testid=generate]")).ToBeEnabledAsync(Interactive);
 
         // a month that has not ended: refused beside the field, nothing written
         await page.FillAsync("[data-testid=generate-month]", DateTime.UtcNow.AddHours(8).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture));
@@ -32,7 +35,7 @@ public sealed class Publishing_a_bulletin(UiServer ui)
         await Assertions.Expect(page.Locator("[data-testid=bulletin-state]")).ToHaveAttributeAsync("data-status", "draft");
         await Assertions.Expect(page.Locator("[data-testid=ranking-communities] > li")).ToHaveCountAsync(3);
         await Assertions.Expect(page.Locator("[data-testid=ranking-units] > li").First).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("[data-testid=review]")).ToHaveAttributeAsync("data-interactive", "true");
+        await Assertions.Expect(page.Locator("[data-testid=review]")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = 20_000 });
         await UiServer.ScreenshotAsync(page, "street-chair-bulletin-draft");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=download-docx]"));
@@ -48,7 +51,7 @@ public sealed class Publishing_a_bulletin(UiServer ui)
 
         // the same month again: refused in words
         await page.GotoAsync("/reports/bulletins");
-        await Assertions.Expect(page.Locator("[data-testid=generate]")).ToBeEnabledAsync();
+        await Assertions.Expect(page.Locator("[data-testid=generate]")).ToBeEnabledAsync(Interactive);
         await page.FillAsync("[data-testid=generate-month]", "2025-06");
         await page.ClickAsync("[data-testid=generate]");
         await Assertions.Expect(page.Locator("[data-testid=bulletin-message]")).ToContainTextAsync("2025-06 的通报已经生成");
