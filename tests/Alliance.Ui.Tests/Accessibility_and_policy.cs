@@ -95,7 +95,7 @@ public sealed class Accessibility_and_policy(UiServer ui)
         await AssertMainPageAsync(DemoUsers.UnitContact, $"/items/{item.Value}", "item-unit-contact", live: true);
     }
 
-    /// <summary>A bulletin's page as the street's chair reviews its draft (last month's, written by the job as the host starts, or now).</summary>
+    /// <summary>A bulletin's page as the street's chair reviews its draft (last month's, written by the job here).</summary>
     [Fact]
     public async Task The_bulletin_page_has_no_serious_accessibility_violation_fits_a_phone_and_breaks_no_policy()
     {

@@ -9,8 +9,9 @@ namespace Alliance.Server.Features.Bulletins;
 
 /// <summary>
 /// Generates last month's bulletin of every active street alliance once this month's first working day (China time,
-/// <see cref="WorkingDays"/>) has come. It runs every hour and once when a node starts, so a node that was down on that
-/// day catches up; a bulletin that exists is left alone, and the unique (alliance, month) index lets exactly one of
+/// <see cref="WorkingDays"/>) has come. It runs every hour, so a host that was down on that day catches up within the
+/// hour after it starts (not at once: a start-up run landed in the first seconds of every node, beside its warm-up); a
+/// bulletin that exists is left alone, and the unique (alliance, month) index lets exactly one of
 /// two nodes that write the same bulletin at once keep it.
 /// </summary>
 public sealed class BulletinJob(AllianceDbContext db, BulletinBuilder builder, WorkingDays days, TimeProvider time, ILogger<BulletinJob> logger)
@@ -82,8 +83,8 @@ public sealed class BulletinJob(AllianceDbContext db, BulletinBuilder builder, W
     }
 }
 
-/// <summary>Registers the hourly job and runs it once as the node starts.</summary>
-internal sealed class BulletinJobStartup(IRecurringJobManager recurring, IBackgroundJobClient jobs, IConfiguration configuration) : IHostedService
+/// <summary>Registers the hourly job.</summary>
+internal sealed class BulletinJobStartup(IRecurringJobManager recurring, IConfiguration configuration) : IHostedService
 {
     /// <summary>How often the job looks (<c>Alliance:Bulletins:Schedule</c>, a cron expression; hourly by default).</summary>
     public const string ScheduleKey = "Alliance:Bulletins:Schedule";
@@ -91,7 +92,6 @@ internal sealed class BulletinJobStartup(IRecurringJobManager recurring, IBackgr
     public Task StartAsync(CancellationToken cancellationToken)
     {
         recurring.AddOrUpdate<BulletinJob>(BulletinJob.JobId, j => j.RunAsync(CancellationToken.None), configuration[ScheduleKey] ?? "23 * * * *");
-        jobs.Enqueue<BulletinJob>(j => j.RunAsync(CancellationToken.None));
         return Task.CompletedTask;
     }
 

@@ -2,7 +2,7 @@ namespace Alliance.Server.Features.Bulletins;
 
 public static class BulletinsSetup
 {
-    /// <summary>逐月通报: the builder, the job (hourly, and once at start) and the operations the API and the pages call.</summary>
+    /// <summary>逐月通报: the builder, the job (hourly) and the operations the API and the pages call.</summary>
     public static IServiceCollection AddAllianceBulletins(this IServiceCollection services)
     {
         services.AddSingleton(provider => WorkingDays.From(provider.GetRequiredService<IConfiguration>()));
