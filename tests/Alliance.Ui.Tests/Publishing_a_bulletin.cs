@@ -12,7 +12,7 @@ namespace Alliance.Ui.Tests;
 [Collection(SharedUi.Name)]
 public sealed class Publishing_a_bulletin(UiServer ui)
 {
-    /// <summary>The page's circuit starts late on a loaded machine: its buttons are enabled once it is interactive.</summary>
+    /// <summary>The page's circuit starts late, and answers late, on a loaded machine (the real-server pass): every wait is 20 s.</summary>
     private static readonly LocatorAssertionsToBeEnabledOptions Interactive = new() { Timeout = 20_000 };
 
     [Fact]
@@ -27,14 +27,14 @@ public sealed class Publishing_a_bulletin(UiServer ui)
         // a month that has not ended: refused beside the field, nothing written
         await page.FillAsync("[data-testid=generate-month]", DateTime.UtcNow.AddHours(8).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture));
         await page.ClickAsync("[data-testid=generate]");
-        await Assertions.Expect(form.Locator(".field-error[data-field=month]")).ToContainTextAsync("只能为已结束的月份生成通报");
+        await Assertions.Expect(form.Locator(".field-error[data-field=month]")).ToContainTextAsync("只能为已结束的月份生成通报", new() { Timeout = 20_000 });
 
         await page.FillAsync("[data-testid=generate-month]", "2025-06");
         await page.ClickAsync("[data-testid=generate]");
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("东湖街道大党工委2025年6月工作通报");
-        await Assertions.Expect(page.Locator("[data-testid=bulletin-state]")).ToHaveAttributeAsync("data-status", "draft");
-        await Assertions.Expect(page.Locator("[data-testid=ranking-communities] > li")).ToHaveCountAsync(3);
-        await Assertions.Expect(page.Locator("[data-testid=ranking-units] > li").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("东湖街道大党工委2025年6月工作通报", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("[data-testid=bulletin-state]")).ToHaveAttributeAsync("data-status", "draft", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("[data-testid=ranking-communities] > li")).ToHaveCountAsync(3, new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("[data-testid=ranking-units] > li").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await Assertions.Expect(page.Locator("[data-testid=review]")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = 20_000 });
         await UiServer.ScreenshotAsync(page, "street-chair-bulletin-draft");
 
@@ -43,10 +43,10 @@ public sealed class Publishing_a_bulletin(UiServer ui)
 
         await page.FillAsync("[data-testid=review-note-input]", "请各单位对照排名查找不足。");
         await page.ClickAsync("[data-testid=publish]");
-        await Assertions.Expect(page.Locator("[data-testid=bulletin-message]")).ToContainTextAsync("通报已发布");
-        await Assertions.Expect(page.Locator("[data-testid=bulletin-state]")).ToHaveAttributeAsync("data-status", "published");
-        await Assertions.Expect(page.Locator("[data-testid=review-note]")).ToContainTextAsync("请各单位对照排名查找不足。");
-        await Assertions.Expect(page.Locator("[data-testid=review]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-testid=bulletin-message]")).ToContainTextAsync("通报已发布", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("[data-testid=bulletin-state]")).ToHaveAttributeAsync("data-status", "published", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("[data-testid=review-note]")).ToContainTextAsync("请各单位对照排名查找不足。", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("[data-testid=review]")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
         var id = Guid.Parse(page.Url.Split('/')[^1]);
 
         // the same month again: refused in words
@@ -54,7 +54,7 @@ public sealed class Publishing_a_bulletin(UiServer ui)
         await Assertions.Expect(page.Locator("[data-testid=generate]")).ToBeEnabledAsync(Interactive);
         await page.FillAsync("[data-testid=generate-month]", "2025-06");
         await page.ClickAsync("[data-testid=generate]");
-        await Assertions.Expect(page.Locator("[data-testid=bulletin-message]")).ToContainTextAsync("2025-06 的通报已经生成");
+        await Assertions.Expect(page.Locator("[data-testid=bulletin-message]")).ToContainTextAsync("2025-06 的通报已经生成", new() { Timeout = 20_000 });
         await page.Context.CloseAsync();
 
         // 林晓东 (unit 1, a member of the street's alliance) is told, and reads it without the review
@@ -70,16 +70,16 @@ public sealed class Publishing_a_bulletin(UiServer ui)
         });
         var unit = await ui.PhoneAsync(DemoUsers.UnitContact);
         await unit.GotoAsync("/notifications");
-        await Assertions.Expect(unit.Locator("[data-testid=notification]", new() { HasText = "通报已发布：东湖街道大党工委2025年6月工作通报" })).ToBeVisibleAsync();
+        await Assertions.Expect(unit.Locator("[data-testid=notification]", new() { HasText = "通报已发布：东湖街道大党工委2025年6月工作通报" })).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await unit.GotoAsync($"/reports/bulletins/{id}");
-        await Assertions.Expect(unit.Locator("[data-testid=bulletin-state]")).ToHaveAttributeAsync("data-status", "published");
-        await Assertions.Expect(unit.Locator("[data-testid=review]")).ToHaveCountAsync(0);
+        await Assertions.Expect(unit.Locator("[data-testid=bulletin-state]")).ToHaveAttributeAsync("data-status", "published", new() { Timeout = 20_000 });
+        await Assertions.Expect(unit.Locator("[data-testid=review]")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
         await UiServer.ScreenshotAsync(unit, "unit-contact-bulletin");
 
         // another street's unit: the not-found page, as the API's 404
         var other = await ui.PhoneAsync(DemoUsers.OtherUnitContact);
         await other.GotoAsync($"/reports/bulletins/{id}");
-        await Assertions.Expect(other.Locator("[data-testid=not-found]")).ToBeVisibleAsync();
+        await Assertions.Expect(other.Locator("[data-testid=not-found]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await unit.Context.CloseAsync();
         await other.Context.CloseAsync();
     }
