@@ -21,6 +21,7 @@ public static class NotificationRuleText
         NotificationTopics.MeetingCancelled => UiText.L("会议取消", "Meeting cancelled"),
         NotificationTopics.MeetingMoved => UiText.L("会议地点变更", "Meeting moved"),
         NotificationTopics.MeetingMinutes => UiText.L("会议纪要发布", "Minutes published"),
+        NotificationTopics.BulletinPublished => UiText.L("逐月通报发布", "Monthly bulletin published"),
         _ => topic,
     };
 
@@ -41,6 +42,7 @@ public static class NotificationRuleText
         NotificationTopics.MeetingCancelled => UiText.L("会议取消时", "When a meeting is cancelled"),
         NotificationTopics.MeetingMoved => UiText.L("会议场地变更时", "When a meeting loses its venue"),
         NotificationTopics.MeetingMinutes => UiText.L("会议纪要发布时", "When the minutes are published"),
+        NotificationTopics.BulletinPublished => UiText.L("街道党工委书记审核发布逐月通报时", "When the street's chair publishes the monthly bulletin"),
         _ => "",
     };
 
