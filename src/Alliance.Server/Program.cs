@@ -1,3 +1,4 @@
+using Alliance.Server.Features.Assessments;
 using Alliance.Server.Features.Access;
 using Alliance.Server.Features.Agreements;
 using Alliance.Server.Features.Alliances;
@@ -69,6 +70,7 @@ app.MapItemsApi();
 app.MapMeetingsApi();
 app.MapReportsApi();
 app.MapBulletinsApi();
+app.MapAssessmentsApi();
 app.MapTasksApi();
 app.MapCommitmentsApi();
 app.MapNeedsApi();

@@ -51,6 +51,7 @@ public static class ServerSetup
         services.AddAllianceMeetings();
         services.AddAllianceReports();
         services.AddAllianceBulletins();
+        services.AddScoped<Features.Assessments.AssessmentOperations>();
         services.AddAllianceNotifications(options);
         services.AddAllianceUi();
         services.AddHostedService<StartupBanner>();

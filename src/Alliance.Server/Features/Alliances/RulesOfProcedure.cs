@@ -107,6 +107,27 @@ public sealed class RulesOfProcedure
     /// <summary>承诺年终评定: how long the alliance has for the year-end assessment before it escalates to the street.</summary>
     public TimeSpan CommitmentAssessmentWindow { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>年度考核: weight of 按时办结 (tasks done on time, less 督办) in the year-end score; the five weights sum to 100.</summary>
+    public int WeightTimeliness { get; set; } = 30;
+
+    /// <summary>年度考核: weight of 群众满意 (the satisfaction rate of the work rated).</summary>
+    public int WeightSatisfaction { get; set; } = 25;
+
+    /// <summary>年度考核: weight of 承诺履行 (commitments assessed fulfilled, partly fulfilled counting half).</summary>
+    public int WeightCommitments { get; set; } = 20;
+
+    /// <summary>年度考核: weight of 资源共享 (resources shared and bookings used, against <see cref="SharingTarget"/>).</summary>
+    public int WeightSharing { get; set; } = 10;
+
+    /// <summary>年度考核: weight of 会议出席 (joint-meeting attendance).</summary>
+    public int WeightAttendance { get; set; } = 15;
+
+    /// <summary>年度考核: resources shared plus bookings used in a year that earn full marks for sharing.</summary>
+    public int SharingTarget { get; set; } = 12;
+
+    /// <summary>年度考核: how long a unit or community may object to its published score (异议期).</summary>
+    public TimeSpan AssessmentObjectionWindow { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How often finished work may be sent back as unsatisfactory before it escalates.</summary>
     public int MaxReworks { get; set; } = 2;
 
@@ -161,6 +182,18 @@ public sealed class RulesOfProcedure
             errors.Add(prefix + "maxDeferrals", "缓议次数上限须在 0 到 10 之间。", "The most deferrals must be from 0 to 10.");
         }
 
+        int[] weights = [WeightTimeliness, WeightSatisfaction, WeightCommitments, WeightSharing, WeightAttendance];
+        if (weights.Any(w => w is < 0 or > 100) || weights.Sum() != 100)
+        {
+            errors.Add(prefix + "weightTimeliness", "五项考核权重须在 0 到 100 之间，合计 100。", "The five assessment weights must each be from 0 to 100 and sum to 100.");
+        }
+
+        if (SharingTarget is < 1 or > 1000)
+        {
+            errors.Add(prefix + "sharingTarget", "资源共享满分次数须在 1 到 1000 之间。", "The sharing target must be from 1 to 1000.");
+        }
+
+        Positive(errors, prefix + "assessmentObjectionWindow", AssessmentObjectionWindow, new("考核异议期", "assessment objection window"));
         Positive(errors, prefix + "verificationDeadline", VerificationDeadline, new("验收期限", "verification deadline"));
         Positive(errors, prefix + "escalationGrace", EscalationGrace, new("督办宽限期", "escalation grace"));
         if (ReminderOffsets is null || ReminderOffsets.Any(o => o <= TimeSpan.Zero))

@@ -21,25 +21,10 @@ public sealed class BulletinBuilder(AllianceDbContext db, ReportOperations repor
     public async Task<BulletinContent> BuildAsync(PartyAlliance street, int month, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(street);
-        var streetId = street.HostOrganisationId;
-        var communities = await db.Organisations.AsNoTracking().Where(o => o.ParentId == streetId && o.Kind == OrganisationKind.Community)
-            .Select(o => new { o.Id, o.Name }).ToListAsync(cancellationToken);
-        var communityIds = communities.Select(c => c.Id).ToList();
-        var alliances = await db.Alliances.AsNoTracking()
-            .Where(a => a.Id == street.Id || (a.Level == AllianceLevel.Community && communityIds.Contains(a.HostOrganisationId)))
-            .OrderBy(a => a.Level).ThenBy(a => a.Name).Select(a => new { a.Id, a.Name }).ToListAsync(cancellationToken);
-        var allianceIds = alliances.Select(a => a.Id).ToList();
-        var figures = await reports.FiguresAsync(new ReportScope(allianceIds, null), month, month, cancellationToken);
-
-        var memberIds = await db.AllianceMemberships.AsNoTracking()
-            .Where(m => allianceIds.Contains(m.AllianceId) && m.Status == MembershipStatus.Active).Select(m => m.OrganisationId).Distinct().ToListAsync(cancellationToken);
-        memberIds.AddRange(communityIds);
-        var members = (await db.Organisations.AsNoTracking()
-            .Where(o => memberIds.Contains(o.Id) && (o.Kind == OrganisationKind.Community || o.Kind == OrganisationKind.Unit) && o.Status == OrganisationStatus.Active)
-            .Select(o => new { o.Id, o.Name, o.Kind }).ToListAsync(cancellationToken))
-            .Select(o => (o.Id, o.Name, Kind: CultureInfo.InvariantCulture.TextInfo.ToLower(o.Kind.ToString())));
-        var ranking = BulletinRanking.Rank(figures.Organisations, members);
-        return new(figures, ranking, await OverdueAsync(streetId, cancellationToken), [.. alliances.Select(a => a.Name)], allianceIds);
+        var circle = await StreetCircle.OfAsync(db, street, cancellationToken);
+        var figures = await reports.FiguresAsync(new ReportScope(circle.AllianceIds, null), month, month, cancellationToken);
+        var ranking = BulletinRanking.Rank(figures.Organisations, circle.Members);
+        return new(figures, ranking, await OverdueAsync(street.HostOrganisationId, cancellationToken), circle.AllianceNames, circle.AllianceIds);
     }
 
     /// <summary>Open tasks past their deadline in the street's open items, longest overdue first.</summary>

@@ -150,12 +150,8 @@ public sealed class BulletinOperations(AllianceDbContext db, BulletinJob job, Bu
         [.. (await db.Alliances.AsNoTracking().Where(a => a.Level == AllianceLevel.Street && a.Status == AllianceStatus.Active).ToListAsync(cancellationToken))
             .Where(a => IsChair(scope, a)).OrderBy(a => a.Name, StringComparer.Ordinal).Select(a => (a.Id, a.Name))];
 
-    /// <summary>The street's chair: 街道党工委书记, the chair role at the street alliance's host.</summary>
-    public static bool IsChair(AccessScope scope, PartyAlliance street)
-    {
-        ArgumentNullException.ThrowIfNull(street);
-        return WorkflowRoles.ByOrganisation(scope).GetValueOrDefault(street.HostOrganisationId)?.Contains(WorkflowRoles.Chair) == true;
-    }
+    /// <summary>The street's chair (<see cref="StreetCircle.IsChair"/>).</summary>
+    public static bool IsChair(AccessScope scope, PartyAlliance street) => StreetCircle.IsChair(scope, street);
 
     private static void DemandChair(AccessScope scope, PartyAlliance street)
     {

@@ -56,6 +56,7 @@ public static class NotificationTopics
     public const string MeetingMinutes = "meeting.minutes";
     public const string MeetingMoved = "meeting.moved";
     public const string BulletinPublished = "bulletin.published";
+    public const string AssessmentPublished = "assessment.published";
 
     private static readonly AllianceRole[] UnitPeople = [AllianceRole.UnitContact, AllianceRole.UnitSecretary, AllianceRole.PartTimeMember];
 
@@ -107,6 +108,9 @@ public static class NotificationTopics
         new(BulletinPublished, false, [], new(
             "通报已发布：{title}", "Bulletin published: {title}",
             "{title}已发布（{month}），请查看本单位的红黄绿等级和逾期事项：{link}", "{title} ({month}) is published; see your light and the overdue work: {link}")),
+        new(AssessmentPublished, false, [], new(
+            "年度考核已发布：{title}", "Year-end assessment published: {title}",
+            "{title}已发布，请查看本单位得分及依据；如有异议，请于 {deadline} 前提出：{link}", "{title} is published; see your score and its evidence, and object before {deadline} if you disagree: {link}")),
     ];
 
     private static readonly Dictionary<string, NotificationTopic> ByName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);

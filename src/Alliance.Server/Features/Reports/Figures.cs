@@ -61,10 +61,12 @@ public sealed record Figures(
         var (name, kind) = names.TryGetValue(id, out var n) ? n : (id.ToString(), "");
         var seats = Of(sums, M.MeetingSeats).Total;
         var present = Of(sums, M.MeetingPresent).Total;
+        var assessed = Of(sums, M.CommitmentsAssessed).By;
         return new OrganisationFigures(id, name, kind,
             Of(sums, M.ItemsRaised).Total, Of(sums, M.ItemsResolved).Total, Of(sums, M.TasksDone).Total, Of(sums, M.TasksOverdue).Total, Of(sums, M.Supervised).Total,
-            SatisfactionOf(sums), Of(sums, M.CommitmentsMade).Total, Of(sums, M.CommitmentsAssessed).By.GetValueOrDefault("fulfilled"),
-            Of(sums, M.ResourcesShared).Total, Of(sums, M.BookingsUsed).Total, seats, present, Rate(present, seats));
+            SatisfactionOf(sums), Of(sums, M.CommitmentsMade).Total, assessed.GetValueOrDefault("fulfilled"),
+            Of(sums, M.ResourcesShared).Total, Of(sums, M.BookingsUsed).Total, seats, present, Rate(present, seats),
+            assessed.GetValueOrDefault("partlyFulfilled"), assessed.GetValueOrDefault("notFulfilled"));
     }
 
     private static SatisfactionFigures SatisfactionOf(List<Sum> sums)

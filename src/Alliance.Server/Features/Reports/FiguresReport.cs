@@ -29,7 +29,7 @@ public sealed record MonthTrend(string Month, long Raised, long Resolved);
 public sealed record OrganisationFigures(
     OrganisationId OrganisationId, string Name, string Kind, long ItemsRaised, long ItemsResolved, long TasksDone, long TasksOverdue, long Supervised,
     SatisfactionFigures Satisfaction, long CommitmentsMade, long CommitmentsFulfilled, long ResourcesShared, long BookingsUsed,
-    long MeetingSeats, long MeetingPresent, double? AttendanceRate)
+    long MeetingSeats, long MeetingPresent, double? AttendanceRate, long CommitmentsPartlyFulfilled = 0, long CommitmentsNotFulfilled = 0)
 {
     /// <summary>参与度: items resolved, tasks done, bookings of shared resources used, meetings attended, less overdue tasks.</summary>
     public long Participation => ItemsResolved + TasksDone + BookingsUsed + MeetingPresent - TasksOverdue;

@@ -15,7 +15,7 @@ public static class ProblemCatalogue
         [
             "forbidden", "scope.not-acting-for", "scope.not-administrator", "scope.district-admin-only", "booking.not-party", "commitment.not-unit",
             "item.not-member", "meeting.not-chair", "meeting.not-member", "need.not-community", "reports.not-overseer", "project.not-community", "resource.not-owner", "resource.not-switcher", "task.not-candidate",
-            "bulletin.not-chair",
+            "bulletin.not-chair", "assessment.not-chair", "assessment.not-district",
         ],
         [StatusCodes.Status404NotFound] = ["not-found"],
         [StatusCodes.Status409Conflict] =
@@ -29,6 +29,8 @@ public static class ProblemCatalogue
             "meeting.status", "meeting.points-open", "meeting.point-removed", "meeting.vote-open", "meeting.not-a-decision", "meeting.vote-closed",
             "meeting.no-quorum", "meeting.vote-not-open", "meeting.not-present", "meeting.point-decided", "meeting.item-not-waiting", "meeting.no-minutes", "item.concurrent-submission", "notification.not-dead-lettered", "ledger.export-not-ready",
             "bulletin.exists", "bulletin.published",
+            "assessment.exists", "assessment.status", "assessment.changed", "assessment.objection-closed", "assessment.objection-exists",
+            "assessment.objection-ruled", "assessment.window-open", "assessment.objections-open",
             .. Enum.GetNames<Alliance.Workflows.Runtime.ConflictCode>().Select(Problems.WorkflowConflictProblems.CodeOf),
         ],
         [StatusCodes.Status423Locked] = ["auth.locked-out"],

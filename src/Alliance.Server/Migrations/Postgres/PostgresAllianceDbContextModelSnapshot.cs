@@ -154,6 +154,123 @@ namespace Alliance.Server.Migrations.Postgres
                     b.ToTable("alliances", (string)null);
                 });
 
+            modelBuilder.Entity("Alliance.Server.Features.Assessments.AssessmentObjection", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("Adjustment")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid>("AssessmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Criterion")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("RaisedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("RaisedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<Guid?>("RuledBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("RuledUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Ruling")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AssessmentId", "OrganisationId")
+                        .IsUnique();
+
+                    b.ToTable("assessment_objections", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Assessments.YearAssessment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AllianceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ApprovedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ApprovedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ComputedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ContentJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("DistrictNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int>("Generation")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ObjectionDeadlineUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("PublishedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("StreetId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("SubmittedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AllianceId", "Year")
+                        .IsUnique();
+
+                    b.ToTable("year_assessments", (string)null);
+                });
+
             modelBuilder.Entity("Alliance.Server.Features.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -2453,6 +2570,9 @@ namespace Alliance.Server.Migrations.Postgres
                             b1.Property<Guid>("PartyAllianceId")
                                 .HasColumnType("uuid");
 
+                            b1.Property<TimeSpan>("AssessmentObjectionWindow")
+                                .HasColumnType("interval");
+
                             b1.Property<TimeSpan>("BookingCancellationCutoff")
                                 .HasColumnType("interval");
 
@@ -2544,6 +2664,9 @@ namespace Alliance.Server.Migrations.Postgres
                             b1.Property<TimeSpan>("ResourceApprovalDeadline")
                                 .HasColumnType("interval");
 
+                            b1.Property<int>("SharingTarget")
+                                .HasColumnType("integer");
+
                             b1.Property<string>("TimeZone")
                                 .IsRequired()
                                 .HasMaxLength(60)
@@ -2561,6 +2684,21 @@ namespace Alliance.Server.Migrations.Postgres
                             b1.Property<TimeSpan>("VerificationDeadline")
                                 .HasColumnType("interval");
 
+                            b1.Property<int>("WeightAttendance")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("WeightCommitments")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("WeightSatisfaction")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("WeightSharing")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("WeightTimeliness")
+                                .HasColumnType("integer");
+
                             b1.HasKey("PartyAllianceId");
 
                             b1.ToTable("alliances");
@@ -2570,6 +2708,15 @@ namespace Alliance.Server.Migrations.Postgres
                         });
 
                     b.Navigation("Rules")
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Assessments.AssessmentObjection", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Assessments.YearAssessment", null)
+                        .WithMany()
+                        .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -148,6 +148,123 @@ namespace Alliance.Server.Migrations.Sqlite
                     b.ToTable("alliances", (string)null);
                 });
 
+            modelBuilder.Entity("Alliance.Server.Features.Assessments.AssessmentObjection", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Adjustment")
+                        .HasColumnType("REAL");
+
+                    b.Property<Guid>("AssessmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Criterion")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RaisedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RaisedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RuledBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RuledUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ruling")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AssessmentId", "OrganisationId")
+                        .IsUnique();
+
+                    b.ToTable("assessment_objections", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Assessments.YearAssessment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AllianceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ApprovedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ApprovedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ComputedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DistrictNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Generation")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ObjectionDeadlineUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PublishedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StreetId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SubmittedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AllianceId", "Year")
+                        .IsUnique();
+
+                    b.ToTable("year_assessments", (string)null);
+                });
+
             modelBuilder.Entity("Alliance.Server.Features.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -2437,6 +2554,9 @@ namespace Alliance.Server.Migrations.Sqlite
                             b1.Property<Guid>("PartyAllianceId")
                                 .HasColumnType("TEXT");
 
+                            b1.Property<TimeSpan>("AssessmentObjectionWindow")
+                                .HasColumnType("TEXT");
+
                             b1.Property<TimeSpan>("BookingCancellationCutoff")
                                 .HasColumnType("TEXT");
 
@@ -2528,6 +2648,9 @@ namespace Alliance.Server.Migrations.Sqlite
                             b1.Property<TimeSpan>("ResourceApprovalDeadline")
                                 .HasColumnType("TEXT");
 
+                            b1.Property<int>("SharingTarget")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<string>("TimeZone")
                                 .IsRequired()
                                 .HasMaxLength(60)
@@ -2545,6 +2668,21 @@ namespace Alliance.Server.Migrations.Sqlite
                             b1.Property<TimeSpan>("VerificationDeadline")
                                 .HasColumnType("TEXT");
 
+                            b1.Property<int>("WeightAttendance")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("WeightCommitments")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("WeightSatisfaction")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("WeightSharing")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("WeightTimeliness")
+                                .HasColumnType("INTEGER");
+
                             b1.HasKey("PartyAllianceId");
 
                             b1.ToTable("alliances");
@@ -2554,6 +2692,15 @@ namespace Alliance.Server.Migrations.Sqlite
                         });
 
                     b.Navigation("Rules")
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Server.Features.Assessments.AssessmentObjection", b =>
+                {
+                    b.HasOne("Alliance.Server.Features.Assessments.YearAssessment", null)
+                        .WithMany()
+                        .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -22,6 +22,7 @@ public static class NotificationRuleText
         NotificationTopics.MeetingMoved => UiText.L("会议地点变更", "Meeting moved"),
         NotificationTopics.MeetingMinutes => UiText.L("会议纪要发布", "Minutes published"),
         NotificationTopics.BulletinPublished => UiText.L("逐月通报发布", "Monthly bulletin published"),
+        NotificationTopics.AssessmentPublished => UiText.L("年度考核发布", "Year-end assessment published"),
         _ => topic,
     };
 
@@ -43,6 +44,7 @@ public static class NotificationRuleText
         NotificationTopics.MeetingMoved => UiText.L("会议场地变更时", "When a meeting loses its venue"),
         NotificationTopics.MeetingMinutes => UiText.L("会议纪要发布时", "When the minutes are published"),
         NotificationTopics.BulletinPublished => UiText.L("街道党工委书记审核发布逐月通报时", "When the street's chair publishes the monthly bulletin"),
+        NotificationTopics.AssessmentPublished => UiText.L("街道党工委书记发布年度考核得分时（异议期开始）", "When the street's chair publishes the year-end scores (the objection window opens)"),
         _ => "",
     };
 

@@ -21,6 +21,9 @@ public static class RuleSettings
         /// <summary>A whole number of times (次).</summary>
         Times,
 
+        /// <summary>Points (分) of the year-end score.</summary>
+        Points,
+
         /// <summary>A whole number of days (天), e.g. days of notice.</summary>
         DayCount,
         Threshold,
@@ -77,6 +80,16 @@ public static class RuleSettings
             new("commitmentReportWindow", "进展报送期限", "Report window", Unit.Days, r => r.CommitmentReportWindow, (r, v) => r.CommitmentReportWindow = (TimeSpan)v),
             new("commitmentAssessmentWindow", "年终评定期限", "Assessment window", Unit.Days, r => r.CommitmentAssessmentWindow, (r, v) => r.CommitmentAssessmentWindow = (TimeSpan)v),
         ]),
+        ("年度考核", "Year-end assessment",
+        [
+            new("weightTimeliness", "权重：按时办结", "Weight: on time", Unit.Points, r => r.WeightTimeliness, (r, v) => r.WeightTimeliness = (int)v),
+            new("weightSatisfaction", "权重：群众满意", "Weight: satisfaction", Unit.Points, r => r.WeightSatisfaction, (r, v) => r.WeightSatisfaction = (int)v),
+            new("weightCommitments", "权重：承诺履行", "Weight: commitments", Unit.Points, r => r.WeightCommitments, (r, v) => r.WeightCommitments = (int)v),
+            new("weightSharing", "权重：资源共享", "Weight: sharing", Unit.Points, r => r.WeightSharing, (r, v) => r.WeightSharing = (int)v),
+            new("weightAttendance", "权重：会议出席", "Weight: attendance", Unit.Points, r => r.WeightAttendance, (r, v) => r.WeightAttendance = (int)v),
+            new("sharingTarget", "资源共享满分次数", "Sharing for full marks", Unit.Times, r => r.SharingTarget, (r, v) => r.SharingTarget = (int)v),
+            new("assessmentObjectionWindow", "考核异议期", "Objection window", Unit.Days, r => r.AssessmentObjectionWindow, (r, v) => r.AssessmentObjectionWindow = (TimeSpan)v),
+        ]),
         ("类别表", "Categories",
         [
             new("categories", "服务类别表", "Category list", Unit.Categories, r => r.Categories, (r, v) => r.Categories = (List<string>)v),
@@ -100,6 +113,7 @@ public static class RuleSettings
     {
         Unit.Days or Unit.DayCount => L("天", "days"),
         Unit.Times => L("次", "times"),
+        Unit.Points => L("分", "points"),
         Unit.Hours => L("小时", "hours"),
         Unit.Minutes => L("分钟", "minutes"),
         _ => "",
@@ -133,7 +147,7 @@ public static class RuleSettings
         {
             Unit.Threshold => Share((Threshold)setting.Get(rules)),
             Unit.Venue => Venue((DecisionVenue)setting.Get(rules)),
-            Unit.Times or Unit.DayCount or Unit.Days or Unit.Hours or Unit.Minutes => $"{Text(setting, rules)} {Suffix(setting.Unit)}",
+            Unit.Times or Unit.Points or Unit.DayCount or Unit.Days or Unit.Hours or Unit.Minutes => $"{Text(setting, rules)} {Suffix(setting.Unit)}",
             _ => Text(setting, rules),
         };
     }
@@ -163,7 +177,7 @@ public static class RuleSettings
                 Unit.Days => Duration(text, TimeSpan.FromDays),
                 Unit.Hours => Duration(text, TimeSpan.FromHours),
                 Unit.Minutes => Duration(text, TimeSpan.FromMinutes),
-                Unit.Times or Unit.DayCount => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null,
+                Unit.Times or Unit.Points or Unit.DayCount => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null,
                 Unit.Threshold => Threshold.TryParse(text, out var t) ? t : null,
                 Unit.Venue => Enum.TryParse<DecisionVenue>(text, out var v) ? v : null,
                 Unit.Cron => text,

@@ -1,0 +1,168 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Alliance.Server.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class YearAssessments : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            // existing alliances take the default weights (they sum to 100), sharing target and objection window of RulesOfProcedure
+            migrationBuilder.AddColumn<TimeSpan>(
+                name: "Rules_AssessmentObjectionWindow",
+                table: "alliances",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: new TimeSpan(7, 0, 0, 0, 0));
+
+            migrationBuilder.AddColumn<int>(
+                name: "Rules_SharingTarget",
+                table: "alliances",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 12);
+
+            migrationBuilder.AddColumn<int>(
+                name: "Rules_WeightAttendance",
+                table: "alliances",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 15);
+
+            migrationBuilder.AddColumn<int>(
+                name: "Rules_WeightCommitments",
+                table: "alliances",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 20);
+
+            migrationBuilder.AddColumn<int>(
+                name: "Rules_WeightSatisfaction",
+                table: "alliances",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 25);
+
+            migrationBuilder.AddColumn<int>(
+                name: "Rules_WeightSharing",
+                table: "alliances",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 10);
+
+            migrationBuilder.AddColumn<int>(
+                name: "Rules_WeightTimeliness",
+                table: "alliances",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 30);
+
+            migrationBuilder.CreateTable(
+                name: "year_assessments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AllianceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    StreetId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ContentJson = table.Column<string>(type: "TEXT", nullable: false),
+                    ComputedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Generation = table.Column<int>(type: "INTEGER", nullable: false),
+                    PublishedUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ObjectionDeadlineUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    SubmittedUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ApprovedUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ApprovedBy = table.Column<Guid>(type: "TEXT", nullable: true),
+                    DistrictNote = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_year_assessments", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "assessment_objections",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AssessmentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Criterion = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    RaisedBy = table.Column<Guid>(type: "TEXT", nullable: true),
+                    RaisedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Ruling = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Adjustment = table.Column<double>(type: "REAL", nullable: false),
+                    RuledBy = table.Column<Guid>(type: "TEXT", nullable: true),
+                    RuledUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_assessment_objections", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_assessment_objections_year_assessments_AssessmentId",
+                        column: x => x.AssessmentId,
+                        principalTable: "year_assessments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_assessment_objections_AssessmentId_OrganisationId",
+                table: "assessment_objections",
+                columns: new[] { "AssessmentId", "OrganisationId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_year_assessments_AllianceId_Year",
+                table: "year_assessments",
+                columns: new[] { "AllianceId", "Year" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "assessment_objections");
+
+            migrationBuilder.DropTable(
+                name: "year_assessments");
+
+            migrationBuilder.DropColumn(
+                name: "Rules_AssessmentObjectionWindow",
+                table: "alliances");
+
+            migrationBuilder.DropColumn(
+                name: "Rules_SharingTarget",
+                table: "alliances");
+
+            migrationBuilder.DropColumn(
+                name: "Rules_WeightAttendance",
+                table: "alliances");
+
+            migrationBuilder.DropColumn(
+                name: "Rules_WeightCommitments",
+                table: "alliances");
+
+            migrationBuilder.DropColumn(
+                name: "Rules_WeightSatisfaction",
+                table: "alliances");
+
+            migrationBuilder.DropColumn(
+                name: "Rules_WeightSharing",
+                table: "alliances");
+
+            migrationBuilder.DropColumn(
+                name: "Rules_WeightTimeliness",
+                table: "alliances");
+        }
+    }
+}
