@@ -1,3 +1,4 @@
+using Alliance.Server.Features.Assessments;
 using Alliance.Server.Features.Bulletins;
 using Alliance.Server.Features.Demo;
 using Alliance.Server.Features.Meetings;
@@ -30,6 +31,7 @@ public sealed class Accessibility_and_policy(UiServer ui)
         { DemoUsers.UnitContact, "/resources/new", "resource-new" },
         { DemoUsers.StreetChair, "/reports", "reports" },
         { DemoUsers.StreetChair, "/reports/bulletins", "bulletins" },
+        { DemoUsers.StreetChair, "/reports/assessments", "assessments" },
         { DemoUsers.UnitContact, "/reports", "reports-unit" },
         { DemoUsers.CommunitySecretary, "/meetings/calendar", "meeting-calendar" },
         { DemoUsers.CommunitySecretary, "/needs", "needs" },
@@ -106,6 +108,15 @@ public sealed class Accessibility_and_policy(UiServer ui)
             return bulletins.OrderByDescending(b => b.Month, StringComparer.Ordinal).First().Id;
         });
         await AssertMainPageAsync(DemoUsers.StreetChair, $"/reports/bulletins/{id}", "bulletin");
+    }
+
+    /// <summary>An assessment's page as the district reads it (computed here for 2018, a year no other test takes).</summary>
+    [Fact]
+    public async Task The_assessment_page_has_no_serious_accessibility_violation_fits_a_phone_and_breaks_no_policy()
+    {
+        var id = await ui.AsAsync(DemoUsers.StreetChair, async (services, scope) =>
+            (await services.GetRequiredService<AssessmentOperations>().ComputeAsync(scope, DemoRegion.StreetAlliance(1), 2018, CancellationToken.None)).Assessment.Id);
+        await AssertMainPageAsync(DemoUsers.DistrictAdmin, $"/reports/assessments/{id}", "assessment");
     }
 
     private async Task AssertMainPageAsync(string user, string path, string name, bool live = false)

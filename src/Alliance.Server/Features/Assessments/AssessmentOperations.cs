@@ -182,14 +182,14 @@ public sealed class AssessmentOperations(AllianceDbContext db, ReportOperations 
         return ObjectionView.Of(objection, content);
     }
 
-    /// <summary>The chair upholds an open objection (with an adjustment of the total, −100 to 100 points) or rejects it, with the reasons.</summary>
+    /// <summary>The chair upholds an open objection (with an adjustment that raises the total, 0 to 100 points: an objection says a score is too low) or rejects it, with the reasons.</summary>
     public async Task<ObjectionView> RuleAsync(
         AccessScope scope, Guid id, Guid objectionId, bool? upheld, double? adjustment, string? ruling, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors().Text("ruling", ruling, new("裁决意见", "ruling"), 1000).Required("upheld", upheld, new("是否支持异议", "upheld"));
-        if (adjustment is { } a && (a is < -100 or > 100 || double.IsNaN(a)))
+        if (adjustment is { } a && (a is < 0 or > 100 || double.IsNaN(a)))
         {
-            errors.Add("adjustment", "调整分值须在 -100 到 100 之间。", "'adjustment' must be from -100 to 100.");
+            errors.Add("adjustment", "调整分值须在 0 到 100 之间。", "'adjustment' must be from 0 to 100.");
         }
 
         errors.ThrowIfAny();

@@ -86,6 +86,6 @@ public static class AssessmentsApi
     public static async Task<Ok<AssessmentView>> Approve(Guid id, DecisionRequest? request, AccessScope scope, AssessmentOperations assessments, CancellationToken cancellationToken) =>
         TypedResults.Ok(await assessments.DecideAsync(scope, id, approve: true, request?.Note, cancellationToken));
 
-    public static async Task<Ok<AssessmentView>> Return(Guid id, DecisionRequest? request, AccessScope scope, AssessmentOperations assessments, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await assessments.DecideAsync(scope, id, approve: false, request?.Note, cancellationToken));
+    public static async Task<Ok<AssessmentView>> Return(Guid id, DecisionRequest request, AccessScope scope, AssessmentOperations assessments, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await assessments.DecideAsync(scope, id, approve: false, request.Note, cancellationToken));
 }

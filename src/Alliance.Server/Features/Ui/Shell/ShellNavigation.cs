@@ -86,6 +86,9 @@ public static class ShellNavigation
             links.Add(new("/reports/bulletins", UiText.L("通报", "Bulletins")));
         }
 
+        // 考核: the year-end assessment; the street and the district read every score, a community or unit its own (and objects there).
+        links.Add(new("/reports/assessments", UiText.L("考核", "Assessment")));
+
         // 台账: the ledger of the same scope, section by section, with its .xlsx exports.
         links.Add(new("/ledger", UiText.L("台账", "Ledger")));
         return links;
