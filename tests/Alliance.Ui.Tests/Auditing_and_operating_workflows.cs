@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using Alliance.Server.Features.Demo;
+using Alliance.Server.Features.Items;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Workflows.Model;
 using Alliance.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -74,6 +76,41 @@ public sealed class Auditing_and_operating_workflows(UiServer ui)
         var unknown = await admin.GotoAsync($"/admin/workflows/instances/{Guid.NewGuid()}");
         Assert.Equal(404, unknown!.Status);
         await Assertions.Expect(admin.Locator("[data-testid=not-found]")).ToBeVisibleAsync();
+        await admin.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_district_administrator_migrates_an_items_route_to_another_version_after_a_refused_activity_map()
+    {
+        var instance = await ui.AsAsync(DemoUsers.CommunitySecretary, async (services, scope) =>
+        {
+            var submitted = await services.GetRequiredService<ItemOperations>().SubmitAsync(scope, new ItemsApi.SubmitItemRequest(
+                ItemKind.Deliberation, "迁移测试事项 " + Guid.NewGuid().ToString("N")[..6], "社区拟与成员单位共议辖区停车难问题。", "养老",
+                DemoRegion.CommunityAlliance(1), ItemScope.Alliance, DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)), null), null, CancellationToken.None);
+            return await services.GetRequiredService<AllianceDbContext>().Set<Item>().AsNoTracking()
+                .Where(i => i.Id == submitted.Item.Id).Select(i => i.WorkflowInstanceId).SingleAsync();
+        });
+        var admin = await ui.PhoneAsync(DemoUsers.DistrictAdmin);
+        await admin.GotoAsync($"/admin/workflows/instances/{instance}");
+        await MeetingsKit.WaitUntilInteractiveAsync(admin);
+        await Assertions.Expect(admin.Locator("[data-testid=instance-definition]")).ToHaveTextAsync("deliberation@v3");
+        var intake = admin.Locator("[data-testid=migrate-map][data-activity=intake]");
+        await Assertions.Expect(admin.Locator("[data-testid=migrate-version]")).ToHaveValueAsync("2");
+        await Assertions.Expect(intake).ToHaveValueAsync("intake");
+
+        await intake.SelectOptionAsync("start");
+        await admin.ClickAsync("[data-testid=migrate]");
+        await Assertions.Expect(admin.Locator("[data-testid=migrate-refused]")).ToContainTextAsync("无法迁移：");
+        await Assertions.Expect(admin.Locator("[data-testid=instance-definition]")).ToHaveTextAsync("deliberation@v3");
+        await UiServer.ScreenshotAsync(admin, "admin-workflow-migration-refused");
+
+        await intake.SelectOptionAsync("intake");
+        await admin.ClickAsync("[data-testid=migrate]");
+        await Assertions.Expect(admin.Locator("[data-testid=instance-message]")).ToHaveTextAsync("已迁移到第 2 版。");
+        await Assertions.Expect(admin.Locator("[data-testid=instance-definition]")).ToHaveTextAsync("deliberation@v2");
+        await Assertions.Expect(admin.Locator("[data-testid=migrate-version] option[value='2']")).ToHaveCountAsync(0);
+        await MeetingsKit.AssertFitsAsync(admin);
+        await UiServer.ScreenshotAsync(admin, "admin-workflow-migrated");
         await admin.Context.CloseAsync();
     }
 
