@@ -82,14 +82,7 @@ public sealed class Auditing_and_operating_workflows(UiServer ui)
     [Fact]
     public async Task The_district_administrator_migrates_an_items_route_to_another_version_after_a_refused_activity_map()
     {
-        var instance = await ui.AsAsync(DemoUsers.CommunitySecretary, async (services, scope) =>
-        {
-            var submitted = await services.GetRequiredService<ItemOperations>().SubmitAsync(scope, new ItemsApi.SubmitItemRequest(
-                ItemKind.Deliberation, "迁移测试事项 " + Guid.NewGuid().ToString("N")[..6], "社区拟与成员单位共议辖区停车难问题。", "养老",
-                DemoRegion.CommunityAlliance(1), ItemScope.Alliance, DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)), null), null, CancellationToken.None);
-            return await services.GetRequiredService<AllianceDbContext>().Set<Item>().AsNoTracking()
-                .Where(i => i.Id == submitted.Item.Id).Select(i => i.WorkflowInstanceId).SingleAsync();
-        });
+        var instance = await ui.DeliberationRouteAsync("迁移测试事项");
         var admin = await ui.PhoneAsync(DemoUsers.DistrictAdmin);
         await admin.GotoAsync($"/admin/workflows/instances/{instance}");
         await MeetingsKit.WaitUntilInteractiveAsync(admin);
@@ -159,4 +152,18 @@ public sealed class Auditing_and_operating_workflows(UiServer ui)
         await Assertions.Expect(chair.Locator("[data-testid=workflows-refused]")).ToHaveTextAsync("仅区级管理员可执行此操作。");
         await chair.Context.CloseAsync();
     }
+}
+
+internal static class WorkflowsKit
+{
+    /// <summary>The route (workflow instance) of a new deliberation item of the first community alliance, submitted by its secretary: it waits at intake, on the latest version.</summary>
+    public static Task<Guid> DeliberationRouteAsync(this UiServer ui, string title) =>
+        ui.AsAsync(DemoUsers.CommunitySecretary, async (services, scope) =>
+        {
+            var submitted = await services.GetRequiredService<ItemOperations>().SubmitAsync(scope, new ItemsApi.SubmitItemRequest(
+                ItemKind.Deliberation, title + " " + Guid.NewGuid().ToString("N")[..6], "社区拟与成员单位共议辖区停车难问题。", "养老",
+                DemoRegion.CommunityAlliance(1), ItemScope.Alliance, DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)), null), null, CancellationToken.None);
+            return await services.GetRequiredService<AllianceDbContext>().Set<Item>().AsNoTracking()
+                .Where(i => i.Id == submitted.Item.Id).Select(i => i.WorkflowInstanceId).SingleAsync();
+        });
 }
