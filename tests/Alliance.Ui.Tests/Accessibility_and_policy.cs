@@ -26,6 +26,7 @@ public sealed class Accessibility_and_policy(UiServer ui)
         { DemoUsers.StreetChair, "/supervision", "supervision" },
         { DemoUsers.UnitContact, "/resources", "resources" },
         { DemoUsers.UnitContact, $"/resources/{DemoRegion.Resource(2).Value}", "resource" },
+        { DemoUsers.CommunitySecretary, $"/resources/{DemoRegion.Resource(1).Value}", "resource-chair" },
         { DemoUsers.CommunitySecretary, "/bookings", "bookings" },
         { DemoUsers.CommunitySecretary, "/resources/ours", "our-resources" },
         { DemoUsers.UnitContact, "/resources/new", "resource-new" },
@@ -95,6 +96,14 @@ public sealed class Accessibility_and_policy(UiServer ui)
 
         await AssertMainPageAsync(DemoUsers.CommunitySecretary, $"/items/{item.Value}", "item-secretary", live: true);
         await AssertMainPageAsync(DemoUsers.UnitContact, $"/items/{item.Value}", "item-unit-contact", live: true);
+    }
+
+    /// <summary>A workflow instance's page as the district administrator operates it: its actions and its migration form.</summary>
+    [Fact]
+    public async Task The_workflow_instance_page_has_no_serious_accessibility_violation_fits_a_phone_and_breaks_no_policy()
+    {
+        var instance = await ui.DeliberationRouteAsync("无障碍检查事项");
+        await AssertMainPageAsync(DemoUsers.DistrictAdmin, $"/admin/workflows/instances/{instance}", "admin-workflow-instance");
     }
 
     /// <summary>A bulletin's page as the street's chair reviews its draft (last month's, written by the job here).</summary>

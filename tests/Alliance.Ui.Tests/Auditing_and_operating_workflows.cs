@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using Alliance.Server.Features.Demo;
+using Alliance.Server.Features.Items;
 using Alliance.Server.Infrastructure.Persistence;
 using Alliance.Workflows.Model;
 using Alliance.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -78,6 +80,34 @@ public sealed class Auditing_and_operating_workflows(UiServer ui)
     }
 
     [Fact]
+    public async Task The_district_administrator_migrates_an_items_route_to_another_version_after_a_refused_activity_map()
+    {
+        var instance = await ui.DeliberationRouteAsync("迁移测试事项");
+        var admin = await ui.PhoneAsync(DemoUsers.DistrictAdmin);
+        await admin.GotoAsync($"/admin/workflows/instances/{instance}");
+        await MeetingsKit.WaitUntilInteractiveAsync(admin);
+        await Assertions.Expect(admin.Locator("[data-testid=instance-definition]")).ToHaveTextAsync("deliberation@v3");
+        var intake = admin.Locator("[data-testid=migrate-map][data-activity=intake]");
+        await Assertions.Expect(admin.Locator("[data-testid=migrate-version]")).ToHaveValueAsync("2");
+        await Assertions.Expect(intake).ToHaveValueAsync("intake");
+
+        await intake.SelectOptionAsync("start");
+        await admin.ClickAsync("[data-testid=migrate]");
+        await Assertions.Expect(admin.Locator("[data-testid=migrate-refused]")).ToContainTextAsync("无法迁移：");
+        await Assertions.Expect(admin.Locator("[data-testid=instance-definition]")).ToHaveTextAsync("deliberation@v3");
+        await UiServer.ScreenshotAsync(admin, "admin-workflow-migration-refused");
+
+        await intake.SelectOptionAsync("intake");
+        await admin.ClickAsync("[data-testid=migrate]");
+        await Assertions.Expect(admin.Locator("[data-testid=instance-message]")).ToHaveTextAsync("已迁移到第 2 版。");
+        await Assertions.Expect(admin.Locator("[data-testid=instance-definition]")).ToHaveTextAsync("deliberation@v2");
+        await Assertions.Expect(admin.Locator("[data-testid=migrate-version] option[value='2']")).ToHaveCountAsync(0);
+        await MeetingsKit.AssertFitsAsync(admin);
+        await UiServer.ScreenshotAsync(admin, "admin-workflow-migrated");
+        await admin.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_workflow_dead_letter_is_replayed_with_one_tap_and_leaves_the_list()
     {
         var stimulus = "ui-dead-" + Guid.NewGuid().ToString("N")[..8];
@@ -122,4 +152,18 @@ public sealed class Auditing_and_operating_workflows(UiServer ui)
         await Assertions.Expect(chair.Locator("[data-testid=workflows-refused]")).ToHaveTextAsync("仅区级管理员可执行此操作。");
         await chair.Context.CloseAsync();
     }
+}
+
+internal static class WorkflowsKit
+{
+    /// <summary>The route (workflow instance) of a new deliberation item of the first community alliance, submitted by its secretary: it waits at intake, on the latest version.</summary>
+    public static Task<Guid> DeliberationRouteAsync(this UiServer ui, string title) =>
+        ui.AsAsync(DemoUsers.CommunitySecretary, async (services, scope) =>
+        {
+            var submitted = await services.GetRequiredService<ItemOperations>().SubmitAsync(scope, new ItemsApi.SubmitItemRequest(
+                ItemKind.Deliberation, title + " " + Guid.NewGuid().ToString("N")[..6], "社区拟与成员单位共议辖区停车难问题。", "养老",
+                DemoRegion.CommunityAlliance(1), ItemScope.Alliance, DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)), null), null, CancellationToken.None);
+            return await services.GetRequiredService<AllianceDbContext>().Set<Item>().AsNoTracking()
+                .Where(i => i.Id == submitted.Item.Id).Select(i => i.WorkflowInstanceId).SingleAsync();
+        });
 }

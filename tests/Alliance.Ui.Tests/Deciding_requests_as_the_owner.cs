@@ -7,7 +7,7 @@ namespace Alliance.Ui.Tests;
 /// <summary>
 /// 资源共享 from the owner's side on a phone: 我们的资源 lists the requests waiting on what the organisation shares; the
 /// owner's contact approves one and declines another with a reason, and switches a venue to emergency use (平急转换),
-/// which cancels an overlapping booking. The requester sees each outcome on 我的预约 after reloading it (a static page).
+/// which cancels an overlapping booking; the alliance's chair does the same from the venue's own page. The requester sees each outcome on 我的预约 after reloading it (a static page).
 /// </summary>
 [Collection(SharedUi.Name)]
 public sealed class Deciding_requests_as_the_owner(UiServer ui)
@@ -17,6 +17,9 @@ public sealed class Deciding_requests_as_the_owner(UiServer ui)
 
     /// <summary>桂花社区's venue (owned by the community: its secretary and staff act for it), Mon–Fri 09–21 on a 30-minute grain.</summary>
     private const string Home = "桂花社区党建共享之家";
+
+    /// <summary>Unit 1's room (东湖税务所), shared through 桂花社区's alliance: the owner approves, Mon–Fri 09–17 on a 30-minute grain.</summary>
+    private const string TaxRoom = "东湖税务所党员活动室";
 
     [Fact]
     public async Task A_unit_contact_requests_another_units_venue_its_contact_approves_one_and_declines_one_with_a_reason()
@@ -122,6 +125,46 @@ public sealed class Deciding_requests_as_the_owner(UiServer ui)
     }
 
     [Fact]
+    public async Task The_community_chair_switches_a_members_venue_from_its_page_and_the_booking_on_it_is_cancelled()
+    {
+        var date = UiDays.Iso(UiDays.Ahead(11, DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday));
+        var requester = await ui.PhoneAsync(DemoUsers.HospitalContact);
+        await requester.GotoAsync($"/resources/{DemoRegion.Resource(1).Value}"); // on a later page of 共享资源
+        await RequestHereAsync(requester, date, "15:00", "16:00", "12", "医院党支部主题党日");
+        await Assertions.Expect(requester.Locator("[data-testid=resource-emergency]")).ToHaveCountAsync(0); // a member, not a switcher
+
+        var chair = await ui.PhoneAsync(DemoUsers.CommunitySecretary); // 桂花社区's secretary chairs the alliance the tax office's room is shared through
+        await chair.GotoAsync($"/resources/{DemoRegion.Resource(1).Value}");
+        await Assertions.Expect(chair.Locator("[data-testid=resource-name]")).ToHaveTextAsync(TaxRoom);
+        var emergency = chair.Locator("[data-testid=resource-emergency]");
+        await emergency.Locator("summary").ClickAsync();
+        await emergency.Locator("input[name='Emergency.From']").FillAsync($"{date}T14:30");
+        await emergency.Locator("input[name='Emergency.To']").FillAsync($"{date}T16:30");
+        await emergency.Locator("input[name='Emergency.Reason']").FillAsync("临时疫苗接种点");
+        await emergency.Locator("form[data-testid=emergency-form] button[type=submit]").ClickAsync();
+        var confirm = emergency.Locator("[data-testid=emergency-confirm]");
+        await Assertions.Expect(confirm.Locator("[data-testid=affected-count]")).ToHaveTextAsync("将取消 1 个预约，并立即通知申请方：");
+        await Assertions.Expect(confirm).ToContainTextAsync("医院党支部主题党日");
+        await confirm.Locator("form[data-testid=emergency-confirm-form] button[type=submit]").ClickAsync();
+        await Assertions.Expect(emergency.Locator("[data-testid=switched]")).ToContainTextAsync("取消了 1 个预约");
+        await Assertions.Expect(emergency.Locator("[data-testid=in-emergency]")).ToContainTextAsync("临时疫苗接种点");
+        await emergency.ScrollIntoViewIfNeededAsync();
+        await UiServer.ScreenshotAsync(chair, "chair-resource-emergency-switched");
+        await AssertFitsAsync(chair);
+
+        await requester.ClickAsync("nav a[href='/bookings']");
+        var booking = Booking(requester, TaxRoom, $"{date} 15:00–16:00");
+        await Assertions.Expect(booking.Locator("[data-testid=booking-status]")).ToHaveTextAsync("已取消");
+        await Assertions.Expect(booking.Locator("[data-testid=cancel-reason]")).ToHaveTextAsync("平急转换取消：临时疫苗接种点");
+        await requester.Context.CloseAsync();
+
+        await emergency.Locator("form[data-testid=switch-back-form] button[type=submit]").ClickAsync();
+        await Assertions.Expect(emergency.Locator("[data-testid=switched]")).ToHaveTextAsync("已恢复平时使用。");
+        await Assertions.Expect(emergency.Locator("[data-testid=in-emergency]")).ToHaveCountAsync(0);
+        await chair.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_unit_that_shares_nothing_has_an_empty_desk_and_a_street_chair_has_no_link_and_nothing_to_decide()
     {
         var contact = await ui.PhoneAsync(DemoUsers.OtherUnitContact);
@@ -148,6 +191,12 @@ public sealed class Deciding_requests_as_the_owner(UiServer ui)
     {
         await page.ClickAsync("nav a[href='/resources']");
         await page.ClickAsync($"a.title:has-text('{resource}')");
+        await RequestHereAsync(page, date, from, to, headCount, purpose);
+    }
+
+    /// <summary>Requests a slot on the resource page that is open, and waits for the request to be taken.</summary>
+    private static async Task RequestHereAsync(IPage page, string date, string from, string to, string headCount, string purpose)
+    {
         await page.FillAsync("#start", $"{date}T{from}");
         await page.FillAsync("#end", $"{date}T{to}");
         await page.FillAsync("#headCount", headCount);

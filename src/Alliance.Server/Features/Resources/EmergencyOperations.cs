@@ -179,18 +179,44 @@ public sealed class EmergencyOperations(AllianceDbContext db, AuditTrail audit, 
         return (resource, hostId);
     }
 
+    /// <summary>
+    /// The active emergency periods of the resource when the caller may switch it (the rule of <see cref="SwitchAsync"/>),
+    /// or null when they may not: what a page needs to decide whether to offer 平急转换 and to show the current state.
+    /// 404 when the resource is not visible.
+    /// </summary>
+    public async Task<IReadOnlyList<EmergencyResponse>?> SwitchableAsync(AccessScope scope, ResourceId id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var resource = await ResourcesApi.FindVisibleAsync(db, scope, id, cancellationToken);
+        if (!(await SwitchRightAsync(scope, resource, cancellationToken)).May)
+        {
+            return null;
+        }
+
+        var active = await db.Set<ResourceEmergency>().AsNoTracking().Where(e => e.ResourceId == resource.Id && e.EndedUtc == null).ToListAsync(cancellationToken);
+        return [.. active.OrderBy(e => e.FromUtc).Select(e => EmergencyResponse.Of(e, []))];
+    }
+
     /// <summary>The owner's side, the chair of the alliance it is shared through, the street's chair or the district may switch; others 403. Returns the alliance's host.</summary>
     private async Task<Organisations.OrganisationId> DemandSwitchAsync(AccessScope scope, Resource resource, CancellationToken cancellationToken)
     {
-        var host = await db.Alliances.AsNoTracking().Where(a => a.Id == resource.AllianceId).Select(a => a.HostOrganisationId).SingleAsync(cancellationToken);
-        var chair = WorkflowRoles.ByOrganisation(scope).GetValueOrDefault(host)?.Contains(WorkflowRoles.Chair) == true;
-        if (ResourcesApi.CanManage(scope, resource.OwnerId) || chair || scope.HasRole(AllianceRole.StreetChair, resource.StreetId) || scope.IsDistrictAdmin)
+        var (may, host) = await SwitchRightAsync(scope, resource, cancellationToken);
+        if (may)
         {
             return host;
         }
 
         throw new ForbiddenProblem("resource.not-switcher", new("只有资源所属单位、联盟书记或街道书记可以进行平急转换。",
             "Only the owner, the alliance's chair or the street chair may switch a venue to emergency use."));
+    }
+
+    /// <summary>Whether the caller may switch the resource, with the host of the alliance it is shared through.</summary>
+    private async Task<(bool May, Organisations.OrganisationId Host)> SwitchRightAsync(AccessScope scope, Resource resource, CancellationToken cancellationToken)
+    {
+        var host = await db.Alliances.AsNoTracking().Where(a => a.Id == resource.AllianceId).Select(a => a.HostOrganisationId).SingleAsync(cancellationToken);
+        var chair = WorkflowRoles.ByOrganisation(scope).GetValueOrDefault(host)?.Contains(WorkflowRoles.Chair) == true;
+        var may = ResourcesApi.CanManage(scope, resource.OwnerId) || chair || scope.HasRole(AllianceRole.StreetChair, resource.StreetId) || scope.IsDistrictAdmin;
+        return (may, host);
     }
 
     /// <summary>The grains of the resource's local grid that overlap [from, to), as UTC instants (the keys booking slots use).</summary>

@@ -118,6 +118,29 @@ public static class WorkflowOperations
                 "无法迁移：" + string.Join("；", result.Reasons), "Migration refused: " + string.Join("; ", result.Reasons)));
     }
 
+    /// <summary>
+    /// What a migration of the instance can choose from (404 for an unknown instance): the other published versions of its
+    /// definition, newest first, each with its activity ids, and the steps the instance holds now (where it waits and what
+    /// faulted), the ids an activity map must place in the target.
+    /// </summary>
+    public static async Task<MigrationChoices> MigrationChoicesAsync(AccessScope scope, WorkflowRuntime runtime, WorkflowCatalog catalog, Guid id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(catalog);
+        scope.DemandDistrictAdmin();
+        var instanceId = new InstanceId(id);
+        var instance = await runtime.GetInstanceAsync(instanceId, cancellationToken) ?? throw new NotFoundProblem(InstanceThing);
+        var bookmarks = await runtime.Store.GetBookmarksAsync(instanceId, cancellationToken);
+        var held = bookmarks.Select(b => b.ActivityId).Concat(instance.State.Faulted.Select(f => f.ActivityId)).Distinct(StringComparer.Ordinal).ToList();
+        var targets = catalog.Registry.All
+            .Where(d => d.Id == instance.DefinitionId && d.Published && d.Version != instance.DefinitionVersion)
+            .OrderByDescending(d => d.Version)
+            .Select(d => new MigrationTarget(d.Version, [.. d.Activities.Select(a => a.Id)]))
+            .ToList();
+        return new MigrationChoices(instance.DefinitionId, instance.DefinitionVersion, held, targets);
+    }
+
     public static async Task<IReadOnlyList<PendingStimulus>> DeadLettersAsync(AccessScope scope, WorkflowRuntime runtime, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);

@@ -58,6 +58,12 @@ public static class WorkflowOperationsApi
 
     public sealed record MigrateRequest(int TargetVersion, Dictionary<string, string>? ActivityMap);
 
+    /// <summary>A published version an instance can be migrated to, with the ids of its activities.</summary>
+    public sealed record MigrationTarget(int Version, IReadOnlyList<string> Activities);
+
+    /// <summary>An instance's definition and version, the activities it holds now, and the versions it can move to.</summary>
+    public sealed record MigrationChoices(string DefinitionId, int Version, IReadOnlyList<string> Held, IReadOnlyList<MigrationTarget> Targets);
+
     public static Ok<DefinitionsResponse> Definitions(AccessScope scope, WorkflowCatalog catalog) =>
         TypedResults.Ok(WorkflowOperations.Definitions(scope, catalog));
 
