@@ -30,7 +30,10 @@
 //   ... -- idle --connections 10000
 //   ... -- fanout --sizes 1000,10000
 //   ... -- writes --clients 32 --seconds 10 --alliances 8
-//   ... -- items --clients 8 --seconds 15 [--server-dll /path/to/Alliance.Server.dll]
+//   ... -- items --clients 8 --seconds 15 [--server-dll /path/to/Alliance.Server.dll] [--warmup 60]
+//       [--baseline on|off] [--baseline-rows 20] [--statements on] [--perf FILE --perf-seconds 8]
+//       (runs without PostgreSQL, RabbitMQ and Redis when --server-env names Alliance__Database=Sqlite and
+//       Alliance__Bus=InMemory; --statements on: EF Core commands per action from the server's log, in a run of its own)
 //   ... -- votes --members 200 --watchers 20 [--schedules spread,burst] [--rounds 1] [--baseline on|off]
 //       [--server-env "Alliance__Database=Sqlite,Alliance__Sqlite=Data Source=/tmp/bench.db,Alliance__Bus=InMemory,Alliance__Jobs=InMemory,Alliance__Redis="]
 using System.Diagnostics;
@@ -51,27 +54,44 @@ string Arg(string name, string fallback)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }
 
-var postgres = Env("ALLIANCE_TEST_POSTGRES");
-var rabbit = Env("ALLIANCE_TEST_RABBITMQ");
-var redis = Env("ALLIANCE_TEST_REDIS");
+// The items mode also runs on the embedded defaults (--server-env with Alliance__Database=Sqlite and
+// Alliance__Bus=InMemory): then no PostgreSQL, RabbitMQ or Redis is needed, and none is touched.
+var serverEnvironment = Arg("server-env", "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+    .Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
+var embedded = mode == "items" && serverEnvironment.GetValueOrDefault("Alliance__Database") == "Sqlite"
+    && serverEnvironment.GetValueOrDefault("Alliance__Bus") == "InMemory";
+var postgres = embedded ? "" : Env("ALLIANCE_TEST_POSTGRES");
+var rabbit = embedded ? "" : Env("ALLIANCE_TEST_RABBITMQ");
+var redis = embedded ? "" : Env("ALLIANCE_TEST_REDIS");
 // The vote benchmark keeps to a database and virtual host of its own, so it can run beside the other modes.
 var database = mode == "votes" ? "alliance_votebench" : "alliance_livebench";
 var vhost = mode == "votes" ? "votebench" : "livebench";
-var postgresBench = new NpgsqlConnectionStringBuilder(postgres) { Database = database, MaxPoolSize = 100 }.ConnectionString;
-await ResetDatabaseAsync(postgres, database);
-await ResetVhostAsync(Env("ALLIANCE_TEST_RABBITMQ_API"), rabbit, vhost);
-var rabbitBench = new UriBuilder(rabbit) { Path = "/" + vhost }.Uri;
+var postgresBench = embedded ? "" : new NpgsqlConnectionStringBuilder(postgres) { Database = database, MaxPoolSize = 100 }.ConnectionString;
+if (!embedded)
+{
+    await ResetDatabaseAsync(postgres, database);
+    await ResetVhostAsync(Env("ALLIANCE_TEST_RABBITMQ_API"), rabbit, vhost);
+}
+
+var rabbitBench = embedded ? null : new UriBuilder(rabbit) { Path = "/" + vhost }.Uri;
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
-var serverEnvironment = Arg("server-env", "").Split(',', StringSplitOptions.RemoveEmptyEntries)
-    .Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
 if (mode == "votes")
 {
     // Every member signs in from this one address: the per-client sign-in limit (60 a minute) would refuse most of them.
     serverEnvironment.TryAdd("Alliance__SignInPerClientPerMinute", "100000");
 }
 
-using var server = await ServerProcess.StartAsync(postgresBench, rabbitBench.ToString(), $"{redis},channelPrefix={vhost}", serverEnvironment, Arg("server-dll", ""));
+// --statements on: the server logs each EF Core command (Information on Microsoft.EntityFrameworkCore.Database.Command)
+// and the items mode counts them per action from its output. The logging costs CPU: take rates and CPU from a run
+// without it.
+var statements = mode == "items" && Arg("statements", "off") == "on" ? new StatementCounter() : null;
+if (statements is not null)
+{
+    serverEnvironment.TryAdd("Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command", "Information");
+}
+
+using var server = await ServerProcess.StartAsync(postgresBench, rabbitBench?.ToString() ?? "", embedded ? "" : $"{redis},channelPrefix={vhost}", serverEnvironment, Arg("server-dll", ""), statements);
 if (serverEnvironment.Count > 0)
 {
     Console.WriteLine($"server environment: {string.Join(", ", serverEnvironment.Select(p => $"{p.Key}={p.Value}"))}");
@@ -82,7 +102,7 @@ var token = await server.TokenAsync("wangjianguo", "Alliance#2026"); // the demo
 var alliance = IdOf("alliance/street/1");
 var stream = $"alliance:{alliance:D}";
 
-var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(rabbitBench));
+var bus = embedded ? Bus.Factory.CreateUsingInMemory(_ => { }) : Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(rabbitBench));
 await bus.StartAsync();
 try
 {
@@ -236,22 +256,77 @@ try
             complete.EnsureSuccessStatusCode();
         }
 
-        void Report(string what, List<double> times, double cpu, double load)
+        void Report(string what, List<double> times, double cpu, double load, string note, string whose = "server")
         {
             double Q(double q) => times[Math.Min(times.Count - 1, (int)(q * times.Count))];
             Console.WriteLine($"{what}, {clients} clients: {times.Count} in {seconds:F0} s = {times.Count / seconds:F1}/s; p50 {Q(0.5):F1} ms, p99 {Q(0.99):F1} ms; " +
-                $"server CPU {cpu / seconds:F2} cores ({cpu * 1000 / Math.Max(1, times.Count):F1} ms an action); load average {load}");
+                $"{whose} CPU {cpu / seconds:F2} cores ({cpu * 1000 / Math.Max(1, times.Count):F1} ms an action); load average {load}; {note}");
         }
 
         static double Load() => double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-        await LoopAsync(5, Submit); // warm-up: JIT (tiered PGO), pools
+        // The raw baseline (RawBaseline.cs): a minimal endpoint hosted by this program, on the same kind of database
+        // and bus, the same clients and loop; each action's rate is reported as a ratio to it.
+        // 20: the rows a deliberation's submission writes in its request's commits (SQLite, 2026-12-07: the item, its task and
+        // candidate, 3 item events, 3 outbox rows, the audit entry, a figure delta; the route's instance, 4 bookmarks,
+        // 3 journal rows, 2 workflow outbox rows). The feed's and notifications' rows after it are not counted.
+        var baselineRows = int.Parse(Arg("baseline-rows", "20"));
+        List<double>? raw = null;
+        if (Arg("baseline", "on") != "off")
+        {
+            await using var baseline = await RawBaseline.StartAsync(embedded ? null : postgresBench, bus, baselineRows);
+            using var rawApi = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients + 4 }) { BaseAddress = baseline.Address };
+            Task RawSubmit(int n) => baseline.PostAsync(rawApi, n);
+            await LoopAsync(3, RawSubmit); // warm-up
+            var benchCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+            raw = await LoopAsync(seconds, RawSubmit);
+            benchCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - benchCpu;
+            Report($"raw baseline ({baselineRows} rows in one transaction + 1 bus message, {baseline.Kind})", raw, benchCpu, Load(), "1×", "this process (host + clients)");
+        }
+
+        double Ratio(List<double> times) => raw is null ? double.NaN : (double)times.Count / raw.Count;
+        // Warm-up of each action before it is measured: JIT (tiered PGO), pools. The server JIT-compiles ~65,000
+        // methods in its first minute under this load (DOTNET_JitStdOutFile + DOTNET_JitDisasmSummary, 2026-12-07):
+        // after the 5 s warm-up this mode had before, a perf profile of the measured submissions had 38–59 % of the
+        // server's samples in its tiered-compilation thread, and the first claims and completions compile their own.
+        var warmup = double.Parse(Arg("warmup", "60"), System.Globalization.CultureInfo.InvariantCulture);
+        await LoopAsync(warmup, Submit);
         submitSent.Clear(); // the warm-up's pushes are not reported
+        var perf = Arg("perf", ""); // a perf.data file: the server sampled with call graphs during the measured submissions
+        using var profiler = perf.Length > 0
+            ? Process.Start(new ProcessStartInfo("perf", ["record", "-F", "499", "-g", "-p", server.Pid.ToString(), "-o", perf, "--", "sleep", Arg("perf-seconds", "8")]) { RedirectStandardError = true })
+            : null;
+        var counted = statements?.Snapshot();
         var cpu = server.CpuSeconds();
         var submissions = await LoopAsync(seconds, Submit);
-        Report("submissions (POST /api/items, deliberation)", submissions, server.CpuSeconds() - cpu, Load());
+        Report("submissions (POST /api/items, deliberation)", submissions, server.CpuSeconds() - cpu, Load(), $"{Ratio(submissions):F3}× the raw baseline");
+        if (statements is not null)
+        {
+            await Task.Delay(1000); // the console logger writes behind
+            var now = statements.Snapshot();
+            Console.WriteLine($"  per submission (EF Core commands in the server's log): {StatementCounter.PerAction(counted!, now, submissions.Count)}");
+            counted = now;
+        }
+
+        if (profiler is not null)
+        {
+            await profiler.WaitForExitAsync();
+            Console.WriteLine($"  perf: the server sampled from the start of the measured submissions into {perf} (exit {profiler.ExitCode}; these figures include its cost)");
+        }
+
+        // Their warm-up (half as long: the submissions warmed the rest), keeping as many submitted items in reserve as
+        // the measured submissions left, so that the measured pairs find items to complete.
+        var reserve = submissions.Count;
+        await LoopAsync(warmup / 2, n => submitted.Count > reserve ? ClaimAndComplete(n) : Submit(n));
+        completeSent.Clear();
+        counted = statements?.Snapshot();
         cpu = server.CpuSeconds();
         var pairs = await LoopAsync(seconds, ClaimAndComplete);
-        Report("claim + complete pairs (GET item, POST claim, POST complete)", pairs, server.CpuSeconds() - cpu, Load());
+        Report("claim + complete pairs (GET item, POST claim, POST complete)", pairs, server.CpuSeconds() - cpu, Load(), $"{Ratio(pairs):F3}× the raw baseline");
+        if (statements is not null)
+        {
+            await Task.Delay(1000);
+            Console.WriteLine($"  per pair (EF Core commands in the server's log): {StatementCounter.PerAction(counted!, statements.Snapshot(), pairs.Count)}");
+        }
 
         // Pushes still on their way are waited for (up to 10 s), then each action's first push is matched: a submission
         // by the item's "submitted" change, a completion by the item's first change to another status after it was sent.
@@ -479,7 +554,7 @@ internal sealed class ServerProcess : IDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(string postgres, string rabbit, string redis, IReadOnlyDictionary<string, string> environment, string serverDll = "")
+    public static async Task<ServerProcess> StartAsync(string postgres, string rabbit, string redis, IReadOnlyDictionary<string, string> environment, string serverDll = "", StatementCounter? statements = null)
     {
         var repo = new DirectoryInfo(AppContext.BaseDirectory);
         while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "Alliance.sln")))
@@ -518,7 +593,7 @@ internal sealed class ServerProcess : IDisposable
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => statements?.Read(e.Data);
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("[server] " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -68,7 +68,7 @@ public sealed class HostOutboxDispatcher(IServiceScopeFactory scopes, IBus bus, 
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
-        var rows = await db.Set<OutboxMessage>().Where(m => m.DispatchedUtc == null)
+        var rows = await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.DispatchedUtc == null)
             .OrderBy(m => m.CreatedUtc).ThenBy(m => m.Position).Take(BatchSize).ToListAsync(cancellationToken);
         if (rows.Count == 0)
         {
@@ -77,15 +77,13 @@ public sealed class HostOutboxDispatcher(IServiceScopeFactory scopes, IBus bus, 
 
         var messages = rows.Select(row => new Outgoing(row, Deserialize(row))).ToList();
         var result = await OutboxLanes.PublishAsync(messages, m => m.Lane, PublishAsync, cancellationToken);
-        var now = time.GetUtcNow().UtcDateTime;
-        foreach (var sent in result.Published)
-        {
-            sent.Row.DispatchedUtc = now;
-        }
-
         if (result.Published.Count > 0)
         {
-            await db.SaveChangesAsync(CancellationToken.None);
+            // One statement for the batch (it was one UPDATE per row through change tracking and SaveChanges' interceptors).
+            var now = time.GetUtcNow().UtcDateTime;
+            var ids = result.Published.Select(sent => sent.Row.Id).ToList();
+            await db.Set<OutboxMessage>().Where(m => ids.Contains(m.Id))
+                .ExecuteUpdateAsync(set => set.SetProperty(m => m.DispatchedUtc, now), CancellationToken.None);
         }
 
         if (result.Failure is not null)
