@@ -127,6 +127,9 @@ public sealed class The_year_end_assessment(AllianceAppFactory app) : IClassFixt
         (status, problem) = await app.SendAsync(Unit, HttpMethod.Post, $"{path}/objections", new { organisation = UnitOne, reason = "再提一次" });
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal("assessment.objection-exists", problem!["code"]!.GetValue<string>());
+        var objectionTold = await NotificationAboutAsync(app, DemoRegion.Person(Chair), NotificationTopics.AssessmentObjection, Guid.Parse(Id(view)));
+        Assert.StartsWith("考核异议：", objectionTold.TitleZh, StringComparison.Ordinal);
+        Assert.Contains("资源共享", objectionTold.BodyZh, StringComparison.Ordinal);
 
         // the window is the street alliance's rule (7 days): a day after it, the hospital's objection is refused
         (status, problem) = await app.SendAsync(Chair, HttpMethod.Post, $"{path}/submit");
@@ -152,6 +155,8 @@ public sealed class The_year_end_assessment(AllianceAppFactory app) : IClassFixt
         (status, problem) = await app.SendAsync(Chair, HttpMethod.Post, ruling, new { upheld = false, ruling = "改判" });
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal("assessment.objection-ruled", problem!["code"]!.GetValue<string>());
+        var rulingTold = await NotificationAboutAsync(app, DemoRegion.Person(Unit), NotificationTopics.AssessmentRuling, Guid.Parse(Id(view)));
+        Assert.Contains("已获支持，加 5 分", rulingTold.BodyZh, StringComparison.Ordinal);
         var (_, mine) = await app.SendAsync(Unit, HttpMethod.Get, $"{path}/scores/{UnitOne}");
         Assert.Equal(Math.Min(100, Math.Round(computed + 5, 1)), mine!["total"]!.GetValue<double>());
         Assert.Equal(5, mine["adjustment"]!.GetValue<double>());

@@ -169,6 +169,7 @@ public sealed class AssessmentOperations(AllianceDbContext db, ReportOperations 
             Reason = FieldErrors.Stored(reason!), RaisedBy = scope.UserId, RaisedUtc = now,
         };
         db.Add(objection);
+        db.AddOutboxEvent(Changed(assessment, objection, content) with { OccurredAt = time.GetUtcNow() });
         try
         {
             await audit.SaveAsync(new("assessment.objected", "assessment", id.ToString(), organisation, null, new { objection.Id, objection.Criterion, objection.Reason }), cancellationToken);
@@ -217,6 +218,7 @@ public sealed class AssessmentOperations(AllianceDbContext db, ReportOperations 
             assessment.ContentJson = Serialize(content);
         }
 
+        db.AddOutboxEvent(Changed(assessment, objection, content) with { OccurredAt = time.GetUtcNow() });
         await SaveAsync(scope, assessment, "assessment.objection-ruled", new { objection.Id, objection.Status, objection.Adjustment, objection.Ruling }, cancellationToken);
         return ObjectionView.Of(objection, content);
     }
@@ -279,6 +281,11 @@ public sealed class AssessmentOperations(AllianceDbContext db, ReportOperations 
         var weights = AssessmentWeights.Of(street.Rules);
         return new(weights, figures, AssessmentScoring.Score(figures.Organisations, circle.Members, weights, year), circle.AllianceNames, circle.AllianceIds);
     }
+
+    private static AssessmentObjectionChanged Changed(YearAssessment assessment, AssessmentObjection objection, AssessmentContent content) => new(
+        assessment.Id, assessment.AllianceId.Value, assessment.Title, objection.Id, objection.OrganisationId.Value,
+        content.Scores.FirstOrDefault(s => s.OrganisationId == objection.OrganisationId)?.Name ?? "", assessment.StreetId.Value,
+        objection.Status, objection.Criterion, objection.Reason, objection.Adjustment, objection.Ruling);
 
     private async Task SaveAsync(AccessScope scope, YearAssessment assessment, string action, object after, CancellationToken cancellationToken)
     {

@@ -57,6 +57,8 @@ public static class NotificationTopics
     public const string MeetingMoved = "meeting.moved";
     public const string BulletinPublished = "bulletin.published";
     public const string AssessmentPublished = "assessment.published";
+    public const string AssessmentObjection = "assessment.objection";
+    public const string AssessmentRuling = "assessment.ruling";
 
     private static readonly AllianceRole[] UnitPeople = [AllianceRole.UnitContact, AllianceRole.UnitSecretary, AllianceRole.PartTimeMember];
 
@@ -111,6 +113,13 @@ public static class NotificationTopics
         new(AssessmentPublished, false, [], new(
             "年度考核已发布：{title}", "Year-end assessment published: {title}",
             "{title}已发布，请查看本单位得分及依据；如有异议，请于 {deadline} 前提出：{link}", "{title} is published; see your score and its evidence, and object before {deadline} if you disagree: {link}")),
+        new(AssessmentObjection, false, [], new(
+            "考核异议：{organisation}", "Objection to a score: {organisation}",
+            "{organisation}对{title}的得分（{criterion}）提出异议：{reason}。请在报区级审定前裁决：{link}",
+            "{organisation} objects to its score ({criterionEn}) in {title}: {reason}. Rule on it before submitting to the district: {link}")),
+        new(AssessmentRuling, false, [], new(
+            "考核异议已裁决：{title}", "Objection ruled on: {title}",
+            "贵单位对{title}的异议{outcome}。裁决意见：{ruling}。{link}", "Your objection to {title} was {outcomeEn}. Ruling: {ruling}. {link}")),
     ];
 
     private static readonly Dictionary<string, NotificationTopic> ByName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);

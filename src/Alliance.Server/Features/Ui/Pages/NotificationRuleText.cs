@@ -23,6 +23,8 @@ public static class NotificationRuleText
         NotificationTopics.MeetingMinutes => UiText.L("会议纪要发布", "Minutes published"),
         NotificationTopics.BulletinPublished => UiText.L("逐月通报发布", "Monthly bulletin published"),
         NotificationTopics.AssessmentPublished => UiText.L("年度考核发布", "Year-end assessment published"),
+        NotificationTopics.AssessmentObjection => UiText.L("考核异议", "Objection to a year-end score"),
+        NotificationTopics.AssessmentRuling => UiText.L("考核异议裁决", "Ruling on an objection"),
         _ => topic,
     };
 
@@ -45,6 +47,8 @@ public static class NotificationRuleText
         NotificationTopics.MeetingMinutes => UiText.L("会议纪要发布时", "When the minutes are published"),
         NotificationTopics.BulletinPublished => UiText.L("街道党工委书记审核发布逐月通报时", "When the street's chair publishes the monthly bulletin"),
         NotificationTopics.AssessmentPublished => UiText.L("街道党工委书记发布年度考核得分时（异议期开始）", "When the street's chair publishes the year-end scores (the objection window opens)"),
+        NotificationTopics.AssessmentObjection => UiText.L("社区或单位对年度考核得分提出异议时，告知街道", "When a community or unit objects to its year-end score; the street is told"),
+        NotificationTopics.AssessmentRuling => UiText.L("街道党工委书记裁决异议时，告知提出异议的社区或单位", "When the street's chair rules on an objection; the objecting community or unit is told"),
         _ => "",
     };
 
