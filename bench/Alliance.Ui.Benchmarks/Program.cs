@@ -15,13 +15,14 @@
 // submitted by the community secretary through the product's REST API (POST /api/items, bearer token), so each opens the
 // unit's first task in the contact's inbox and is a card on the chair's board, exactly as in use.
 //
-// Usage (from the repository root):
-//   dotnet build bench/Alliance.Ui.Benchmarks -c Release
+// Usage (from the repository root; the server runs from its publish folder, which has the static web assets):
+//   dotnet publish src/Alliance.Server -c Release && dotnet build bench/Alliance.Ui.Benchmarks -c Release
 //   B=bench/Alliance.Ui.Benchmarks/bin/Release/net10.0/Alliance.Ui.Benchmarks.dll
 //   dotnet $B render --board 500 --tasks 1000 --requests 30 --warmup 5
 //   dotnet $B sessions --seed 0 --page /tasks --user linxiaodong --sessions 50,100,200 --contexts 4
 //   dotnet $B latency --seed 500 --rate 20 --seconds 15
 //   [--server-env K=V,K2=V2] extra environment for the server (e.g. DOTNET_gcServer=0)
+//   [--server-dll PATH] another Alliance.Server.dll (default src/Alliance.Server/bin/Release/net10.0/publish/)
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
@@ -49,7 +50,7 @@ internal static partial class UiBenchmark
         var folder = Directory.CreateTempSubdirectory("alliance-uibench-");
         try
         {
-            using var server = await ServerProcess.StartAsync(folder.FullName, environment);
+            using var server = await ServerProcess.StartAsync(folder.FullName, environment, Arg("server-dll", ""));
             Console.WriteLine($"server: pid {server.Pid} at {server.Address}, database {folder.FullName}/alliance.db, RSS {server.Rss().Rss:F0} MB after start");
             switch (mode)
             {
@@ -142,10 +143,16 @@ internal static partial class UiBenchmark
         var bytes = System.Text.Encoding.UTF8.GetByteCount(html);
         var cards = Regex.Count(html, Regex.Escape(cardMarker));
         var (encoding, wire) = await client.CompressedSizeAsync(path);
+        var gzip = new MemoryStream();
+        await using (var zip = new GZipStream(gzip, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await zip.WriteAsync(System.Text.Encoding.UTF8.GetBytes(html));
+        }
+
         Console.WriteLine(
             $"  GET {path,-7} as {client.UserName,-12} cards {cards,5}  p50 {Percentile(times, 50),7:F1} ms  p99 {Percentile(times, 99),7:F1} ms  " +
             $"min {times.Min(),7:F1}  max {times.Max(),7:F1} ms  server CPU {cpuPerRequest:F1} ms/request  " +
-            $"HTML {bytes / 1024.0:F1} KB ({(encoding is null ? "the server does not compress it" : $"{encoding}: {wire / 1024.0:F1} KB on the wire")})");
+            $"HTML {bytes / 1024.0:F1} KB ({(encoding is null ? "the server does not compress it" : $"{encoding}: {wire / 1024.0:F1} KB on the wire")}; gzip (fastest) would make it {gzip.Length / 1024.0:F1} KB)");
     }
 
     // ---------------------------------------------------------------- sessions
@@ -544,7 +551,7 @@ internal sealed class ServerProcess : IDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(string folder, IReadOnlyDictionary<string, string> environment)
+    public static async Task<ServerProcess> StartAsync(string folder, IReadOnlyDictionary<string, string> environment, string serverDll)
     {
         var repo = new DirectoryInfo(AppContext.BaseDirectory);
         while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "Alliance.sln")))
@@ -552,10 +559,12 @@ internal sealed class ServerProcess : IDisposable
             repo = repo.Parent;
         }
 
-        var dll = Path.Combine(repo!.FullName, "src", "Alliance.Server", "bin", "Release", "net10.0", "Alliance.Server.dll");
+        // The published server: outside Development a build output serves no static web assets (blazor.web.js answers
+        // 200 with no bytes), so no circuit would start; the publish folder has them, as a deployment does.
+        var dll = serverDll is { Length: > 0 } given ? given : Path.Combine(repo!.FullName, "src", "Alliance.Server", "bin", "Release", "net10.0", "publish", "Alliance.Server.dll");
         if (!File.Exists(dll))
         {
-            throw new FileNotFoundException("Build first: dotnet build bench/Alliance.Ui.Benchmarks -c Release", dll);
+            throw new FileNotFoundException("Publish the server first: dotnet publish src/Alliance.Server -c Release", dll);
         }
 
         int port;
@@ -575,7 +584,7 @@ internal sealed class ServerProcess : IDisposable
         start.Environment["Alliance__Jobs"] = "InMemory";
         start.Environment["Alliance__Redis"] = "";
         start.Environment["Alliance__DemoData"] = "true";
-        start.Environment["Alliance__Workflows"] = Path.Combine(repo.FullName, "workflows");
+        start.Environment["Alliance__Workflows"] = Path.Combine(repo!.FullName, "workflows");
         // Every sign-in comes from this one address: the per-client limit (60 a minute) would refuse some.
         start.Environment["Alliance__SignInPerClientPerMinute"] = "100000";
         foreach (var (key, value) in environment)
