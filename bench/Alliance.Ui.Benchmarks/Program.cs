@@ -202,10 +202,12 @@ internal static partial class UiBenchmark
             browserContexts.Add(context);
         }
 
+        var baseCpu = server.CpuSeconds();
         await Task.Delay(TimeSpan.FromSeconds(settle));
+        baseCpu = (server.CpuSeconds() - baseCpu) / settle;
         var baseline = server.Rss();
         Console.WriteLine($"signed in {contexts} browser contexts as {user}; load {Load()}");
-        Console.WriteLine($"  0 sessions: server VmRSS {baseline.Rss:F0} MB, RssAnon {baseline.Anon:F0} MB");
+        Console.WriteLine($"  0 sessions: server VmRSS {baseline.Rss:F0} MB, RssAnon {baseline.Anon:F0} MB; server CPU while idle {baseCpu:F2} cores");
         var pages = new List<IPage>();
         foreach (var target in steps)
         {
@@ -220,7 +222,10 @@ internal static partial class UiBenchmark
 
             pages.AddRange(await Task.WhenAll(opening));
             var opened = clock.Elapsed.TotalSeconds;
+            // The settle period is also the idle cost: every live page's follower re-reads its streams every 3 s.
+            var idleCpu = server.CpuSeconds();
             await Task.Delay(TimeSpan.FromSeconds(settle));
+            idleCpu = (server.CpuSeconds() - idleCpu) / settle;
             var now = server.Rss();
             var following = 0;
             foreach (var p in pages)
@@ -231,7 +236,8 @@ internal static partial class UiBenchmark
             Console.WriteLine(
                 $"  {pages.Count} sessions ({following} following live): server VmRSS {now.Rss:F0} MB (+{now.Rss - baseline.Rss:F0}), " +
                 $"RssAnon {now.Anon:F0} MB (+{now.Anon - baseline.Anon:F0}); per session {(now.Rss - baseline.Rss) * 1024 / pages.Count:F0} KB RSS, " +
-                $"{(now.Anon - baseline.Anon) * 1024 / pages.Count:F0} KB anon; opened in {opened:F1} s; load {Load()}");
+                $"{(now.Anon - baseline.Anon) * 1024 / pages.Count:F0} KB anon; opened in {opened:F1} s; " +
+                $"server CPU while idle {idleCpu:F2} cores; load {Load()}");
         }
 
         var last = server.Rss();
@@ -309,6 +315,7 @@ internal static partial class UiBenchmark
         using var api = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(2) };
         api.DefaultRequestHeaders.Authorization = new("Bearer", token);
         var sent = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        var answeredAt = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
         var answered = new List<double>();
         var total = (warmupSeconds + seconds) * rate;
         var warmCount = warmupSeconds * rate;
@@ -332,6 +339,7 @@ internal static partial class UiBenchmark
                 var request = Stopwatch.StartNew();
                 using var response = await api.PostAsJsonAsync("/api/items", JointTask(title));
                 response.EnsureSuccessStatusCode();
+                answeredAt[title] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 if (number >= warmCount)
                 {
                     lock (answered)
@@ -360,6 +368,8 @@ internal static partial class UiBenchmark
         var serverCpu = (server.CpuSeconds() - cpu) / clock.Elapsed.TotalSeconds;
         var latencies = sent.Where(p => int.Parse(p.Key[5..], CultureInfo.InvariantCulture) >= warmCount && seen.ContainsKey(p.Key))
             .Select(p => (double)(seen[p.Key] - p.Value)).ToList();
+        var afterAnswer = answeredAt.Where(p => int.Parse(p.Key[5..], CultureInfo.InvariantCulture) >= warmCount && seen.ContainsKey(p.Key))
+            .Select(p => (double)(seen[p.Key] - p.Value)).ToList();
         var measured = total - warmCount;
         Console.WriteLine($"{total} submissions ({warmCount} warm-up) at {rate}/s sent in {sending:F1} s; {seen.Count} cards appeared; server {serverCpu:F2} cores; load {Load()}");
         Console.WriteLine($"  POST /api/items answered: p50 {Percentile(answered, 50):F0} ms  p99 {Percentile(answered, 99):F0} ms");
@@ -368,6 +378,9 @@ internal static partial class UiBenchmark
             Console.WriteLine(
                 $"  request sent -> card in the chair's DOM ({latencies.Count} of {measured} measured): p50 {Percentile(latencies, 50):F0} ms  " +
                 $"p99 {Percentile(latencies, 99):F0} ms  max {latencies.Max():F0} ms; {measured - latencies.Count} never appeared within 60 s");
+            Console.WriteLine(
+                $"  request answered -> card in the chair's DOM (the push path alone): p50 {Percentile(afterAnswer, 50):F0} ms  " +
+                $"p99 {Percentile(afterAnswer, 99):F0} ms  min {afterAnswer.Min():F0} ms (negative: the card was in the page before the answer)");
         }
 
         Console.WriteLine($"board now has {await page.Locator("[data-testid=board-card]").CountAsync()} cards");
