@@ -5,7 +5,8 @@ namespace Alliance.Live.Benchmarks;
 /// <c>Microsoft.EntityFrameworkCore.Database.Command</c>, the console logger's simple format) and the statements in
 /// them: a line of the command's SQL at the message's own indent (6 spaces) that starts with a verb is one statement
 /// (EF batches several INSERTs/UPDATEs in one command; sub-queries are indented further). Inserts are also counted by
-/// table, so the outbox rows (one bus message each) and the rows a submission writes can be read off.
+/// table, so the outbox rows (one bus message each) and the rows a submission writes can be read off; a SELECT by the
+/// table of its own FROM line (the first at the statement's indent), so the reads can be told apart too.
 /// Not counted: commands that do not go through EF Core's command logging (the workflow store's own prepared commands,
 /// <c>StoreSession</c>), and transaction begin/commit.
 /// </summary>
@@ -15,6 +16,7 @@ internal sealed class StatementCounter
     private readonly object _gate = new();
     private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
     private bool _inCommand;
+    private bool _selectWithoutTable;
 
     public void Read(string? line)
     {
@@ -29,6 +31,7 @@ internal sealed class StatementCounter
             {
                 Add("commands");
                 _inCommand = true;
+                _selectWithoutTable = false;
                 return;
             }
 
@@ -44,12 +47,20 @@ internal sealed class StatementCounter
             }
 
             var sql = line.AsSpan(6);
+            if (_selectWithoutTable && sql.StartsWith("FROM ", StringComparison.Ordinal))
+            {
+                Add("SELECT " + sql["FROM ".Length..].ToString().Split(' ', 2)[0].Trim('"'));
+                _selectWithoutTable = false;
+                return;
+            }
+
             foreach (var verb in Verbs)
             {
                 if (sql.StartsWith(verb, StringComparison.Ordinal))
                 {
                     Add("statements");
                     Add(verb);
+                    _selectWithoutTable = verb == "SELECT";
                     if (verb == "INSERT")
                     {
                         var table = sql["INSERT INTO ".Length..].ToString().Split(' ', 2)[0].Trim('"');
