@@ -12,9 +12,6 @@ namespace Alliance.Ui.Tests;
 [Collection(SharedUi.Name)]
 public sealed class Publishing_a_bulletin(UiServer ui)
 {
-    /// <summary>The page's circuit starts late, and answers late, on a loaded machine (the real-server pass): every wait is 20 s.</summary>
-    private static readonly LocatorAssertionsToBeEnabledOptions Interactive = new() { Timeout = 20_000 };
-
     [Fact]
     public async Task The_street_chair_writes_reviews_and_publishes_a_bulletin_and_a_member_unit_is_told_and_reads_it()
     {
@@ -22,7 +19,7 @@ public sealed class Publishing_a_bulletin(UiServer ui)
         await page.GotoAsync("/reports");
         await page.ClickAsync("[data-testid=bulletins-link]");
         var form = page.Locator("[data-testid=generate-form]");
-        await Assertions.Expect(page.Locator("[data-testid=generate]")).ToBeEnabledAsync(Interactive);
+        await Interactivity.UntilEnabledAsync(page, "[data-testid=generate]");
 
         // a month that has not ended: refused beside the field, nothing written
         await page.FillAsync("[data-testid=generate-month]", DateTime.UtcNow.AddHours(8).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture));
@@ -51,7 +48,7 @@ public sealed class Publishing_a_bulletin(UiServer ui)
 
         // the same month again: refused in words
         await page.GotoAsync("/reports/bulletins");
-        await Assertions.Expect(page.Locator("[data-testid=generate]")).ToBeEnabledAsync(Interactive);
+        await Interactivity.UntilEnabledAsync(page, "[data-testid=generate]");
         await page.FillAsync("[data-testid=generate-month]", "2025-06");
         await page.ClickAsync("[data-testid=generate]");
         await Assertions.Expect(page.Locator("[data-testid=bulletin-message]")).ToContainTextAsync("2025-06 的通报已经生成", new() { Timeout = 20_000 });

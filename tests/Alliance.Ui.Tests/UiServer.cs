@@ -67,6 +67,7 @@ public sealed class UiServer : WebApplicationFactory<Program>, IAsyncLifetime
         });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
+        Interactivity.Record(page);
         if (userName is not null)
         {
             await SignInAsync(page, userName);
