@@ -17,6 +17,9 @@ namespace Alliance.Reports.Benchmarks;
 /// </summary>
 internal sealed class DistrictYear(int items, int commitments, int seed)
 {
+    /// <summary>The year seeded, in China time.</summary>
+    public const int Year = 2026;
+
     public const int Streets = 20;
     public const int CommunitiesPerStreet = 6;
     public const int UnitsPerCommunity = 5;
@@ -150,7 +153,7 @@ internal sealed class DistrictYear(int items, int commitments, int seed)
         var assessed = _random.NextDouble() < 0.7;
         db.Add(new Commitment
         {
-            Id = CommitmentId.New(), AllianceId = alliance.Id, UnitId = units[_random.Next(units.Count)], Year = 2026, Title = "基准承诺", Category = "场地",
+            Id = CommitmentId.New(), AllianceId = alliance.Id, UnitId = units[_random.Next(units.Count)], Year = Year, Title = "基准承诺", Category = "场地",
             TargetQuantity = 12, TargetUnit = "次", Schedule = "每月一次", ResponsiblePerson = "基准", Status = assessed ? "fulfilled" : "confirmed",
             ConfirmedUtc = _yearStartUtc.AddDays(_random.Next(0, 60)), Assessment = assessed ? (_random.NextDouble() < 0.8 ? "fulfilled" : "partlyFulfilled") : null,
             AssessedUtc = assessed ? _yearStartUtc.AddDays(350) : null, CreatedUtc = _yearStartUtc, UpdatedUtc = _yearStartUtc,

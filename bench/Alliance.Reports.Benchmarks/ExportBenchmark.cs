@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Claims;
 using Alliance.Server.Features.Access;
 using Alliance.Server.Features.Ledger;
 using Alliance.Server.Features.Organisations;
@@ -22,7 +21,7 @@ internal static class ExportBenchmark
 {
     public static async Task RunAsync(WebApplicationFactory<Program> app, OrganisationId district, int rounds)
     {
-        var scope = await DistrictAdminAsync(app, district);
+        var scope = await BenchScopes.OfAsync(app, "bench-admin", AllianceRole.DistrictAdmin, [district]);
         for (var round = 1; round <= rounds; round++)
         {
             // alternated: baseline, product, in each round
@@ -111,18 +110,5 @@ internal static class ExportBenchmark
                 yield return row;
             }
         }
-    }
-
-    /// <summary>A district administrator of the seeded district, and the scope the API would give them.</summary>
-    private static async Task<AccessScope> DistrictAdminAsync(WebApplicationFactory<Program> app, OrganisationId district)
-    {
-        using var services = app.Services.CreateScope();
-        var db = services.ServiceProvider.GetRequiredService<AllianceDbContext>();
-        var user = new AllianceUser { Id = Guid.CreateVersion7(), UserName = "bench-admin", NormalizedUserName = "BENCH-ADMIN", DisplayName = "基准管理员", CreatedAt = DateTimeOffset.UtcNow };
-        db.Add(user);
-        db.Add(new RoleGrant { Id = RoleGrantId.New(), UserId = user.Id, Role = AllianceRole.DistrictAdmin, OrganisationId = district, GrantedAt = DateTimeOffset.UtcNow });
-        await db.SaveChangesAsync();
-        var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()), new Claim(ClaimTypes.Name, user.UserName)], "bench"));
-        return await services.ServiceProvider.GetRequiredService<AccessScopeResolver>().ResolveAsync(principal);
     }
 }

@@ -9,11 +9,13 @@
 // database on the server given by --postgres, dropped afterwards).
 //
 // With --mode export it times the ledger's .xlsx export of the year's items instead (ExportBenchmark), --runs rounds,
-// each beside a raw MiniExcel write of as many rows.
+// each beside a raw MiniExcel write of as many rows. With --mode assessment it times the year-end assessment of each of
+// the 20 streets (AssessmentBenchmark): computed before the folding, recomputed after it, beside the street's figures alone.
 //
 // Usage (from the repository root):
 //   dotnet run -c Release --project bench/Alliance.Reports.Benchmarks -- --database sqlite
 //   dotnet run -c Release --project bench/Alliance.Reports.Benchmarks -- --database sqlite --items 100000 --mode export --runs 2
+//   dotnet run -c Release --project bench/Alliance.Reports.Benchmarks -- --database sqlite --mode assessment --runs 3
 //   dotnet run -c Release --project bench/Alliance.Reports.Benchmarks -- --database postgres --postgres "Host=127.0.0.1;Port=55432;Username=alliance;Password=alliance;Database=postgres"
 using System.Diagnostics;
 using System.Globalization;
@@ -98,6 +100,18 @@ internal static class ReportsBenchmark
             if (Arg(args, "mode", "figures") == "export")
             {
                 await ExportBenchmark.RunAsync(app, year.DistrictId, runs);
+                return 0;
+            }
+
+            if (Arg(args, "mode", "figures") == "assessment")
+            {
+                await AssessmentBenchmark.RunAsync(app, year, async () =>
+                {
+                    using var folding = app.Services.CreateScope();
+                    var watch = Stopwatch.StartNew();
+                    var folded = await folding.ServiceProvider.GetRequiredService<FigureCompaction>().RunAsync(CancellationToken.None);
+                    Console.WriteLine($"folding: {folded} rows folded away in {watch.Elapsed.TotalMilliseconds:0} ms");
+                }, runs);
                 return 0;
             }
 
