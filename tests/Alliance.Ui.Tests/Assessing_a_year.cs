@@ -51,6 +51,8 @@ public sealed class Assessing_a_year(UiServer ui)
         await Assertions.Expect(unit.Locator("[data-testid=assessment-lines]")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
         await Assertions.Expect(unit.Locator("[data-testid=object]")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = 20_000 });
         await UiServer.ScreenshotAsync(unit, "unit-contact-assessment-score");
+        var report = await unit.RunAndWaitForDownloadAsync(() => unit.ClickAsync("[data-testid=download-docx]"));
+        Assert.Equal($"东湖街道大党工委{year}年度考核.docx", report.SuggestedFilename);
 
         // an objection without a reason: refused beside the field
         await unit.ClickAsync("[data-testid=object-submit]");

@@ -1,5 +1,6 @@
 using Alliance.Server.Features.Access;
 using Alliance.Server.Features.Alliances;
+using Alliance.Server.Features.Bulletins;
 using Alliance.Server.Features.Organisations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -28,6 +29,12 @@ public static class AssessmentsApi
             .WithSummary("One assessment: weights, year-end lines and every score for the street and the district; the caller's own score otherwise / 年度考核详情");
         api.MapGet("/{id:guid}/scores/{organisation}", Score).WithName("GetAssessmentScore")
             .WithSummary("One organisation's score, each criterion with its points and the ledger entries behind it; 404 for another unit's / 单位得分及依据");
+        api.MapGet("/{id:guid}/assessment.xlsx", Xlsx).WithName("DownloadAssessmentXlsx")
+            .WithSummary("The assessment as .xlsx (overview, scores, the evidence of every point, objections), as much as the caller may read / 下载考核（Excel）")
+            .Produces(StatusCodes.Status200OK, contentType: BulletinFiles.XlsxType);
+        api.MapGet("/{id:guid}/assessment.docx", Docx).WithName("DownloadAssessmentDocx")
+            .WithSummary("The year-end report as .docx: the year's figure lines, weights, scores, objections and the district's note / 下载年度考核报告（Word）")
+            .Produces(StatusCodes.Status200OK, contentType: BulletinFiles.DocxType);
         api.MapPost("/{id:guid}/recompute", Recompute).WithName("RecomputeAssessment")
             .WithSummary("The chair computes the draft again from today's figures; 409 once published / 重新计算").ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/{id:guid}/publish", Publish).WithName("PublishAssessment")
@@ -60,6 +67,18 @@ public static class AssessmentsApi
 
     public static async Task<Ok<OrganisationScore>> Score(Guid id, OrganisationId organisation, AccessScope scope, AssessmentOperations assessments, CancellationToken cancellationToken) =>
         TypedResults.Ok(await assessments.ScoreAsync(scope, id, organisation, cancellationToken));
+
+    public static async Task<FileContentHttpResult> Xlsx(Guid id, AccessScope scope, AssessmentOperations assessments, CancellationToken cancellationToken)
+    {
+        var view = await assessments.GetAsync(scope, id, cancellationToken);
+        return TypedResults.File(AssessmentFiles.Xlsx(view), BulletinFiles.XlsxType, AssessmentFiles.FileName(view, "xlsx"));
+    }
+
+    public static async Task<FileContentHttpResult> Docx(Guid id, AccessScope scope, AssessmentOperations assessments, CancellationToken cancellationToken)
+    {
+        var view = await assessments.GetAsync(scope, id, cancellationToken);
+        return TypedResults.File(AssessmentFiles.Docx(view), BulletinFiles.DocxType, AssessmentFiles.FileName(view, "docx"));
+    }
 
     public static async Task<Ok<AssessmentView>> Recompute(Guid id, AccessScope scope, AssessmentOperations assessments, CancellationToken cancellationToken) =>
         TypedResults.Ok(await assessments.RecomputeAsync(scope, id, cancellationToken));

@@ -31,9 +31,9 @@ public static class BulletinFiles
         ArgumentNullException.ThrowIfNull(content);
         var book = new Dictionary<string, object>
         {
-            ["概况"] = Sheet(["项目", "内容"], Overview(bulletin, content)),
-            ["排名"] = Sheet(RankingHeader, content.Ranking.Select(RankingRow)),
-            ["逾期事项"] = Sheet(OverdueHeader, content.Overdue.Select(OverdueRow)),
+            ["概况"] = SheetParts.Sheet(["项目", "内容"], Overview(bulletin, content)),
+            ["排名"] = SheetParts.Sheet(RankingHeader, content.Ranking.Select(RankingRow)),
+            ["逾期事项"] = SheetParts.Sheet(OverdueHeader, content.Overdue.Select(OverdueRow)),
         };
         using var stream = new MemoryStream();
         stream.SaveAs(book, printHeader: false, excelType: ExcelType.XLSX);
@@ -132,27 +132,6 @@ public static class BulletinFiles
 
     private static object?[] OverdueRow(OverdueWork o) =>
         [o.Item, KindZh(o.Kind), o.Submitter, o.StepZh, o.Holder ?? "（待认领）", China(o.DeadlineUtc).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), o.DaysOverdue, o.Supervised ? "是" : "否"];
-
-    /// <summary>A sheet whose first row is its header, written as data, so that an empty sheet still has its columns.</summary>
-    private static IEnumerable<IDictionary<string, object?>> Sheet(IReadOnlyList<string> header, IEnumerable<object?[]> rows)
-    {
-        yield return Row(header.Cast<object?>().ToArray());
-        foreach (var row in rows)
-        {
-            yield return Row(row);
-        }
-    }
-
-    private static Dictionary<string, object?> Row(object?[] cells)
-    {
-        var row = new Dictionary<string, object?>(cells.Length);
-        for (var i = 0; i < cells.Length; i++)
-        {
-            row[string.Create(CultureInfo.InvariantCulture, $"c{i}")] = cells[i];
-        }
-
-        return row;
-    }
 
     private static string Text(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
 
