@@ -8,7 +8,7 @@ namespace Alliance.Ui.Tests;
 /// <summary>
 /// 年度考核 on a phone: the street's chair computes a year and publishes it; a unit reads its own score, follows a point
 /// to the ledger entries behind it, and objects (an empty reason is refused beside the field); the chair upholds it with
-/// an adjustment and the unit sees the ruling and its new total.
+/// an adjustment and the unit sees the ruling and its new total. Each side's open page shows the other's step without reload.
 /// </summary>
 [Collection(SharedUi.Name)]
 public sealed class Assessing_a_year(UiServer ui)
@@ -70,15 +70,18 @@ public sealed class Assessing_a_year(UiServer ui)
         Assert.Contains($"organisation={DemoRegion.Unit(1).Value}", unit.Url, StringComparison.Ordinal);
         await Assertions.Expect(unit.Locator("[data-testid=ledger-total]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
 
-        // the chair upholds it with 3 points
-        await chair.ReloadAsync();
+        // the chair's page, open all along, shows the objection without reload; the unit opens its score again to follow it
+        await Assertions.Expect(chair.Locator("[data-testid=objection]")).ToHaveAttributeAsync("data-status", "open", new() { Timeout = 20_000 });
         await Assertions.Expect(chair.Locator("[data-testid=rule]")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = 20_000 });
+        await unit.GotoAsync($"/reports/assessments/{id}");
+        await MeetingsKit.WaitUntilLiveAsync(unit);
+
+        // the chair upholds it with 3 points; the unit sees the ruling and its new total without reload
         await chair.FillAsync("[data-testid=rule-adjustment]", "3");
         await chair.FillAsync("[data-testid=rule-text]", "经核实，会议室开放记录漏记，加 3 分。");
         await chair.ClickAsync("[data-testid=rule-submit]");
         await Assertions.Expect(chair.Locator("[data-testid=objection]")).ToHaveAttributeAsync("data-status", "upheld", new() { Timeout = 20_000 });
 
-        await unit.GotoAsync($"/reports/assessments/{id}");
         await Assertions.Expect(unit.Locator("[data-testid=ruling]")).ToContainTextAsync("加 3 分", new() { Timeout = 20_000 });
         await Assertions.Expect(unit.Locator("[data-testid=score-adjustment]")).ToContainTextAsync("异议调整 +3", new() { Timeout = 20_000 });
         var total = await ui.AsAsync(DemoUsers.UnitContact, async (services, scope) =>

@@ -1,4 +1,5 @@
 using Alliance.Server.Features.Access;
+using Alliance.Server.Features.Assessments;
 using Alliance.Server.Features.Audit;
 using Alliance.Server.Features.Auth;
 using Alliance.Server.Features.Bulletins;
@@ -51,7 +52,7 @@ public static class ServerSetup
         services.AddAllianceMeetings();
         services.AddAllianceReports();
         services.AddAllianceBulletins();
-        services.AddScoped<Features.Assessments.AssessmentOperations>();
+        services.AddAllianceAssessments();
         services.AddAllianceNotifications(options);
         services.AddAllianceUi();
         services.AddHostedService<StartupBanner>();

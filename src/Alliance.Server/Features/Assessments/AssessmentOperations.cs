@@ -49,6 +49,20 @@ public sealed class AssessmentOperations(AllianceDbContext db, ReportOperations 
         return visible.FirstOrDefault(s => s.OrganisationId == organisation) ?? throw new NotFoundProblem(new BilingualText("考核得分", "score"));
     }
 
+    /// <summary>Whether the caller may read the assessment (and so follow its stream): the rule of <see cref="GetAsync"/>.</summary>
+    public async Task<bool> CanReadAsync(AccessScope scope, Guid id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReadableAsync(scope, id, cancellationToken);
+            return true;
+        }
+        catch (NotFoundProblem)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The street's chair computes the year's assessment (a draft) from the figures as they are now.</summary>
     public async Task<AssessmentView> ComputeAsync(AccessScope scope, AllianceId alliance, int? year, CancellationToken cancellationToken)
     {
@@ -170,6 +184,7 @@ public sealed class AssessmentOperations(AllianceDbContext db, ReportOperations 
         };
         db.Add(objection);
         db.AddOutboxEvent(Changed(assessment, objection, content) with { OccurredAt = time.GetUtcNow() });
+        db.AddOutboxEvent(Live(assessment, "assessment.objected"));
         try
         {
             await audit.SaveAsync(new("assessment.objected", "assessment", id.ToString(), organisation, null, new { objection.Id, objection.Criterion, objection.Reason }), cancellationToken);
@@ -289,6 +304,7 @@ public sealed class AssessmentOperations(AllianceDbContext db, ReportOperations 
 
     private async Task SaveAsync(AccessScope scope, YearAssessment assessment, string action, object after, CancellationToken cancellationToken)
     {
+        db.AddOutboxEvent(Live(assessment, action));
         try
         {
             await audit.SaveAsync(new(action, "assessment", assessment.Id.ToString(), Acting(scope, assessment), null, after), cancellationToken);
@@ -299,6 +315,10 @@ public sealed class AssessmentOperations(AllianceDbContext db, ReportOperations 
             throw new ConflictProblem("assessment.changed", new("考核刚刚已由他人处理，请刷新后再试。", "Someone acted on the assessment just now; reload and try again."));
         }
     }
+
+    /// <summary>The change for the assessment's open pages (<c>assessment:{id}</c>), in the commit that makes it.</summary>
+    private AssessmentChanged Live(YearAssessment assessment, string action) =>
+        new(assessment.Id, action["assessment.".Length..], assessment.Status) { OccurredAt = time.GetUtcNow() };
 
     private static OrganisationId? Acting(AccessScope scope, YearAssessment assessment) =>
         scope.ActingOrganisationIds.Contains(assessment.StreetId) ? assessment.StreetId : null;

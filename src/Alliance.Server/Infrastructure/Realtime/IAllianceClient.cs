@@ -49,6 +49,9 @@ public interface IAllianceClient
 
     /// <summary>A ledger export of the person's moved on (stream <c>person:{userId}</c>).</summary>
     Task ExportProgress(ExportProgressEvent change);
+
+    /// <summary>A year-end assessment changed: published, objected to, ruled on, submitted, decided (stream <c>assessment:{id}</c>).</summary>
+    Task AssessmentChanged(AssessmentChangedEvent change);
 }
 
 public sealed record SystemNotice(Guid Id, string TextZh, string TextEn, DateTimeOffset At);

@@ -156,3 +156,15 @@ public sealed record ExportProgressEvent(Guid ExportId, string Status, long Rows
 
     public override Task SendTo(IAllianceClient clients) => clients.ExportProgress(this);
 }
+
+/// <summary>
+/// A year-end assessment changed (stream <c>assessment:{id}</c>): <see cref="Change"/> is what happened (recomputed,
+/// published, objected, objection-ruled, submitted, approved, returned), <see cref="Status"/> the assessment's status
+/// after it. Ids and words only: the page reads the assessment again, as the caller may see it.
+/// </summary>
+public sealed record AssessmentChangedEvent(Guid AssessmentId, string Change, string Status) : LiveEvent
+{
+    public override string Kind => nameof(IAllianceClient.AssessmentChanged);
+
+    public override Task SendTo(IAllianceClient clients) => clients.AssessmentChanged(this);
+}
