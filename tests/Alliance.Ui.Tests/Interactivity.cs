@@ -11,12 +11,12 @@ namespace Alliance.Ui.Tests;
 /// </summary>
 public static class Interactivity
 {
-    private static readonly ConditionalWeakTable<IPage, List<string>> Console = new();
+    private static readonly ConditionalWeakTable<IPage, List<string>> Heard = new();
 
     /// <summary>Keeps the page's console messages and failed requests, for <see cref="UntilEnabledAsync"/> to report.</summary>
     public static void Record(IPage page)
     {
-        var lines = Console.GetOrCreateValue(page);
+        var lines = Heard.GetOrCreateValue(page);
         page.Console += (_, m) => Add(lines, $"console.{m.Type}: {m.Text}");
         page.PageError += (_, e) => Add(lines, $"pageerror: {e}");
         page.RequestFailed += (_, r) => Add(lines, $"requestfailed: {r.Method} {r.Url} {r.Failure}");
@@ -34,7 +34,7 @@ public static class Interactivity
         }
         catch (PlaywrightException)
         {
-            Add(Console.GetOrCreateValue(page), $"--- not live after 20 s at {page.Url}; connection: {await ConnectionAsync(page)}; reloading");
+            Add(Heard.GetOrCreateValue(page), $"--- not live after 20 s at {page.Url}; connection: {await ConnectionAsync(page)}; reloading");
         }
 
         await page.ReloadAsync();
@@ -45,9 +45,9 @@ public static class Interactivity
         catch (PlaywrightException e)
         {
             List<string> lines;
-            lock (Console.GetOrCreateValue(page))
+            lock (Heard.GetOrCreateValue(page))
             {
-                lines = [.. Console.GetOrCreateValue(page)];
+                lines = [.. Heard.GetOrCreateValue(page)];
             }
 
             throw new InvalidOperationException(

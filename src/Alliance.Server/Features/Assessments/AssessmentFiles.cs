@@ -1,6 +1,6 @@
 using System.Globalization;
 using Alliance.Server.Features.Bulletins;
-using Alliance.Server.Features.Reports;
+using Alliance.Server.Features.Ui;
 using Alliance.Server.Infrastructure.Documents;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
@@ -142,18 +142,11 @@ public static class AssessmentFiles
          string.Join("\n", c.Evidence.Select(e => $"{e.LabelZh}：{e.Href}"))];
 
     private static object?[] ObjectionRow(ObjectionView o) =>
-        [o.Organisation, o.Criterion is { } c ? C.Name(c).Zh : "总分", o.Reason, Cst(o.RaisedUtc), ObjectionStatusZh(o.Status),
+        [o.Organisation, o.Criterion is { } c ? C.Name(c).Zh : "总分", o.Reason, Cst(o.RaisedUtc), AssessmentObjection.StatusName(o.Status).Zh,
          o.Status == AssessmentObjection.Upheld ? o.Adjustment : null, o.Ruling, Cst(o.RuledUtc)];
 
     private static string Weights(AssessmentWeights w) =>
         string.Join("，", C.All.Select(c => $"{C.Name(c).Zh} {w.Of(c)}"));
-
-    private static string ObjectionStatusZh(string status) => status switch
-    {
-        AssessmentObjection.Upheld => "已支持",
-        AssessmentObjection.Rejected => "未支持",
-        _ => "待裁决",
-    };
 
     private static string Text(object? value) => value switch
     {
@@ -164,7 +157,5 @@ public static class AssessmentFiles
 
     private static string Percent(double rate) => string.Create(CultureInfo.InvariantCulture, $"{rate * 100:0.#}%");
 
-    private static string Cst(DateTime? utc) => utc is { } u
-        ? TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(u, DateTimeKind.Utc), ReportMonth.ChinaTime).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
-        : "";
+    private static string Cst(DateTime? utc) => utc is { } u ? UiText.Time(u) : "";
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Alliance.Contracts.Assessments;
 using Alliance.Server.Features.Notifications;
-using Alliance.Server.Features.Reports;
+using Alliance.Server.Features.Ui;
 using MassTransit;
 
 namespace Alliance.Server.Features.Assessments;
@@ -22,7 +22,7 @@ public sealed class AssessmentNotices(NotificationWriter writer) : IConsumer<Ass
             NotificationTopics.AssessmentPublished, m.AllianceId, m.Organisations, m.AssessmentId, new Dictionary<string, string?>
             {
                 ["title"] = m.Title,
-                ["deadline"] = TimeZoneInfo.ConvertTimeFromUtc(m.ObjectionDeadlineUtc, ReportMonth.ChinaTime).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                ["deadline"] = UiText.Time(m.ObjectionDeadlineUtc),
                 ["link"] = $"/reports/assessments/{m.AssessmentId:D}",
             }), context.CancellationToken);
     }

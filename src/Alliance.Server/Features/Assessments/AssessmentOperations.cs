@@ -407,9 +407,7 @@ public sealed class AssessmentOperations(AllianceDbContext db, ReportOperations 
     private static ConflictProblem ObjectionExists() =>
         new("assessment.objection-exists", new("本单位已对该考核提出过异议。", "Your organisation has objected to this assessment already."));
 
-    private static string Cst(DateTime? utc) => utc is { } u
-        ? TimeZoneInfo.ConvertTimeFromUtc(u, ReportMonth.ChinaTime).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
-        : "—";
+    private static string Cst(DateTime? utc) => utc is { } u ? Ui.UiText.Time(u) : "—";
 
     private static string Serialize(AssessmentContent content) => JsonSerializer.Serialize(content, Json);
 

@@ -67,6 +67,14 @@ public sealed class AssessmentObjection
     public const string Upheld = "upheld";
     public const string Rejected = "rejected";
 
+    /// <summary>An objection's status in words, for the page and the files.</summary>
+    public static (string Zh, string En) StatusName(string status) => status switch
+    {
+        Upheld => ("已支持", "Upheld"),
+        Rejected => ("未支持", "Rejected"),
+        _ => ("待裁决", "Awaiting ruling"),
+    };
+
     public Guid Id { get; init; }
 
     public Guid AssessmentId { get; init; }

@@ -27,12 +27,11 @@ public static class AssessmentText
 
     public static string Rate(double? rate) => rate is { } r ? (r * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%" : UiText.L("不适用", "n/a");
 
-    public static string ObjectionStatus(string status) => status switch
+    public static string ObjectionStatus(string status)
     {
-        AssessmentObjection.Upheld => UiText.L("已支持", "Upheld"),
-        AssessmentObjection.Rejected => UiText.L("未支持", "Rejected"),
-        _ => UiText.L("待裁决", "Awaiting ruling"),
-    };
+        var (zh, en) = AssessmentObjection.StatusName(status);
+        return UiText.L(zh, en);
+    }
 
     public static string Weights(AssessmentWeights w)
     {
