@@ -31,8 +31,10 @@ public sealed class StreamLog(IDbContextFactory<AllianceDbContext> contexts, Tim
     private const int Attempts = 8;
 
     /// <summary>
-    /// Appends each event to its stream, numbering it. Streams that already hold an event of the same kind from
-    /// <paramref name="sourceEventId"/> are skipped (a duplicated message appends nothing). Returns the events appended, stream and sequence filled in.
+    /// Appends each event to its stream, numbering it, in one transaction that locks the streams' heads in stream order
+    /// (as <see cref="AppendBatchAsync"/> does, so that no two appends deadlock). Streams that already hold an event of
+    /// the same kind from <paramref name="sourceEventId"/> are skipped (a duplicated message appends nothing). Returns
+    /// the events appended, stream and sequence filled in.
     /// </summary>
     public async Task<IReadOnlyList<LiveEvent>> AppendAsync(
         Guid sourceEventId, IReadOnlyList<(StreamId Stream, LiveEvent Event)> entries, CancellationToken cancellationToken = default)
@@ -63,7 +65,9 @@ public sealed class StreamLog(IDbContextFactory<AllianceDbContext> contexts, Tim
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var appended = new List<LiveEvent>();
             var now = time.GetUtcNow();
-            foreach (var (stream, change) in entries)
+            // heads locked in stream order, as the group append locks them: two appends that share streams then never
+            // wait for each other's locks crosswise (a deadlock). The sort is stable: one stream's events keep their order.
+            foreach (var (stream, change) in entries.OrderBy(e => e.Stream.ToString(), StringComparer.Ordinal))
             {
                 var name = stream.ToString();
                 // Take the stream's number first: on SQLite this is the transaction's first write, so it holds the
