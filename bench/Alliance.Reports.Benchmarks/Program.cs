@@ -2,7 +2,8 @@
 // items and 5,000 commitments, plus shared rooms, bookings and monthly meetings), seeded as rows through the server's own
 // context (DistrictYear), so the figure projection is written by its interceptor in each batch's SaveChanges. Then:
 //   - the dashboard's figures (ReportOperations.FiguresAsync for the year) for the whole district, one street with its six
-//     communities, one community and one unit: median and p95 of --runs calls, before and after the deltas are folded;
+//     communities, one community and one unit, and the district for half a year and for eleven months: median and p95 of
+//     --runs calls, before and after the deltas are folded;
 //   - the folding (FigureCompaction) itself;
 //   - as the baseline without a projection: the same figures recomputed from every stored row (FigureRebuild).
 // The server runs in this process (WebApplicationFactory<Program>) on SQLite (a temporary file) or on PostgreSQL (a fresh
@@ -122,12 +123,15 @@ internal static class ReportsBenchmark
             var streetScope = new List<AllianceId> { street.Id };
             streetScope.AddRange(year.CommunityAlliances.Where(c => year.StreetOf[c.Id] == street.HostOrganisationId).Select(c => c.Id));
             var community = year.CommunityAlliances[0];
-            var cases = new (string Name, ReportScope Scope)[]
+            var (whole, half) = ((ReportMonth.Of(2026, 1), ReportMonth.Of(2026, 12)), (ReportMonth.Of(2026, 4), ReportMonth.Of(2026, 9)));
+            var cases = new (string Name, ReportScope Scope, (int From, int To) Period)[]
             {
-                ("district (all 140 alliances)", new(null, null)),
-                ("one street and its 6 communities", new(streetScope, null)),
-                ("one community", new([community.Id], null)),
-                ("one unit", new(null, year.UnitsOf[community.Id][0])),
+                ("district (all 140 alliances)", new(null, null), whole),
+                ("one street and its 6 communities", new(streetScope, null), whole),
+                ("one community", new([community.Id], null), whole),
+                ("one unit", new(null, year.UnitsOf[community.Id][0]), whole),
+                ("district, April to September", new(null, null), half),
+                ("district, February to December", new(null, null), (ReportMonth.Of(2026, 2), ReportMonth.Of(2026, 12))),
             };
             var rows = await db.Set<FigureDelta>().CountAsync();
             Console.WriteLine($"figure delta rows: {rows}; items {await db.Set<Alliance.Server.Features.Items.Item>().CountAsync()}, tasks {await db.Set<Alliance.Server.Features.Items.ItemTask>().CountAsync()}");
@@ -181,10 +185,9 @@ internal static class ReportsBenchmark
         }
     }
 
-    private static async Task MeasureAsync(string when, (string Name, ReportScope Scope)[] cases, ReportOperations reports, int runs)
+    private static async Task MeasureAsync(string when, (string Name, ReportScope Scope, (int From, int To) Period)[] cases, ReportOperations reports, int runs)
     {
-        var (from, to) = (ReportMonth.Of(2026, 1), ReportMonth.Of(2026, 12));
-        foreach (var (name, scope) in cases)
+        foreach (var (name, scope, (from, to)) in cases)
         {
             await reports.FiguresAsync(scope, from, to, CancellationToken.None); // warm-up
             var times = new List<double>();

@@ -43,6 +43,13 @@ public sealed class FigureCompaction(AllianceDbContext db, ILogger<FigureCompact
         if (folded > 0)
         {
             logger.LogInformation("Figure compaction folded {Rows} delta rows", folded);
+            if (db.Database.IsNpgsql())
+            {
+                // most of the table was just deleted and rewritten: clear the dead rows and refresh the statistics now
+                // (outside the transaction, as VACUUM must be), so that the reports read the folded table at once rather
+                // than after autovacuum gets to it
+                await db.Database.ExecuteSqlRawAsync("VACUUM (ANALYZE) figure_deltas", cancellationToken);
+            }
         }
 
         return folded;

@@ -67,7 +67,21 @@ public static class FigureSources
         [typeof(AgendaPoint)] = [nameof(AgendaPoint.Outcome), nameof(AgendaPoint.RemovedUtc), nameof(AgendaPoint.LeadUnitId)],
     };
 
-    public static async ValueTask AddAsync(object row, IFigureFacts facts, Action<FigureKey, long> add)
+    /// <summary>
+    /// Adds the figures of <paramref name="row"/>: each once for its month and once for its whole year (yyyy00), so a report
+    /// of whole years reads one row per figure and year instead of twelve (<see cref="FigurePeriod"/>).
+    /// </summary>
+    public static ValueTask AddAsync(object row, IFigureFacts facts, Action<FigureKey, long> add)
+    {
+        ArgumentNullException.ThrowIfNull(add);
+        return OfRowAsync(row, facts, (key, value) =>
+        {
+            add(key, value);
+            add(key with { Month = ReportMonth.YearOf(key.Month) }, value);
+        });
+    }
+
+    private static async ValueTask OfRowAsync(object row, IFigureFacts facts, Action<FigureKey, long> add)
     {
         switch (row)
         {

@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace Alliance.Server.Features.Reports;
 
-/// <summary>Months of the reports: yyyymm in China Standard Time, so an item closed at 23:59:59 on the last day of a month (China time) counts in that month.</summary>
+/// <summary>
+/// Months of the reports: yyyymm in China Standard Time, so an item closed at 23:59:59 on the last day of a month (China
+/// time) counts in that month. yyyy00 stands for the whole year (the figure projection's year rows, <see cref="FigurePeriod"/>).
+/// </summary>
 public static class ReportMonth
 {
     public static TimeZoneInfo ChinaTime { get; } = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
@@ -17,6 +20,12 @@ public static class ReportMonth
     public static int Of(DateTimeOffset at) => Of(at.UtcDateTime);
 
     public static int Of(int year, int month) => (year * 100) + month;
+
+    /// <summary>The whole year (yyyy00) a month (yyyymm) belongs to.</summary>
+    public static int YearOf(int month) => month / 100 * 100;
+
+    /// <summary>Is this yyyy00, a whole year, rather than a month?</summary>
+    public static bool IsYear(int month) => month % 100 == 0;
 
     /// <summary>The month after <paramref name="month"/> (yyyymm).</summary>
     public static int Next(int month) => month % 100 == 12 ? ((month / 100) + 1) * 100 + 1 : month + 1;

@@ -53,7 +53,7 @@ public sealed class ReportOperations(AllianceDbContext db, TimeProvider time)
     public async Task<FiguresReport> FiguresAsync(ReportScope scope, int start, int end, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        var rows = db.Set<FigureDelta>().AsNoTracking().Where(d => d.Month <= end);
+        var rows = db.Set<FigureDelta>().AsNoTracking();
         if (scope.Alliances is { } alliances)
         {
             rows = rows.Where(d => alliances.Contains(d.AllianceId));
@@ -64,16 +64,33 @@ public sealed class ReportOperations(AllianceDbContext db, TimeProvider time)
             rows = rows.Where(d => d.OrganisationId == org);
         }
 
-        // two narrow sums, not one row per figure and month: per organisation over the period (cumulative figures: up to its
-        // end), and per month for the trend
+        // two narrow sums, not one row per figure and month: per organisation over the period, and per month for the trend.
+        // The period's rows are whole years where it covers them (FigurePeriod); cumulative figures run from the first
+        // month on record to the period's end.
         var cumulative = FigureMetrics.Cumulative.ToList();
-        var sums = (await rows.Where(d => d.Month >= start || cumulative.Contains(d.Metric))
+        var period = FigurePeriod.Of(start, end);
+        var first = await db.Set<FigureDelta>().MinAsync(d => (int?)d.Month, cancellationToken) ?? start;
+        var upTo = FigurePeriod.Of(Math.Min(start, ReportMonth.Of(first / 100, 1)), end);
+        var (read, added, subtracted) = (period.Read.ToList(), period.Added.ToList(), period.Subtracted.ToList());
+        var (readUpTo, addedUpTo, subtractedUpTo) = (upTo.Read.ToList(), upTo.Added.ToList(), upTo.Subtracted.ToList());
+        var earlier = readUpTo.Except(read).ToList(); // months or years before the period, for the cumulative figures
+        var inPeriod = earlier.Count == 0
+            ? rows.Where(d => read.Contains(d.Month))
+            : rows.Where(d => read.Contains(d.Month) || (cumulative.Contains(d.Metric) && earlier.Contains(d.Month)));
+        var sums = (await inPeriod
+            .Select(d => new
+            {
+                d.OrganisationId, d.Metric, d.Dimension,
+                Value = cumulative.Contains(d.Metric)
+                    ? (addedUpTo.Contains(d.Month) ? d.Value : subtractedUpTo.Contains(d.Month) ? -d.Value : 0L)
+                    : (added.Contains(d.Month) ? d.Value : subtracted.Contains(d.Month) ? -d.Value : 0L),
+            })
             .GroupBy(d => new { d.OrganisationId, d.Metric, d.Dimension })
             .Select(g => new { g.Key.OrganisationId, g.Key.Metric, g.Key.Dimension, Value = g.Sum(d => d.Value) })
             .ToListAsync(cancellationToken))
-            .Select(s => new Sum(s.OrganisationId, s.Metric, s.Dimension, s.Value)).ToList();
+            .Where(s => s.Value != 0).Select(s => new Sum(s.OrganisationId, s.Metric, s.Dimension, s.Value)).ToList();
         var trended = new[] { FigureMetrics.ItemsRaised, FigureMetrics.ItemsResolved };
-        var trend = (await rows.Where(d => d.Month >= start && trended.Contains(d.Metric))
+        var trend = (await rows.Where(d => d.Month >= start && d.Month <= end && d.Month % 100 != 0 && trended.Contains(d.Metric))
             .GroupBy(d => new { d.Month, d.Metric })
             .Select(g => new { g.Key.Month, g.Key.Metric, Value = g.Sum(d => d.Value) })
             .ToListAsync(cancellationToken))

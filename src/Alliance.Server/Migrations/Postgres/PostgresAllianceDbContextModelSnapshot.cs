@@ -1788,6 +1788,10 @@ namespace Alliance.Server.Migrations.Postgres
 
                     b.HasIndex("OrganisationId", "Month");
 
+                    b.HasIndex("Metric", "Month", "AllianceId", "Value");
+
+                    b.HasIndex("Month", "OrganisationId", "Metric", "Dimension", "Value");
+
                     b.ToTable("figure_deltas", (string)null);
                 });
 

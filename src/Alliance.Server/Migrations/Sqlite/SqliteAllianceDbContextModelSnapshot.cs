@@ -1776,6 +1776,10 @@ namespace Alliance.Server.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId", "Month");
 
+                    b.HasIndex("Metric", "Month", "AllianceId", "Value");
+
+                    b.HasIndex("Month", "OrganisationId", "Metric", "Dimension", "Value");
+
                     b.ToTable("figure_deltas", (string)null);
                 });
 
