@@ -72,8 +72,8 @@ public sealed class ReportOperations(AllianceDbContext db, TimeProvider time)
         var first = await db.Set<FigureDelta>().MinAsync(d => (int?)d.Month, cancellationToken) ?? start;
         var upTo = FigurePeriod.Of(Math.Min(start, ReportMonth.Of(first / 100, 1)), end);
         var (read, added, subtracted) = (period.Read.ToList(), period.Added.ToList(), period.Subtracted.ToList());
-        var (readUpTo, addedUpTo, subtractedUpTo) = (upTo.Read.ToList(), upTo.Added.ToList(), upTo.Subtracted.ToList());
-        var earlier = readUpTo.Except(read).ToList(); // months or years before the period, for the cumulative figures
+        var (addedUpTo, subtractedUpTo) = (upTo.Added.ToList(), upTo.Subtracted.ToList());
+        var earlier = upTo.Read.Except(read).ToList(); // months or years before the period, for the cumulative figures
         var inPeriod = earlier.Count == 0
             ? rows.Where(d => read.Contains(d.Month))
             : rows.Where(d => read.Contains(d.Month) || (cumulative.Contains(d.Metric) && earlier.Contains(d.Month)));
