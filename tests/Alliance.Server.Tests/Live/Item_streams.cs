@@ -108,6 +108,15 @@ public sealed class Item_streams(AllianceAppFactory app) : IClassFixture<Allianc
         Assert.Equal(last, newest);
         Assert.Equal(detail["status"]!.GetValue<string>(), newest.GetProperty("status").GetString());
         Assert.NotEqual("submitted", newest.GetProperty("status").GetString());
+
+        // its current step and holder too (carried by the event from the commit that raised it, not read back)
+        var open = detail["currentSteps"]!.AsArray();
+        var latest = open.Max(s => s!["openedUtc"]!.GetValue<DateTime>());
+        Assert.Contains(newest.GetProperty("currentStep").GetString(),
+            open.Where(s => s!["openedUtc"]!.GetValue<DateTime>() == latest).Select(s => s!["step"]!.GetValue<string>()));
+        var holders = open.Select(s => s!["holderOrganisationId"]?.GetValue<string>()).ToList();
+        var holder = holders.Distinct().Count() == 1 && holders[0] is { } one ? one : null;
+        Assert.Equal(holder, newest.GetProperty("holder").GetString());
     }
 
     [Fact]

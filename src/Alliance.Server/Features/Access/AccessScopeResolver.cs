@@ -9,10 +9,10 @@ namespace Alliance.Server.Features.Access;
 
 /// <summary>
 /// Builds an <see cref="AccessScope"/> from a signed-in principal: the person's active grants, walked down the
-/// organisation tree and across alliance memberships. Usable from HTTP (through <see cref="AccessScopeMiddleware"/>)
-/// and from hub methods.
+/// organisation tree and across alliance memberships (the directory, cached per node while its stamp stands:
+/// <see cref="DirectoryCache"/>). Usable from HTTP (through <see cref="AccessScopeMiddleware"/>) and from hub methods.
 /// </summary>
-public sealed class AccessScopeResolver(AllianceDbContext db)
+public sealed class AccessScopeResolver(AllianceDbContext db, DirectoryCache directories)
 {
     public async Task<AccessScope> ResolveAsync(ClaimsPrincipal principal, CancellationToken cancellationToken = default)
     {
@@ -33,20 +33,10 @@ public sealed class AccessScopeResolver(AllianceDbContext db)
             return new AccessScope(userId, userName, [], [], [], []);
         }
 
-        var organisations = await db.Organisations.AsNoTracking()
-            .Select(o => new { o.Id, o.ParentId })
-            .ToListAsync(cancellationToken);
-        var alliances = await db.Alliances.AsNoTracking()
-            .Select(a => new { a.Id, a.HostOrganisationId })
-            .ToListAsync(cancellationToken);
-        var memberships = await db.AllianceMemberships.AsNoTracking()
-            .Where(m => m.Status == MembershipStatus.Active)
-            .Select(m => new { m.AllianceId, m.OrganisationId })
-            .ToListAsync(cancellationToken);
-
-        var children = organisations.Where(o => o.ParentId is not null).ToLookup(o => o.ParentId!.Value, o => o.Id);
-        var membersOf = memberships.ToLookup(m => m.AllianceId, m => m.OrganisationId);
-        var hostedBy = alliances.ToLookup(a => a.HostOrganisationId, a => a.Id);
+        var directory = await directories.GetAsync(db, cancellationToken);
+        var children = directory.Children;
+        var membersOf = directory.MembersOf;
+        var hostedBy = directory.HostedBy;
 
         var visible = new HashSet<OrganisationId>();
         var administeredVia = new Dictionary<OrganisationId, OrganisationId>();
@@ -55,11 +45,11 @@ public sealed class AccessScopeResolver(AllianceDbContext db)
         {
             if (grant.Role == AllianceRole.DistrictAdmin)
             {
-                foreach (var o in organisations)
+                foreach (var o in directory.Organisations)
                 {
-                    visible.Add(o.Id);
-                    area.Add(o.Id);
-                    administeredVia.TryAdd(o.Id, grant.OrganisationId);
+                    visible.Add(o);
+                    area.Add(o);
+                    administeredVia.TryAdd(o, grant.OrganisationId);
                 }
 
                 continue;
@@ -92,8 +82,8 @@ public sealed class AccessScopeResolver(AllianceDbContext db)
         }
 
         var acting = grants.Select(g => g.OrganisationId).ToHashSet();
-        var visibleAlliances = alliances
-            .Where(a => area.Contains(a.HostOrganisationId) || membersOf[a.Id].Any(acting.Contains))
+        var visibleAlliances = directory.Alliances
+            .Where(a => area.Contains(a.Host) || membersOf[a.Id].Any(acting.Contains))
             .Select(a => a.Id)
             .ToHashSet();
 
@@ -145,6 +135,8 @@ public static class AccessSetup
     public static IServiceCollection AddAllianceAccess(this IServiceCollection services)
     {
         services.AddScoped<AccessScopeResolver>();
+        services.AddSingleton<DirectoryCache>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, DirectoryStampInterceptor>();
         services.AddScoped<AccessScopeHolder>();
         services.AddScoped(sp => sp.GetRequiredService<AccessScopeHolder>().Scope);
         return services;

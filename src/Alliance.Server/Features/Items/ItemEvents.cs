@@ -46,13 +46,34 @@ public sealed class ItemEvents(Item item, TimeProvider time)
     /// <summary>The organisations an event concerns: the submitter, the host and <paramref name="more"/>.</summary>
     public List<Guid> Concerned(params IEnumerable<OrganisationId> more) => ItemSync.Concerned(Item, more);
 
-    /// <summary>Adds the timeline rows and the outbox rows to the unit of work, in sequence order.</summary>
-    internal void AddTo(AllianceDbContext db)
+    /// <summary>
+    /// Adds the timeline rows and the outbox rows to the unit of work, in sequence order. Each published event carries
+    /// the item's state as this change leaves it (<see cref="ItemEvent.State"/>), from the item and its
+    /// <paramref name="tasks"/>, so its consumers need not read the item back.
+    /// </summary>
+    internal void AddTo(AllianceDbContext db, IReadOnlyCollection<ItemTask> tasks)
     {
         db.AddRange(_records);
+        if (_messages.Count == 0)
+        {
+            return;
+        }
+
+        var state = StateOf(Item, tasks);
         foreach (var message in _messages)
         {
-            db.AddOutboxEvent(message);
+            db.AddOutboxEvent(message with { State = state });
         }
+    }
+
+    /// <summary>The item's status, its latest open task's step, and the one organisation holding its open tasks (if one).</summary>
+    internal static ItemState StateOf(Item item, IReadOnlyCollection<ItemTask> tasks)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(tasks);
+        var open = tasks.Where(t => t.IsOpen).ToList();
+        var latest = open.OrderByDescending(t => t.OpenedUtc).FirstOrDefault();
+        var holders = open.Where(t => t.HolderOrganisationId is not null).Select(t => t.HolderOrganisationId!.Value.Value).Distinct().ToList();
+        return new ItemState(item.Status, latest?.Step, holders.Count == 1 && open.TrueForAll(t => t.HolderOrganisationId is not null) ? holders[0] : null);
     }
 }

@@ -67,7 +67,7 @@ public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvide
                 var events = new ItemEvents(item, time);
                 change?.ApplyTo(tasks);
                 await SuperviseAsync(item, tasks, events, time.GetUtcNow().UtcDateTime, cancellationToken);
-                return await SaveAsync(item, events, action, onBehalfOf, always, cancellationToken);
+                return await SaveAsync(item, tasks, events, action, onBehalfOf, always, cancellationToken);
             }
             catch (DbUpdateException) when (attempt < MaxAttempts)
             {
@@ -110,7 +110,7 @@ public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvide
 
         var actor = mine ? command!.Actor : "system";
         await ProjectAsync(item, tasks, events, actor, change, cancellationToken);
-        await SaveAsync(item, events, mine ? command!.Name : "item.synced", mine ? command!.OnBehalfOf : null, mine && command!.Always, cancellationToken);
+        await SaveAsync(item, tasks, events, mine ? command!.Name : "item.synced", mine ? command!.OnBehalfOf : null, mine && command!.Always, cancellationToken);
         return mine ? Projected.WithCommand : Projected.Item;
     }
 
@@ -122,9 +122,9 @@ public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvide
         WithCommand,
     }
 
-    private async Task<Item> SaveAsync(Item item, ItemEvents events, string action, OrganisationId? onBehalfOf, bool always, CancellationToken cancellationToken)
+    private async Task<Item> SaveAsync(Item item, List<ItemTask> tasks, ItemEvents events, string action, OrganisationId? onBehalfOf, bool always, CancellationToken cancellationToken)
     {
-        events.AddTo(db);
+        events.AddTo(db, tasks);
         if (events.Count == 0 && !always && !db.ChangeTracker.HasChanges())
         {
             return item;
@@ -149,8 +149,9 @@ public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvide
             await alongside.ApplyAsync(db, item, events, cancellationToken);
         }
 
-        await ProjectAsync(item, [], events, item.SubmittedBy?.ToString(), change, cancellationToken);
-        events.AddTo(db);
+        List<ItemTask> tasks = [];
+        await ProjectAsync(item, tasks, events, item.SubmittedBy?.ToString(), change, cancellationToken);
+        events.AddTo(db, tasks);
         await audit.SaveAsync(new AuditRecord("item.submitted", "item", item.Id.ToString(), creates.OnBehalfOf, null,
             new { item.Kind, item.Title, item.Category, item.AllianceId, item.Scope, item.DesiredDate, item.Status, item.WorkflowInstanceId }), cancellationToken);
     }
@@ -335,8 +336,9 @@ public sealed class ItemSync(AllianceDbContext db, AuditTrail audit, TimeProvide
             db.Add(item);
             var events = new ItemEvents(item, time);
             Submitted(events);
-            await ProjectAsync(item, [], events, actor, childChange, cancellationToken);
-            events.AddTo(db);
+            List<ItemTask> tasks = [];
+            await ProjectAsync(item, tasks, events, actor, childChange, cancellationToken);
+            events.AddTo(db, tasks);
         }
     }
 

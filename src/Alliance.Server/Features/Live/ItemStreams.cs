@@ -25,8 +25,10 @@ public sealed class ItemStreamKind(AllianceDbContext db) : IStreamKind
 /// board gets status changes, urgent items and escalations; each concerned organisation's inbox gets its task
 /// events; an escalation also goes to the supervision list of the organisation it went to. <see cref="TaskCompleted"/>
 /// is not streamed by itself: the status change that follows it is. <see cref="ItemChangedEvent"/> also goes out
-/// when a task is assigned or claimed; its current step and holder are read from the item's open tasks when the
-/// event is fed (the latest opened task's step; the holding organisation when exactly one holds the open tasks).
+/// when a task is assigned or claimed; its status, current step and holder are those the commit
+/// that raised the event left (<see cref="ItemEvent.State"/>: the latest opened task's step; the holding organisation
+/// when exactly one holds the open tasks), so feeding it reads nothing back. An event written before it carried that
+/// state reads them from the item when it is fed.
 /// </summary>
 public sealed class ItemStreamFeed(LiveFeed feed, IDbContextFactory<AllianceDbContext> contexts) :
     IConsumer<ItemSubmitted>, IConsumer<ItemStatusChanged>, IConsumer<ItemClosed>, IConsumer<TaskAssigned>,
@@ -35,7 +37,7 @@ public sealed class ItemStreamFeed(LiveFeed feed, IDbContextFactory<AllianceDbCo
     public async Task Consume(ConsumeContext<ItemSubmitted> context)
     {
         var m = context.Message;
-        var (_, step, holder) = await SnapshotAsync(m.ItemId, context.CancellationToken);
+        var (_, step, holder) = await SnapshotAsync(m, context.CancellationToken);
         var changed = new ItemChangedEvent(m.ItemId, "submitted", step, holder, m.Sequence) { At = m.OccurredAt };
         List<(StreamId, LiveEvent)> entries = [(Item(m), changed), (Alliance(m), changed)];
         if (string.Equals(m.Kind, nameof(ItemKind.Urgent), StringComparison.OrdinalIgnoreCase))
@@ -49,7 +51,7 @@ public sealed class ItemStreamFeed(LiveFeed feed, IDbContextFactory<AllianceDbCo
     public async Task Consume(ConsumeContext<ItemStatusChanged> context)
     {
         var m = context.Message;
-        var (_, step, holder) = await SnapshotAsync(m.ItemId, context.CancellationToken);
+        var (_, step, holder) = await SnapshotAsync(m, context.CancellationToken);
         var changed = new ItemChangedEvent(m.ItemId, m.To, step, holder, m.Sequence) { At = m.OccurredAt };
         await feed.PublishAsync(m.EventId, [(Item(m), changed), (Alliance(m), changed)], context.CancellationToken);
     }
@@ -64,7 +66,7 @@ public sealed class ItemStreamFeed(LiveFeed feed, IDbContextFactory<AllianceDbCo
     public async Task Consume(ConsumeContext<TaskAssigned> context)
     {
         var m = context.Message;
-        var (status, step, holder) = await SnapshotAsync(m.ItemId, context.CancellationToken);
+        var (status, step, holder) = await SnapshotAsync(m, context.CancellationToken);
         var changed = new ItemChangedEvent(m.ItemId, status ?? "", step ?? m.Step, holder, m.Sequence) { At = m.OccurredAt };
         List<(StreamId, LiveEvent)> entries =
             [(Item(m), new TaskAssignedEvent(m.TaskId, m.ItemId, null, m.Step, m.Title, m.Deadline) { At = m.OccurredAt }), (Item(m), changed), (Alliance(m), changed)];
@@ -76,7 +78,7 @@ public sealed class ItemStreamFeed(LiveFeed feed, IDbContextFactory<AllianceDbCo
     public async Task Consume(ConsumeContext<TaskClaimed> context)
     {
         var m = context.Message;
-        var (status, step, holder) = await SnapshotAsync(m.ItemId, context.CancellationToken);
+        var (status, step, holder) = await SnapshotAsync(m, context.CancellationToken);
         var changed = new ItemChangedEvent(m.ItemId, status ?? "", step ?? m.Step, holder, m.Sequence) { At = m.OccurredAt };
         List<(StreamId, LiveEvent)> entries =
             [(Item(m), new TaskClaimedEvent(m.TaskId, m.ItemId, null, m.Step, m.By) { At = m.OccurredAt }), (Item(m), changed), (Alliance(m), changed)];
@@ -107,10 +109,18 @@ public sealed class ItemStreamFeed(LiveFeed feed, IDbContextFactory<AllianceDbCo
         return feed.PublishAsync(m.EventId, entries, context.CancellationToken);
     }
 
-    /// <summary>The item's status, its latest open task's step, and the one organisation holding its open tasks (if one).</summary>
-    private async Task<(string? Status, string? Step, string? Holder)> SnapshotAsync(Guid itemId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The item's status, its latest open task's step, and the one organisation holding its open tasks (if one): as the
+    /// event carries them, else (an event written before they were carried) as the item stands now.
+    /// </summary>
+    private async Task<(string? Status, string? Step, string? Holder)> SnapshotAsync(ItemEvent m, CancellationToken cancellationToken)
     {
-        var id = new ItemId(itemId);
+        if (m.State is { } state)
+        {
+            return (state.Status, state.Step, state.Holder?.ToString("D"));
+        }
+
+        var id = new ItemId(m.ItemId);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var status = await db.Set<Item>().AsNoTracking().Where(i => i.Id == id).Select(i => i.Status).FirstOrDefaultAsync(cancellationToken);
         var open = await db.Set<ItemTask>().AsNoTracking()

@@ -17,6 +17,26 @@ namespace Alliance.Server.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Alliance.Server.Features.Access.DirectoryStamp", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Stamp")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("directory_stamp", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Stamp = new Guid("5c0c6d7e-4a44-4c59-9f1b-7d0f4f0b2a01")
+                        });
+                });
+
             modelBuilder.Entity("Alliance.Server.Features.Agreements.Agreement", b =>
                 {
                     b.Property<Guid>("Id")
