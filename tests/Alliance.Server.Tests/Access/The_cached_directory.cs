@@ -48,14 +48,17 @@ public sealed class The_cached_directory(AllianceAppFactory app) : IClassFixture
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            db.Organisations.Add(new Organisation
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
-                Id = OrganisationId.New(), Kind = OrganisationKind.Unit, Name = "未提交的单位", ParentId = DemoRegion.Community(1),
-                UnitType = UnitType.SocialOrganisation, CreatedAt = app.Time.GetUtcNow(),
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                db.Organisations.Add(new Organisation
+                {
+                    Id = OrganisationId.New(), Kind = OrganisationKind.Unit, Name = "未提交的单位", ParentId = DemoRegion.Community(1),
+                    UnitType = UnitType.SocialOrganisation, CreatedAt = app.Time.GetUtcNow(),
+                });
+                await db.SaveChangesAsync();
+                await transaction.RollbackAsync();
             });
-            await db.SaveChangesAsync();
-            await transaction.RollbackAsync();
         }
 
         Assert.Same(member, await ReadAsync(otherNode));

@@ -30,6 +30,9 @@ public sealed class StreamLog(IDbContextFactory<AllianceDbContext> contexts, Tim
 
     private const int Attempts = 8;
 
+    /// <summary>The most rows one INSERT of a group append carries (7 parameters each: well within SQLite's and PostgreSQL's limits).</summary>
+    private const int RowsPerStatement = 500;
+
     /// <summary>
     /// Appends each event to its stream, numbering it, in one transaction that locks the streams' heads in stream order
     /// (as <see cref="AppendBatchAsync"/> does, so that no two appends deadlock). Streams that already hold an event of
@@ -103,9 +106,10 @@ public sealed class StreamLog(IDbContextFactory<AllianceDbContext> contexts, Tim
     }
 
     /// <summary>
-    /// Appends several bus events' stream events in one transaction (group commit: one commit for many changes).
-    /// Each stream's head moves once by the number of its new events (heads locked in stream order, so two nodes
-    /// cannot deadlock); duplicates (same stream, source event and kind) are skipped. Returns, per input, the
+    /// Appends several bus events' stream events in one transaction (group commit: one commit for many changes), in
+    /// three statements however many streams and events: the duplicate check, one upsert that moves each stream's head
+    /// once by the number of its new events (rows in stream order, so heads are locked in stream order and two nodes
+    /// cannot deadlock), and one multi-row INSERT of the events. Duplicates (same stream, source event and kind) are skipped. Returns, per input, the
     /// events appended. Throws if the transaction fails (e.g. another node appended the same source at the same
     /// moment): the caller then appends one by one with <see cref="AppendAsync"/>.
     /// </summary>
@@ -139,23 +143,14 @@ public sealed class StreamLog(IDbContextFactory<AllianceDbContext> contexts, Tim
                 }
             }
 
-            var next = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var group in fresh.GroupBy(f => f.Stream).OrderBy(g => g.Key, StringComparer.Ordinal))
-            {
-                var count = (long)group.Count();
-                var name = group.Key;
-                var last = (await db.Database
-                    .SqlQuery<long>($"INSERT INTO stream_heads (stream, last_sequence) VALUES ({name}, {count}) ON CONFLICT (stream) DO UPDATE SET last_sequence = stream_heads.last_sequence + {count} RETURNING last_sequence AS \"Value\"")
-                    .ToListAsync(ct)).Single();
-                next[name] = last - count + 1;
-            }
-
+            var next = await TakeSequencesAsync(db, fresh.GroupBy(f => f.Stream).Select(g => (g.Key, (long)g.Count())), ct);
             var now = time.GetUtcNow();
             var appended = batch.Select(_ => new List<LiveEvent>()).ToList();
+            var rows = new List<StreamEvent>(fresh.Count);
             foreach (var (input, name, change, source) in fresh)
             {
                 var numbered = change with { Stream = name, Sequence = next[name]++, At = change.At == default ? now : change.At };
-                db.Set<StreamEvent>().Add(new StreamEvent
+                rows.Add(new StreamEvent
                 {
                     Stream = name,
                     Sequence = numbered.Sequence,
@@ -168,10 +163,55 @@ public sealed class StreamLog(IDbContextFactory<AllianceDbContext> contexts, Tim
                 appended[input].Add(numbered);
             }
 
-            await db.SaveChangesAsync(ct);
+            await InsertAsync(db, rows, ct);
             await transaction.CommitAsync(ct);
             return (IReadOnlyList<IReadOnlyList<LiveEvent>>)appended;
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves each stream's head by its count in one upsert, the rows in stream order (so that two appends lock heads
+    /// in the same order and never deadlock), and returns each stream's first new sequence number.
+    /// </summary>
+    private static async Task<Dictionary<string, long>> TakeSequencesAsync(AllianceDbContext db, IEnumerable<(string Stream, long Count)> counts, CancellationToken ct)
+    {
+        var ordered = counts.OrderBy(c => c.Stream, StringComparer.Ordinal).ToList();
+        var next = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var chunk in ordered.Chunk(RowsPerStatement))
+        {
+            var values = string.Join(", ", chunk.Select((_, i) => $"({{{2 * i}}}, {{{2 * i + 1}}})"));
+            var parameters = chunk.SelectMany(c => new object[] { c.Stream, c.Count }).ToArray();
+            // only parameter placeholders are built into the text; every value is a parameter
+            var sql = $"INSERT INTO stream_heads (stream, last_sequence) VALUES {values} ON CONFLICT (stream) DO UPDATE SET last_sequence = stream_heads.last_sequence + excluded.last_sequence RETURNING stream AS \"Stream\", last_sequence AS \"LastSequence\"";
+            var heads = await db.Database.SqlQueryRaw<HeadRow>(sql, parameters).ToListAsync(ct);
+            var counted = chunk.ToDictionary(c => c.Stream, c => c.Count, StringComparer.Ordinal);
+            foreach (var head in heads)
+            {
+                next[head.Stream] = head.LastSequence - counted[head.Stream] + 1;
+            }
+        }
+
+        return next;
+    }
+
+    /// <summary>Inserts the rows with one multi-row INSERT per <see cref="RowsPerStatement"/>, not one statement each.</summary>
+    private static async Task InsertAsync(AllianceDbContext db, IReadOnlyList<StreamEvent> rows, CancellationToken ct)
+    {
+        foreach (var chunk in rows.Chunk(RowsPerStatement))
+        {
+            var values = string.Join(", ", chunk.Select((_, i) => "(" + string.Join(", ", Enumerable.Range(7 * i, 7).Select(n => $"{{{n}}}")) + ")"));
+            var parameters = chunk.SelectMany(e => new object[] { e.Stream, e.Sequence, e.Kind, e.Data, e.SourceEventId, e.At, e.AppendedAtUtc }).ToArray();
+            var sql = $"INSERT INTO stream_events (stream, sequence, kind, data, source_event_id, at, appended_at_utc) VALUES {values}"; // placeholders only
+            await db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
+        }
+    }
+
+    /// <summary>A head as the upsert returns it.</summary>
+    private sealed class HeadRow
+    {
+        public required string Stream { get; init; }
+
+        public long LastSequence { get; init; }
     }
 
     /// <summary>The events of <paramref name="stream"/> after <paramref name="after"/>, in order, at most <paramref name="limit"/>.</summary>
