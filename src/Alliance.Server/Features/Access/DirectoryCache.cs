@@ -18,19 +18,15 @@ public sealed class DirectoryCache
     public async Task<ScopeDirectory> GetAsync(AllianceDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var stamp = await db.Set<DirectoryStamp>().AsNoTracking().Where(s => s.Id == DirectoryStamp.RowId).Select(s => (Guid?)s.Stamp)
-            .SingleOrDefaultAsync(cancellationToken);
-        if (stamp is not null && _cached is { } cached && cached.Stamp == stamp)
+        var stamp = await db.Set<DirectoryStamp>().AsNoTracking().Where(s => s.Id == DirectoryStamp.RowId).Select(s => s.Stamp)
+            .SingleAsync(cancellationToken); // the migration writes the row
+        if (_cached is { } cached && cached.Stamp == stamp)
         {
             return cached.Directory;
         }
 
         var directory = await ScopeDirectory.LoadAsync(db, cancellationToken);
-        if (stamp is not null)
-        {
-            _cached = new Cached(stamp.Value, directory);
-        }
-
+        _cached = new Cached(stamp, directory);
         return directory;
     }
 

@@ -64,10 +64,9 @@ internal sealed class DirectoryStampInterceptor : SaveChangesInterceptor
             return;
         }
 
-        db.ChangeTracker.DetectChanges();
         DirectoryStamp? tracked = null;
         var changed = false;
-        foreach (var entry in db.ChangeTracker.Entries())
+        foreach (var entry in db.ChangeTracker.Entries()) // detects changes first
         {
             if (entry.Entity is DirectoryStamp stamp)
             {

@@ -59,21 +59,20 @@ public sealed class ItemEvents(Item item, TimeProvider time)
             return;
         }
 
-        var state = StateOf(Item, tasks);
+        var state = StateOf(Item.Status, tasks);
         foreach (var message in _messages)
         {
             db.AddOutboxEvent(message with { State = state });
         }
     }
 
-    /// <summary>The item's status, its latest open task's step, and the one organisation holding its open tasks (if one).</summary>
-    internal static ItemState StateOf(Item item, IReadOnlyCollection<ItemTask> tasks)
+    /// <summary>An item's state: its status, its latest open task's step, and the one organisation holding its open tasks (if one).</summary>
+    internal static ItemState StateOf(string status, IEnumerable<ItemTask> tasks)
     {
-        ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(tasks);
         var open = tasks.Where(t => t.IsOpen).ToList();
         var latest = open.OrderByDescending(t => t.OpenedUtc).FirstOrDefault();
         var holders = open.Where(t => t.HolderOrganisationId is not null).Select(t => t.HolderOrganisationId!.Value.Value).Distinct().ToList();
-        return new ItemState(item.Status, latest?.Step, holders.Count == 1 && open.TrueForAll(t => t.HolderOrganisationId is not null) ? holders[0] : null);
+        return new ItemState(status, latest?.Step, holders.Count == 1 && open.TrueForAll(t => t.HolderOrganisationId is not null) ? holders[0] : null);
     }
 }

@@ -115,23 +115,17 @@ public sealed class ItemStreamFeed(LiveFeed feed, IDbContextFactory<AllianceDbCo
     /// </summary>
     private async Task<(string? Status, string? Step, string? Holder)> SnapshotAsync(ItemEvent m, CancellationToken cancellationToken)
     {
-        if (m.State is { } state)
+        var state = m.State;
+        if (state is null)
         {
-            return (state.Status, state.Step, state.Holder?.ToString("D"));
+            var id = new ItemId(m.ItemId);
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var status = await db.Set<Item>().AsNoTracking().Where(i => i.Id == id).Select(i => i.Status).FirstOrDefaultAsync(cancellationToken);
+            var open = await db.Set<ItemTask>().AsNoTracking().Where(t => t.ItemId == id && t.ClosedUtc == null).ToListAsync(cancellationToken);
+            state = ItemEvents.StateOf(status!, open);
         }
 
-        var id = new ItemId(m.ItemId);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var status = await db.Set<Item>().AsNoTracking().Where(i => i.Id == id).Select(i => i.Status).FirstOrDefaultAsync(cancellationToken);
-        var open = await db.Set<ItemTask>().AsNoTracking()
-            .Where(t => t.ItemId == id && t.ClosedUtc == null)
-            .Select(t => new { t.Step, t.HolderOrganisationId, t.OpenedUtc })
-            .ToListAsync(cancellationToken);
-        var latest = open.OrderByDescending(t => t.OpenedUtc).FirstOrDefault();
-        var holders = open.Where(t => t.HolderOrganisationId is not null).Select(t => t.HolderOrganisationId!.Value.Value).Distinct().ToList();
-        return (status, latest?.Step, holders.Count == 1 && open.All(t => t.HolderOrganisationId is not null)
-            ? holders[0].ToString("D")
-            : null);
+        return (state.Status, state.Step, state.Holder?.ToString("D"));
     }
 
     private static StreamId Item(ItemEvent m) => StreamId.For(StreamId.Item, m.ItemId);

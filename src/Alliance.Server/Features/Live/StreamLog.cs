@@ -86,16 +86,7 @@ public sealed class StreamLog(IDbContextFactory<AllianceDbContext> contexts, Tim
                 }
 
                 var numbered = change with { Stream = name, Sequence = sequence, At = change.At == default ? now : change.At };
-                db.Set<StreamEvent>().Add(new StreamEvent
-                {
-                    Stream = name,
-                    Sequence = sequence,
-                    Kind = numbered.Kind,
-                    Data = JsonSerializer.Serialize(numbered, numbered.GetType(), json.Value.SerializerOptions),
-                    SourceEventId = sourceEventId,
-                    At = numbered.At,
-                    AppendedAtUtc = now.UtcDateTime,
-                });
+                db.Set<StreamEvent>().Add(Row(numbered, sourceEventId, now));
                 appended.Add(numbered);
             }
 
@@ -150,16 +141,7 @@ public sealed class StreamLog(IDbContextFactory<AllianceDbContext> contexts, Tim
             foreach (var (input, name, change, source) in fresh)
             {
                 var numbered = change with { Stream = name, Sequence = next[name]++, At = change.At == default ? now : change.At };
-                rows.Add(new StreamEvent
-                {
-                    Stream = name,
-                    Sequence = numbered.Sequence,
-                    Kind = numbered.Kind,
-                    Data = JsonSerializer.Serialize(numbered, numbered.GetType(), json.Value.SerializerOptions),
-                    SourceEventId = source,
-                    At = numbered.At,
-                    AppendedAtUtc = now.UtcDateTime,
-                });
+                rows.Add(Row(numbered, source, now));
                 appended[input].Add(numbered);
             }
 
@@ -168,6 +150,18 @@ public sealed class StreamLog(IDbContextFactory<AllianceDbContext> contexts, Tim
             return (IReadOnlyList<IReadOnlyList<LiveEvent>>)appended;
         }, cancellationToken);
     }
+
+    /// <summary>The stored row of a numbered event: the event as pushed (JSON), its kind, source and moments.</summary>
+    private StreamEvent Row(LiveEvent numbered, Guid source, DateTimeOffset now) => new()
+    {
+        Stream = numbered.Stream,
+        Sequence = numbered.Sequence,
+        Kind = numbered.Kind,
+        Data = JsonSerializer.Serialize(numbered, numbered.GetType(), json.Value.SerializerOptions),
+        SourceEventId = source,
+        At = numbered.At,
+        AppendedAtUtc = now.UtcDateTime,
+    };
 
     /// <summary>
     /// Moves each stream's head by its count in one upsert, the rows in stream order (so that two appends lock heads
