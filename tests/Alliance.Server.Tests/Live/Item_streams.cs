@@ -1,10 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Alliance.Contracts.Items;
 using Alliance.Server.Features.Demo;
 using Alliance.Server.Tests.Infrastructure;
 using Alliance.Server.Tests.Items;
+using MassTransit;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using static Alliance.Server.Tests.Live.LiveTestKit;
 
 namespace Alliance.Server.Tests.Live;
@@ -110,13 +113,56 @@ public sealed class Item_streams(AllianceAppFactory app) : IClassFixture<Allianc
         Assert.NotEqual("submitted", newest.GetProperty("status").GetString());
 
         // its current step and holder too (carried by the event from the commit that raised it, not read back)
+        AssertStepAndHolderOf(detail, newest);
+    }
+
+    /// <summary>The change names the item's latest opened step and the one organisation holding its open tasks, as its detail does.</summary>
+    private static void AssertStepAndHolderOf(System.Text.Json.Nodes.JsonObject detail, JsonElement change)
+    {
         var open = detail["currentSteps"]!.AsArray();
         var latest = open.Max(s => s!["openedUtc"]!.GetValue<DateTime>());
-        Assert.Contains(newest.GetProperty("currentStep").GetString(),
+        Assert.Contains(change.GetProperty("currentStep").GetString(),
             open.Where(s => s!["openedUtc"]!.GetValue<DateTime>() == latest).Select(s => s!["step"]!.GetValue<string>()));
         var holders = open.Select(s => s!["holderOrganisationId"]?.GetValue<string>()).ToList();
         var holder = holders.Distinct().Count() == 1 && holders[0] is { } one ? one : null;
-        Assert.Equal(holder, newest.GetProperty("holder").GetString());
+        Assert.Equal(holder, change.GetProperty("holder").GetString());
+    }
+
+    [Fact]
+    public async Task An_event_written_before_events_carried_the_items_state_is_fed_with_the_state_read_from_the_item()
+    {
+        var item = await app.SubmitAsync(DemoUsers.CommunitySecretary, app.JointTask());
+        var detail = await app.ItemAsync(DemoUsers.CommunitySecretary, item);
+        var stream = $"item:{item:D}";
+        using var client = await app.ClientForAsync(DemoUsers.CommunitySecretary);
+        await ChangeAsync(client, stream, c => !string.IsNullOrEmpty(c.GetProperty("currentStep").GetString())); // its task is assigned
+
+        // as an older build's items outbox wrote it: no State
+        var legacy = new ItemStatusChanged(item, detail["allianceId"]!.GetValue<Guid>(), [], 1_000, null, "legacy");
+        Assert.Null(legacy.State);
+        await app.Services.GetRequiredService<IBus>().Publish(legacy);
+
+        var fed = await ChangeAsync(client, stream, c => c.GetProperty("itemSequence").GetInt64() == 1_000);
+        Assert.Equal("legacy", fed.GetProperty("status").GetString());
+        AssertStepAndHolderOf(await app.ItemAsync(DemoUsers.CommunitySecretary, item), fed); // read from the item when fed
+    }
+
+    /// <summary>The newest <c>ItemChanged</c> of <paramref name="stream"/> that matches, once one does.</summary>
+    private static async Task<JsonElement> ChangeAsync(HttpClient client, string stream, Func<JsonElement, bool> matches)
+    {
+        using var deadline = new CancellationTokenSource(Patience);
+        while (true)
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>($"/api/streams/{stream}/events?after=0", deadline.Token);
+            var changes = page.GetProperty("events").EnumerateArray()
+                .Where(e => e.GetProperty("kind").GetString() == "ItemChanged").Select(e => e.GetProperty("data")).Where(matches).ToList();
+            if (changes.Count > 0)
+            {
+                return changes[^1];
+            }
+
+            await Task.Delay(50, deadline.Token);
+        }
     }
 
     [Fact]
