@@ -162,7 +162,7 @@ public sealed class ItemOperations(AllianceDbContext db, WorkflowRuntime runtime
     public async Task<ItemPage> ListAsync(AccessScope scope, ItemFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var query = await VisibleAsync(db, scope, cancellationToken);
+        var query = Visible(db, scope);
         if (filter.Kind is { } k)
         {
             query = query.Where(i => i.Kind == k);
@@ -211,7 +211,7 @@ public sealed class ItemOperations(AllianceDbContext db, WorkflowRuntime runtime
         var item = await FindVisibleAsync(db, scope, id, cancellationToken);
         var tasks = await db.Set<ItemTask>().AsNoTracking().Where(t => t.ItemId == id).ToListAsync(cancellationToken);
         var events = await db.Set<ItemEventRecord>().AsNoTracking().Where(e => e.ItemId == id).OrderBy(e => e.Sequence).ToListAsync(cancellationToken);
-        var children = await (await VisibleAsync(db, scope, cancellationToken)).Where(i => i.ParentItemId == id).OrderBy(i => i.CreatedUtc)
+        var children = await Visible(db, scope).Where(i => i.ParentItemId == id).OrderBy(i => i.CreatedUtc)
             .Select(i => new LinkedItem(i.Id, i.Kind, i.AllianceId, i.Status, i.CreatedUtc, i.ClosedUtc)).ToListAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         return new ItemDetail(

@@ -91,9 +91,12 @@ public static class ItemsApi
 
     /// <summary>
     /// Items the caller can see: those submitted by or hosted at an organisation they see (a street sees its
-    /// communities' items, the district all), and those routed to an organisation they act for.
+    /// communities' items, the district all), and those routed to an organisation they act for (a task it holds or
+    /// is a candidate for, or a 督办 entry of its street). The routing is tested inside the one query, per item, through
+    /// the indexes on the task's item and the candidate's task: an organisation's history of routed items is never
+    /// read into the query as a list, which grew with every item it was ever sent (one SQL parameter per item).
     /// </summary>
-    public static async Task<IQueryable<Item>> VisibleAsync(AllianceDbContext db, AccessScope scope, CancellationToken cancellationToken)
+    public static IQueryable<Item> Visible(AllianceDbContext db, AccessScope scope)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(scope);
@@ -104,22 +107,15 @@ public static class ItemsApi
         }
 
         var visible = scope.VisibleOrganisationIds.ToList();
-        var routed = await RoutedItemIdsAsync(db, scope, cancellationToken);
-        return items.Where(i => visible.Contains(i.SubmitterOrganisationId) || visible.Contains(i.HostOrganisationId) || routed.Contains(i.Id));
+        var acting = scope.ActingOrganisationIds.ToList();
+        return items.Where(i => visible.Contains(i.SubmitterOrganisationId) || visible.Contains(i.HostOrganisationId)
+            || db.Set<ItemTask>().Any(t => t.ItemId == i.Id
+                && ((t.HolderOrganisationId != null && acting.Contains(t.HolderOrganisationId.Value))
+                    || db.Set<ItemTaskCandidate>().Any(c => c.TaskId == t.Id && acting.Contains(c.OrganisationId))))
+            || db.Set<SupervisionEntry>().Any(e => e.ItemId == i.Id && acting.Contains(e.StreetId)));
     }
 
     public static async Task<Item> FindVisibleAsync(AllianceDbContext db, AccessScope scope, ItemId id, CancellationToken cancellationToken) =>
-        await (await VisibleAsync(db, scope, cancellationToken)).SingleOrDefaultAsync(i => i.Id == id, cancellationToken)
+        await Visible(db, scope).SingleOrDefaultAsync(i => i.Id == id, cancellationToken)
             ?? throw new NotFoundProblem(Thing);
-
-    private static async Task<List<ItemId>> RoutedItemIdsAsync(AllianceDbContext db, AccessScope scope, CancellationToken cancellationToken)
-    {
-        var acting = scope.ActingOrganisationIds.ToList();
-        var ids = await db.Set<ItemTask>().AsNoTracking()
-            .Where(t => (t.HolderOrganisationId != null && acting.Contains(t.HolderOrganisationId.Value))
-                || db.Set<ItemTaskCandidate>().Any(c => c.TaskId == t.Id && acting.Contains(c.OrganisationId)))
-            .Select(t => t.ItemId).Distinct().ToListAsync(cancellationToken);
-        ids.AddRange(await db.Set<SupervisionEntry>().AsNoTracking().Where(e => acting.Contains(e.StreetId)).Select(e => e.ItemId).ToListAsync(cancellationToken));
-        return [.. ids.Distinct()];
-    }
 }

@@ -170,7 +170,7 @@ public sealed class TaskOperations(AllianceDbContext db, WorkflowRuntime runtime
         }
 
         var actor = task.IsOpen ? ActorFor(scope, task) : null;
-        if (actor is null && !await (await ItemsApi.VisibleAsync(db, scope, cancellationToken)).AnyAsync(i => i.Id == item.Id, cancellationToken))
+        if (actor is null && !await ItemsApi.Visible(db, scope).AnyAsync(i => i.Id == item.Id, cancellationToken))
         {
             throw new NotFoundProblem(Thing);
         }

@@ -8,7 +8,7 @@ using static Alliance.Server.Features.Ui.UiText;
 namespace Alliance.Server.Features.Ledger;
 
 /// <summary>
-/// 事项台账: every item the caller sees (<see cref="ItemsApi.VisibleAsync"/>), registered in the period; status <c>open</c>
+/// 事项台账: every item the caller sees (<see cref="ItemsApi.Visible"/>), registered in the period; status <c>open</c>
 /// or <c>closed</c>; kind the rule of procedure; overdue: ever overdue. For an organisation: items it submitted, hosts or
 /// holds a task of. The export adds the whole history (经过) of each item.
 /// </summary>
@@ -75,7 +75,7 @@ public sealed class ItemLedger : LedgerSection
     private static async Task<IQueryable<Item>> FilteredAsync(LedgerContext context, CancellationToken cancellationToken)
     {
         var f = context.Filter;
-        var items = await ItemsApi.VisibleAsync(context.Db, context.Scope, cancellationToken);
+        var items = ItemsApi.Visible(context.Db, context.Scope);
         if (context.AllianceIds is { } alliances)
         {
             items = items.Where(i => alliances.Contains(i.AllianceId));

@@ -93,7 +93,7 @@ public static class LedgerApi
             throw new NotFoundProblem(new BilingualText("联盟", "alliance"));
         }
 
-        var query = (await ItemsApi.VisibleAsync(db, scope, cancellationToken)).Where(i => i.ClosedUtc != null);
+        var query = ItemsApi.Visible(db, scope).Where(i => i.ClosedUtc != null);
         if (!scope.IsDistrictAdmin)
         {
             var alliances = scope.VisibleAllianceIds.ToList();
@@ -120,7 +120,7 @@ public static class LedgerApi
         var items = await query.OrderBy(i => i.ClosedUtc).ToListAsync(cancellationToken);
         var ids = items.Select(i => i.Id).ToList();
         var parents = ids.ConvertAll(id => (ItemId?)id);
-        var children = (await (await ItemsApi.VisibleAsync(db, scope, cancellationToken)).Where(i => parents.Contains(i.ParentItemId)).ToListAsync(cancellationToken))
+        var children = (await ItemsApi.Visible(db, scope).Where(i => parents.Contains(i.ParentItemId)).ToListAsync(cancellationToken))
             .ToLookup(i => i.ParentItemId!.Value);
         var tasks = (await db.Set<ItemTask>().AsNoTracking().Where(x => ids.Contains(x.ItemId)).ToListAsync(cancellationToken)).ToLookup(x => x.ItemId);
         var events = (await db.Set<ItemEventRecord>().AsNoTracking().Where(e => ids.Contains(e.ItemId)).ToListAsync(cancellationToken)).ToLookup(e => e.ItemId);

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Server.Features.Live;
 
-/// <summary><c>item:{id}</c>: whoever <c>GET /api/items/{id}</c> answers (<see cref="ItemsApi.VisibleAsync"/>).</summary>
+/// <summary><c>item:{id}</c>: whoever <c>GET /api/items/{id}</c> answers (<see cref="ItemsApi.Visible"/>).</summary>
 public sealed class ItemStreamKind(AllianceDbContext db) : IStreamKind
 {
     public string Name => StreamId.Item;
@@ -16,7 +16,7 @@ public sealed class ItemStreamKind(AllianceDbContext db) : IStreamKind
     public async Task<bool> CanReadAsync(AccessScope scope, Guid key, CancellationToken cancellationToken)
     {
         var id = new ItemId(key);
-        return await (await ItemsApi.VisibleAsync(db, scope, cancellationToken)).AnyAsync(i => i.Id == id, cancellationToken);
+        return await ItemsApi.Visible(db, scope).AnyAsync(i => i.Id == id, cancellationToken);
     }
 }
 

@@ -10,7 +10,7 @@ public sealed record BoardCard(
 
 /// <summary>
 /// The chair's board: the items of the alliances the person can see (open ones, and those closed in the last week),
-/// with the holder and deadline of each one's current step. Visibility is <see cref="ItemsApi.VisibleAsync"/>.
+/// with the holder and deadline of each one's current step. Visibility is <see cref="ItemsApi.Visible"/>.
 /// </summary>
 public static class BoardView
 {
@@ -22,7 +22,7 @@ public static class BoardView
         ArgumentNullException.ThrowIfNull(scope);
         var alliances = scope.VisibleAllianceIds.ToList();
         var since = nowUtc - ClosedShownFor;
-        var items = await (await ItemsApi.VisibleAsync(db, scope, cancellationToken))
+        var items = await ItemsApi.Visible(db, scope)
             .Where(i => alliances.Contains(i.AllianceId) && (i.ClosedUtc == null || i.ClosedUtc > since))
             .OrderByDescending(i => i.CreatedUtc).Take(500).ToListAsync(cancellationToken);
         var ids = items.Select(i => i.Id).ToList();

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Net;
+using Alliance.Server.Features.Demo;
+using Alliance.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Alliance.Server.Tests.Items;
+
+/// <summary>A host that keeps every SQL command its database contexts send that reads the <c>items</c> table.</summary>
+public sealed class ItemReadsRecordingApp : AllianceAppFactory
+{
+    public ItemReads Reads { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(Reads));
+    }
+}
+
+public sealed class ItemReads : DbCommandInterceptor
+{
+    private readonly ConcurrentQueue<int> _parameters = new();
+
+    /// <summary>Forgets what was recorded, and answers the most parameters one command read with since the last call.</summary>
+    public int MostParametersSinceLast()
+    {
+        var most = 0;
+        while (_parameters.TryDequeue(out var count))
+        {
+            most = Math.Max(most, count);
+        }
+
+        return most;
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        if (command.CommandText.Contains("FROM \"items\"", StringComparison.Ordinal))
+        {
+            _parameters.Enqueue(command.Parameters.Count);
+        }
+
+        return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+    }
+}
+
+/// <summary>
+/// Whether a unit may see an item is decided by the items routed to it (tasks it holds or is a candidate for). Every
+/// item ever routed to a unit stays routed, so that history grows for as long as the unit works with the alliance;
+/// reading one item must not cost more with it. (It did: the ids of every routed item were read and sent back in the
+/// item query, one SQL parameter each, which SQLite binds by name in quadratic time and refuses beyond 32,766.)
+/// </summary>
+public sealed class Reading_an_item_routed_to_a_unit(ItemReadsRecordingApp app) : IClassFixture<ItemReadsRecordingApp>
+{
+    [Fact]
+    public async Task Sends_the_same_item_query_however_many_items_were_routed_to_the_unit_before()
+    {
+        var first = await app.SubmitAsync(DemoUsers.CommunitySecretary, app.JointTask()); // 法律: the unit's candidate task
+        var before = await ParametersOfReadingAsync(first);
+
+        for (var i = 0; i < 8; i++)
+        {
+            await app.SubmitAsync(DemoUsers.CommunitySecretary, app.JointTask());
+        }
+
+        Assert.Equal(before, await ParametersOfReadingAsync(first));
+    }
+
+    private async Task<int> ParametersOfReadingAsync(Guid item)
+    {
+        using var unit = await app.ClientForAsync(DemoUsers.UnitContact);
+        app.Reads.MostParametersSinceLast();
+        using var response = await unit.GetAsync($"/api/items/{item}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return app.Reads.MostParametersSinceLast();
+    }
+}
