@@ -23,7 +23,8 @@ public static class PersistenceSetup
             EnsureSqliteFolder(options.Sqlite);
             Register<SqliteAllianceDbContext>(services, (provider, db) => db
                 .UseSqlite(options.Sqlite)
-                .AddInterceptors(provider.GetServices<IInterceptor>()));
+                .AddInterceptors(provider.GetServices<IInterceptor>())
+                .AddInterceptors(new SqliteBusyWait()));
         }
 
         services.AddHealthChecks().AddDbContextCheck<AllianceDbContext>("database", tags: ["ready"]);
