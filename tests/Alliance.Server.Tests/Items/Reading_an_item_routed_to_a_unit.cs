@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Alliance.Server.Tests.Items;
 
-/// <summary>A host that keeps every SQL command its database contexts send that reads the <c>items</c> table.</summary>
+/// <summary>A host that keeps the parameter count of every SQL command its database contexts send that reads the <c>items</c> table.</summary>
 public sealed class ItemReadsRecordingApp : AllianceAppFactory
 {
     public ItemReads Reads { get; } = new();
@@ -41,7 +41,7 @@ public sealed class ItemReads : DbCommandInterceptor
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        if (command.CommandText.Contains("FROM \"items\"", StringComparison.Ordinal))
+        if (command.CommandText.Contains("\"items\"", StringComparison.Ordinal)) // FROM or JOIN, not "item_tasks"
         {
             _parameters.Enqueue(command.Parameters.Count);
         }
@@ -54,7 +54,8 @@ public sealed class ItemReads : DbCommandInterceptor
 /// Whether a unit may see an item is decided by the items routed to it (tasks it holds or is a candidate for). Every
 /// item ever routed to a unit stays routed, so that history grows for as long as the unit works with the alliance;
 /// reading one item must not cost more with it. (It did: the ids of every routed item were read and sent back in the
-/// item query, one SQL parameter each, which SQLite binds by name in quadratic time and refuses beyond 32,766.)
+/// item query, one SQL parameter each, which SQLite binds by name in quadratic time and refuses beyond 32,766.) The
+/// inbox likewise read its tasks' items by their ids, one parameter per open task.
 /// </summary>
 public sealed class Reading_an_item_routed_to_a_unit(ItemReadsRecordingApp app) : IClassFixture<ItemReadsRecordingApp>
 {
@@ -72,11 +73,28 @@ public sealed class Reading_an_item_routed_to_a_unit(ItemReadsRecordingApp app) 
         Assert.Equal(before, await ParametersOfReadingAsync(first));
     }
 
-    private async Task<int> ParametersOfReadingAsync(Guid item)
+    [Fact]
+    public async Task The_inbox_reads_its_items_with_the_same_query_however_many_open_tasks_it_holds()
+    {
+        await app.SubmitAsync(DemoUsers.CommunitySecretary, app.JointTask(category: "场地"));
+        var before = await ParametersOfReadingAsync("/api/tasks");
+
+        for (var i = 0; i < 8; i++)
+        {
+            await app.SubmitAsync(DemoUsers.CommunitySecretary, app.JointTask(category: "场地"));
+        }
+
+        Assert.Equal(before, await ParametersOfReadingAsync("/api/tasks"));
+        Assert.True((await app.InboxAsync(DemoUsers.UnitContact)).Count >= 9);
+    }
+
+    private Task<int> ParametersOfReadingAsync(Guid item) => ParametersOfReadingAsync($"/api/items/{item}");
+
+    private async Task<int> ParametersOfReadingAsync(string path)
     {
         using var unit = await app.ClientForAsync(DemoUsers.UnitContact);
         app.Reads.MostParametersSinceLast();
-        using var response = await unit.GetAsync($"/api/items/{item}");
+        using var response = await unit.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return app.Reads.MostParametersSinceLast();
     }

@@ -41,17 +41,17 @@ public sealed class TaskOperations(AllianceDbContext db, WorkflowRuntime runtime
             open = open.Where(t => t.ItemId == only);
         }
 
+        // Each task with its open item in one query (a join, not the tasks' item ids sent back as one parameter each).
         var candidates = await open
             .Where(t => t.ClaimedBy == me || t.DelegatedTo == me
                 || (t.ClaimedBy == null && t.CandidateRole != null && held.Contains(t.CandidateRole)
                     && (t.CandidateOrganisations == null || t.CandidateOrganisations == ""
                         || db.Set<ItemTaskCandidate>().Any(c => c.TaskId == t.Id && acting.Contains(c.OrganisationId)))))
+            .Join(db.Set<Item>().AsNoTracking().Where(i => i.ClosedUtc == null), t => t.ItemId, i => i.Id, (t, i) => new { Task = t, Item = i })
             .ToListAsync(cancellationToken);
-        var mine = candidates.Where(t => ActorFor(scope, t) is not null).ToList();
-        var itemIds = mine.Select(t => t.ItemId).Distinct().ToList();
-        var items = await db.Set<Item>().AsNoTracking().Where(i => itemIds.Contains(i.Id) && i.ClosedUtc == null).ToDictionaryAsync(i => i.Id, cancellationToken);
-        return [.. mine.Where(t => items.ContainsKey(t.ItemId)).OrderBy(t => t.DeadlineUtc ?? DateTime.MaxValue).ThenBy(t => t.OpenedUtc)
-            .Select(t => View(t, items[t.ItemId]))];
+        return [.. candidates.Where(c => ActorFor(scope, c.Task) is not null)
+            .OrderBy(c => c.Task.DeadlineUtc ?? DateTime.MaxValue).ThenBy(c => c.Task.OpenedUtc)
+            .Select(c => View(c.Task, c.Item))];
     }
 
     public async Task<TaskResult> ClaimAsync(AccessScope scope, Guid id, CancellationToken cancellationToken)
