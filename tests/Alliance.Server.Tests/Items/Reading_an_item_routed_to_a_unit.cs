@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Alliance.Server.Features.Demo;
 using Alliance.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -10,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Alliance.Server.Tests.Items;
 
-/// <summary>A host that keeps the parameter count of every SQL command its database contexts send that reads the <c>items</c> table.</summary>
+/// <summary>A host that keeps the parameter count of every SQL command its contexts send that reads items, their tasks or their events.</summary>
 public sealed class ItemReadsRecordingApp : AllianceAppFactory
 {
     public ItemReads Reads { get; } = new();
@@ -24,6 +26,7 @@ public sealed class ItemReadsRecordingApp : AllianceAppFactory
 
 public sealed class ItemReads : DbCommandInterceptor
 {
+    private static readonly string[] ItemTables = ["\"items\"", "\"item_tasks\"", "\"item_events\""];
     private readonly ConcurrentQueue<int> _parameters = new();
 
     /// <summary>Forgets what was recorded, and answers the most parameters one command read with since the last call.</summary>
@@ -41,7 +44,7 @@ public sealed class ItemReads : DbCommandInterceptor
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        if (command.CommandText.Contains("\"items\"", StringComparison.Ordinal)) // FROM or JOIN, not "item_tasks"
+        if (ItemTables.Any(table => command.CommandText.Contains(table, StringComparison.Ordinal))) // FROM or JOIN
         {
             _parameters.Enqueue(command.Parameters.Count);
         }
@@ -55,7 +58,8 @@ public sealed class ItemReads : DbCommandInterceptor
 /// item ever routed to a unit stays routed, so that history grows for as long as the unit works with the alliance;
 /// reading one item must not cost more with it. (It did: the ids of every routed item were read and sent back in the
 /// item query, one SQL parameter each, which SQLite binds by name in quadratic time and refuses beyond 32,766.) The
-/// inbox likewise read its tasks' items by their ids, one parameter per open task.
+/// inbox likewise read its tasks' items by their ids, one parameter per open task, and the ledger of closed items read
+/// their tasks, events and children by the entries' ids.
 /// </summary>
 public sealed class Reading_an_item_routed_to_a_unit(ItemReadsRecordingApp app) : IClassFixture<ItemReadsRecordingApp>
 {
@@ -88,11 +92,38 @@ public sealed class Reading_an_item_routed_to_a_unit(ItemReadsRecordingApp app) 
         Assert.True((await app.InboxAsync(DemoUsers.UnitContact)).Count >= 9);
     }
 
+    [Fact]
+    public async Task The_ledger_reads_its_entries_tasks_and_events_with_the_same_queries_however_many_items_closed()
+    {
+        var ledger = $"/api/ledger?alliance={DemoRegion.CommunityAlliance(1).Value}";
+        await CloseOneAsync();
+        var before = await ParametersOfReadingAsync(ledger, DemoUsers.CommunitySecretary);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await CloseOneAsync();
+        }
+
+        Assert.Equal(before, await ParametersOfReadingAsync(ledger, DemoUsers.CommunitySecretary));
+        using var secretary = await app.ClientForAsync(DemoUsers.CommunitySecretary);
+        var entries = (await secretary.GetFromJsonAsync<JsonArray>(ledger))!.OfType<JsonObject>().ToList();
+        Assert.True(entries.Count >= 4);
+        Assert.All(entries, e => Assert.Equal("ItemClosed", e["timeline"]!.AsArray()[^1]!["type"]!.GetValue<string>()));
+    }
+
+    private async Task CloseOneAsync()
+    {
+        var id = await app.SubmitAsync(DemoUsers.CommunitySecretary, app.JointTask(designated: DemoRegion.Unit(1).Value));
+        await app.DoAsync(DemoUsers.UnitContact, id, "claim", "accept");
+        await app.DoAsync(DemoUsers.UnitContact, id, "work", "done", fields: new { report = "完成", evidence = "照片" });
+        await app.DoAsync(DemoUsers.CommunitySecretary, id, "verify", "satisfied");
+    }
+
     private Task<int> ParametersOfReadingAsync(Guid item) => ParametersOfReadingAsync($"/api/items/{item}");
 
-    private async Task<int> ParametersOfReadingAsync(string path)
+    private async Task<int> ParametersOfReadingAsync(string path, string user = DemoUsers.UnitContact)
     {
-        using var unit = await app.ClientForAsync(DemoUsers.UnitContact);
+        using var unit = await app.ClientForAsync(user);
         app.Reads.MostParametersSinceLast();
         using var response = await unit.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

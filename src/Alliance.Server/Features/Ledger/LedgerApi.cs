@@ -118,9 +118,10 @@ public static class LedgerApi
         }
 
         var items = await query.OrderBy(i => i.ClosedUtc).ToListAsync(cancellationToken);
-        var ids = items.Select(i => i.Id).ToList();
-        var parents = ids.ConvertAll(id => (ItemId?)id);
-        var children = (await ItemsApi.Visible(db, scope).Where(i => parents.Contains(i.ParentItemId)).ToListAsync(cancellationToken))
+        // The entries' children, tasks and events by a subquery of the same filter, not by the entries' ids sent back as
+        // one SQL parameter each (a district's year of closed items is more than SQLite takes in one statement).
+        var ids = query.Select(i => i.Id);
+        var children = (await ItemsApi.Visible(db, scope).Where(i => i.ParentItemId != null && ids.Contains(i.ParentItemId.Value)).ToListAsync(cancellationToken))
             .ToLookup(i => i.ParentItemId!.Value);
         var tasks = (await db.Set<ItemTask>().AsNoTracking().Where(x => ids.Contains(x.ItemId)).ToListAsync(cancellationToken)).ToLookup(x => x.ItemId);
         var events = (await db.Set<ItemEventRecord>().AsNoTracking().Where(e => ids.Contains(e.ItemId)).ToListAsync(cancellationToken)).ToLookup(e => e.ItemId);

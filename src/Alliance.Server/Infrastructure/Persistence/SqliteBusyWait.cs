@@ -9,8 +9,8 @@ namespace Alliance.Server.Infrastructure.Persistence;
 /// again, however short the other writer's transaction was. The workflow store, the live feed, the notifications, the
 /// outbox dispatcher and the audit sealer all write, so on a busy node a user's action waited whole 150 ms turns for
 /// writes that take a millisecond or two. With <c>busy_timeout</c> set on every connection, SQLite waits inside the
-/// statement in steps of 1, 2, 5, 10… ms and takes the lock as soon as it is free; Microsoft.Data.Sqlite's own retry is
-/// only reached after that.
+/// statement and tries the lock again after 1, 2, 5, 10… ms (never more than 100 ms apart); Microsoft.Data.Sqlite's own
+/// retry is only reached after the timeout.
 /// </summary>
 internal sealed class SqliteBusyWait : DbConnectionInterceptor
 {
