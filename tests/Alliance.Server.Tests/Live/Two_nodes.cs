@@ -127,7 +127,8 @@ public sealed class Two_nodes(ITestOutputHelper output) : IAsyncLifetime
         {
             // CI (servers pass, whole suite) once saw no intake in the chair's inbox for 30 s; say what the item was then.
             using var detail = await chair.GetAsync($"/api/items/{itemId}");
-            Assert.Fail($"No intake task in the chair's inbox after 30 s. The item on node A: {(int)detail.StatusCode} {await detail.Content.ReadAsStringAsync()}");
+            Assert.Fail($"No intake task in the chair's inbox after 30 s. The item on node A: {(int)detail.StatusCode} " +
+                $"{await detail.Content.ReadAsStringAsync()}\nNode A's log, last lines:\n{_a.Tail(60)}\nNode B's:\n{_b!.Tail(60)}");
         }
 
         await ReadAsync(await chair.PostAsJsonAsync($"/api/tasks/{intake["id"]}/complete", new { outcome = "accept" }));
@@ -299,6 +300,15 @@ public sealed class Two_nodes(ITestOutputHelper output) : IAsyncLifetime
             }
 
             _process.Dispose();
+        }
+
+        /// <summary>The last lines the node wrote (stdout and stderr).</summary>
+        public string Tail(int lines)
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output.ToString().Split('\n').TakeLast(lines));
+            }
         }
 
         private void Log(string? line)
