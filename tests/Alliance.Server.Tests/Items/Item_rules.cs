@@ -95,10 +95,7 @@ public sealed class Item_rules(AllianceAppFactory app) : IClassFixture<AllianceA
     [Fact]
     public async Task A_closed_item_is_in_its_alliances_ledger_with_its_whole_timeline_and_its_events_leave_through_the_outbox()
     {
-        var id = await app.SubmitAsync(Secretary, app.JointTask(designated: DemoRegion.Unit(1).Value));
-        await app.DoAsync(Unit, id, "claim", "accept");
-        await app.DoAsync(Unit, id, "work", "done", fields: new { report = "完成", evidence = "照片" });
-        await app.DoAsync(Secretary, id, "verify", "satisfied");
+        var id = await app.CloseJointTaskAsync();
         var alliance = DemoRegion.CommunityAlliance(1).Value;
         var today = app.Today();
 

@@ -109,6 +109,16 @@ internal static class ItemsKit
         await app.CompleteAsync(user, task["id"]!.GetValue<Guid>(), outcome, comment, fields);
     }
 
+    /// <summary>A joint task designated to unit 1, claimed and done by its contact and verified 满意 by the secretary: closed.</summary>
+    public static async Task<Guid> CloseJointTaskAsync(this AllianceAppFactory app)
+    {
+        var id = await app.SubmitAsync(DemoUsers.CommunitySecretary, app.JointTask(designated: DemoRegion.Unit(1).Value));
+        await app.DoAsync(DemoUsers.UnitContact, id, "claim", "accept");
+        await app.DoAsync(DemoUsers.UnitContact, id, "work", "done", fields: new { report = "完成", evidence = "照片" });
+        await app.DoAsync(DemoUsers.CommunitySecretary, id, "verify", "satisfied");
+        return id;
+    }
+
     public static async Task<JsonObject> ItemAsync(this AllianceAppFactory app, string user, Guid item)
     {
         using var client = await app.ClientForAsync(user);

@@ -67,14 +67,14 @@ public sealed class Reading_an_item_routed_to_a_unit(ItemReadsRecordingApp app) 
     public async Task Sends_the_same_item_query_however_many_items_were_routed_to_the_unit_before()
     {
         var first = await app.SubmitAsync(DemoUsers.CommunitySecretary, app.JointTask()); // 法律: the unit's candidate task
-        var before = await ParametersOfReadingAsync(first);
+        var before = await ParametersOfReadingAsync($"/api/items/{first}");
 
         for (var i = 0; i < 8; i++)
         {
             await app.SubmitAsync(DemoUsers.CommunitySecretary, app.JointTask());
         }
 
-        Assert.Equal(before, await ParametersOfReadingAsync(first));
+        Assert.Equal(before, await ParametersOfReadingAsync($"/api/items/{first}"));
     }
 
     [Fact]
@@ -96,12 +96,12 @@ public sealed class Reading_an_item_routed_to_a_unit(ItemReadsRecordingApp app) 
     public async Task The_ledger_reads_its_entries_tasks_and_events_with_the_same_queries_however_many_items_closed()
     {
         var ledger = $"/api/ledger?alliance={DemoRegion.CommunityAlliance(1).Value}";
-        await CloseOneAsync();
+        await app.CloseJointTaskAsync();
         var before = await ParametersOfReadingAsync(ledger, DemoUsers.CommunitySecretary);
 
         for (var i = 0; i < 3; i++)
         {
-            await CloseOneAsync();
+            await app.CloseJointTaskAsync();
         }
 
         Assert.Equal(before, await ParametersOfReadingAsync(ledger, DemoUsers.CommunitySecretary));
@@ -111,21 +111,11 @@ public sealed class Reading_an_item_routed_to_a_unit(ItemReadsRecordingApp app) 
         Assert.All(entries, e => Assert.Equal("ItemClosed", e["timeline"]!.AsArray()[^1]!["type"]!.GetValue<string>()));
     }
 
-    private async Task CloseOneAsync()
-    {
-        var id = await app.SubmitAsync(DemoUsers.CommunitySecretary, app.JointTask(designated: DemoRegion.Unit(1).Value));
-        await app.DoAsync(DemoUsers.UnitContact, id, "claim", "accept");
-        await app.DoAsync(DemoUsers.UnitContact, id, "work", "done", fields: new { report = "完成", evidence = "照片" });
-        await app.DoAsync(DemoUsers.CommunitySecretary, id, "verify", "satisfied");
-    }
-
-    private Task<int> ParametersOfReadingAsync(Guid item) => ParametersOfReadingAsync($"/api/items/{item}");
-
     private async Task<int> ParametersOfReadingAsync(string path, string user = DemoUsers.UnitContact)
     {
-        using var unit = await app.ClientForAsync(user);
+        using var client = await app.ClientForAsync(user);
         app.Reads.MostParametersSinceLast();
-        using var response = await unit.GetAsync(path);
+        using var response = await client.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return app.Reads.MostParametersSinceLast();
     }
